@@ -1,0 +1,64 @@
+//! Protocol settings, embedded unchanged in the daemon's and the simulator's configuration files.
+
+use cliqueclique_doc::Limits;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Protocol settings of one node.
+///
+/// Every field has a default; configuration files may set any subset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The most peers a node keeps for one document; further link requests are declined with suggestions.
+    pub max_peers_per_document: usize,
+    /// A node whose user subscribed to or bookmarked a document asks for introductions while it has fewer peers than this.
+    pub target_peers_per_document: usize,
+    /// The first resend interval of an unacknowledged update; it doubles on every resend.
+    #[serde(with = "millis")]
+    pub resend_initial: Duration,
+    /// The cap on the resend interval.
+    #[serde(with = "millis")]
+    pub resend_max: Duration,
+    /// Routes longer than this many hops are ignored (a safety net; loop freedom comes from sequence numbers).
+    pub max_distance: u32,
+    /// Links to a peer that has been unreachable for this long are dropped.
+    #[serde(with = "millis")]
+    pub peer_expiry: Duration,
+    /// Parts are split over several batches so that none exceeds this many bytes (bodies excepted: a part carrying a body travels alone if needed).
+    pub max_batch_bytes: usize,
+    /// The most introductions a node sends one peer for one document.
+    pub max_introductions_per_link: u8,
+    /// Limits on documents accepted from peers and users.
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_peers_per_document: 8,
+            target_peers_per_document: 3,
+            resend_initial: Duration::from_secs(1),
+            resend_max: Duration::from_secs(64),
+            max_distance: 64,
+            peer_expiry: Duration::from_secs(7 * 24 * 3600),
+            max_batch_bytes: 256 * 1024,
+            max_introductions_per_link: 2,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Serde for durations as integer milliseconds, so configuration files stay plain numbers.
+mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_millis() as u64)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+}

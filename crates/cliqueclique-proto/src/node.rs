@@ -1,0 +1,658 @@
+//! [`Node`]: one identity's protocol state machine.
+//!
+//! A node is driven by four inputs, each with the current time:
+//! [`Node::handle_batch`] (a batch from an authenticated peer), [`Node::handle_peer_up`] and
+//! [`Node::handle_peer_down`] (the driver's session liveness, one per neighbour, never per
+//! document), [`Node::handle_timeout`] and [`Node::handle_command`] (the user).
+//! After any of them, drain [`Node::poll_transmit`] and [`Node::poll_event`], and arm a timer
+//! for [`Node::poll_timeout`]. The node never reads a clock, never spawns and never blocks.
+//!
+//! Every input ends in [`Node::process`]: recompute what changed (routes, interest, garbage),
+//! push comments to subscribed neighbours, assemble one batch per peer, and write changed
+//! subscriptions through to the store.
+
+mod receive;
+mod send;
+mod settle;
+
+use crate::command::{Command, CommandError, Outcome};
+use crate::config::Config;
+use crate::event::{Event, RejectReason};
+use crate::message::{Batch, Part};
+use crate::store::Store;
+use crate::subscription::{DocMeta, Flags, Link, Subscription};
+use crate::time::Time;
+use cliqueclique_doc::{ContactCard, DocId, Document, Identity, NodeId};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// A batch ready to leave, addressed to one peer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transmit {
+    /// The receiving node.
+    pub to: NodeId,
+    /// The batch (its `to` equals the field above).
+    pub batch: Batch,
+}
+
+/// What a node knows about another node, independent of documents.
+#[derive(Clone, Debug, Default)]
+pub struct Peer {
+    /// Its verified contact card, if known.
+    pub card: Option<ContactCard>,
+    /// Whether the driver reports a working session.
+    pub up: bool,
+    /// Since when the session is down.
+    pub down_since: Option<Time>,
+    /// Our own card was sent to it.
+    pub card_sent: bool,
+}
+
+/// Counters of one node, for `status` pages and the simulator's figures.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Batches handed to the driver.
+    pub batches_sent: u64,
+    /// Parts handed to the driver.
+    pub parts_sent: u64,
+    /// Document bodies handed to the driver.
+    pub bodies_sent: u64,
+    /// Document bodies received that were already held.
+    pub duplicate_bodies: u64,
+    /// Inputs rejected (bad documents, cards, misaddressed batches).
+    pub rejected: u64,
+}
+
+/// One node's protocol state machine. See the module documentation for the driving contract.
+pub struct Node<S: Store> {
+    identity: Identity,
+    id: NodeId,
+    card: ContactCard,
+    config: Config,
+    store: S,
+    rng: ChaCha8Rng,
+    subs: BTreeMap<DocId, Subscription>,
+    /// Documents pushed along with each document's subscribers: semantic children and link targets.
+    children: BTreeMap<DocId, BTreeSet<DocId>>,
+    /// The reverse of `children`.
+    parents: BTreeMap<DocId, BTreeSet<DocId>>,
+    peers: BTreeMap<NodeId, Peer>,
+    /// Documents held with each peer, the reverse of the links.
+    peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
+    dirty: BTreeSet<DocId>,
+    push_dirty: BTreeSet<DocId>,
+    persist: BTreeSet<DocId>,
+    send_due: BTreeSet<(DocId, NodeId)>,
+    outbox: BTreeMap<NodeId, Vec<Part>>,
+    timers: BTreeSet<(Time, DocId, NodeId)>,
+    seq_timers: BTreeSet<(Time, DocId)>,
+    expiry_timers: BTreeSet<(Time, NodeId)>,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    stats: Stats,
+}
+
+impl<S: Store> Node<S> {
+    /// Starts a node from its identity and whatever its store holds.
+    ///
+    /// Every known peer starts as down: the driver reports sessions with [`Node::handle_peer_up`],
+    /// and each one resends all state shared with that peer.
+    pub fn new(
+        identity: Identity,
+        card: ContactCard,
+        config: Config,
+        store: S,
+        seed: u64,
+    ) -> Node<S> {
+        let id = identity.node_id();
+        let mut node = Node {
+            identity,
+            id,
+            card,
+            config,
+            store,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            subs: BTreeMap::new(),
+            children: BTreeMap::new(),
+            parents: BTreeMap::new(),
+            peers: BTreeMap::new(),
+            peer_docs: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+            push_dirty: BTreeSet::new(),
+            persist: BTreeSet::new(),
+            send_due: BTreeSet::new(),
+            outbox: BTreeMap::new(),
+            timers: BTreeSet::new(),
+            seq_timers: BTreeSet::new(),
+            expiry_timers: BTreeSet::new(),
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            stats: Stats::default(),
+        };
+        for card in node.store.cards() {
+            let id = card.node_id();
+            node.peers.entry(id).or_default().card = Some(card);
+        }
+        for sub in node.store.subscriptions() {
+            let doc = sub.doc;
+            for peer in sub.links.keys() {
+                node.peer_docs.entry(*peer).or_default().insert(doc);
+                node.peers.entry(*peer).or_default();
+            }
+            if let Some(meta) = sub.meta {
+                node.index(doc, &meta);
+            }
+            node.subs.insert(doc, sub);
+            node.dirty.insert(doc);
+            node.push_dirty.insert(doc);
+        }
+        node
+    }
+
+    /// This node's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// This node's identity.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// This node's own contact card.
+    pub fn card(&self) -> &ContactCard {
+        &self.card
+    }
+
+    /// The protocol settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Consumes the node, returning its store (what survives a crash).
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// One subscription.
+    pub fn subscription(&self, doc: &DocId) -> Option<&Subscription> {
+        self.subs.get(doc)
+    }
+
+    /// All subscriptions, ordered by document id.
+    pub fn subscriptions(&self) -> impl Iterator<Item = &Subscription> {
+        self.subs.values()
+    }
+
+    /// The held documents the given one carries with it to subscribers (comments and attached documents).
+    pub fn children(&self, doc: &DocId) -> impl Iterator<Item = &DocId> {
+        self.children.get(doc).into_iter().flatten()
+    }
+
+    /// A held document.
+    pub fn document(&self, doc: &DocId) -> Option<Document> {
+        let bytes = self.store.document(doc)?;
+        Document::parse_expecting(doc, bytes, &self.config.limits).ok()
+    }
+
+    /// Known peers.
+    pub fn peers(&self) -> &BTreeMap<NodeId, Peer> {
+        &self.peers
+    }
+
+    /// User flags of a held or remembered document.
+    pub fn flags(&self, doc: &DocId) -> Option<Flags> {
+        self.subs
+            .get(doc)
+            .map(|s| s.flags)
+            .or_else(|| self.store.remembered_flags(doc))
+    }
+
+    /// The next batch to hand to the transport.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    /// The next event for the user interface.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When [`Node::handle_timeout`] should be called next, if ever.
+    pub fn poll_timeout(&self) -> Option<Time> {
+        [
+            self.timers.first().map(|t| t.0),
+            self.seq_timers.first().map(|t| t.0),
+            self.expiry_timers.first().map(|t| t.0),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Handles a batch from `from`, a node the transport authenticated.
+    pub fn handle_batch(&mut self, now: Time, from: NodeId, batch: Batch) {
+        if batch.to != self.id {
+            self.reject(from, RejectReason::Misaddressed);
+            return;
+        }
+        if batch.from != from || from == self.id {
+            self.reject(from, RejectReason::WrongSender);
+            return;
+        }
+        if !self.peers.get(&from).is_some_and(|p| p.up) {
+            // Traffic proves the session works, even if the driver has not said so yet.
+            self.set_peer_up(now, from);
+        }
+        for part in batch.parts {
+            self.handle_part(now, from, part);
+        }
+        self.process(now);
+    }
+
+    /// The driver has a working session with `peer`: everything shared with it is sent again.
+    pub fn handle_peer_up(&mut self, now: Time, peer: NodeId) {
+        if peer != self.id {
+            self.set_peer_up(now, peer);
+            self.process(now);
+        }
+    }
+
+    /// The driver lost its session with `peer`; it stops being used as an upstream.
+    pub fn handle_peer_down(&mut self, now: Time, peer: NodeId) {
+        let entry = self.peers.entry(peer).or_default();
+        if !entry.up && entry.down_since.is_some() {
+            return;
+        }
+        entry.up = false;
+        entry.down_since = Some(now);
+        entry.card_sent = false;
+        self.expiry_timers
+            .insert((now.after(self.config.peer_expiry), peer));
+        for doc in self.peer_docs.get(&peer).into_iter().flatten() {
+            self.dirty.insert(*doc);
+        }
+        self.process(now);
+    }
+
+    /// Time has advanced to `now`: resend what is due.
+    pub fn handle_timeout(&mut self, now: Time) {
+        while let Some(&(t, doc, peer)) = self.timers.first() {
+            if t > now {
+                break;
+            }
+            self.timers.pop_first();
+            self.send_due.insert((doc, peer));
+        }
+        while let Some(&(t, doc)) = self.seq_timers.first() {
+            if t > now {
+                break;
+            }
+            self.seq_timers.pop_first();
+            self.retry_seq_request(now, doc);
+        }
+        while let Some(&(t, peer)) = self.expiry_timers.first() {
+            if t > now {
+                break;
+            }
+            self.expiry_timers.pop_first();
+            self.expire_peer(now, peer);
+        }
+        self.process(now);
+    }
+
+    /// Carries out a user's command.
+    pub fn handle_command(&mut self, now: Time, command: Command) -> Result<Outcome, CommandError> {
+        let outcome = self.command(now, command)?;
+        self.process(now);
+        Ok(outcome)
+    }
+
+    fn command(&mut self, now: Time, command: Command) -> Result<Outcome, CommandError> {
+        match command {
+            Command::Post {
+                document,
+                subscribe,
+            } => self.post(document, subscribe),
+            Command::Subscribe { doc, thread } => {
+                self.set_flags(doc, |f| {
+                    f.subscribed = true;
+                    f.thread |= thread;
+                })?;
+                Ok(Outcome::Done)
+            }
+            Command::Unsubscribe { doc } => {
+                self.set_flags(doc, |f| {
+                    f.subscribed = false;
+                    f.thread = false;
+                })?;
+                Ok(Outcome::Done)
+            }
+            Command::Bookmark { doc, on } => {
+                self.set_flags(doc, |f| f.bookmarked = on)?;
+                Ok(Outcome::Done)
+            }
+            Command::MarkRead { doc, read } => {
+                self.set_flags(doc, |f| f.read = read)?;
+                Ok(Outcome::Done)
+            }
+            Command::Join { doc, peer } => {
+                self.check_card(&peer)?;
+                if !self.subs.contains_key(&doc) {
+                    let mut flags = self.store.remembered_flags(&doc).unwrap_or_default();
+                    flags.joining = true;
+                    self.insert_sub(Subscription::new(self.id, doc, None, flags));
+                }
+                self.set_flags(doc, |f| f.subscribed = true)?;
+                self.learn_card(peer.clone());
+                self.connect(now, doc, peer.node_id());
+                Ok(Outcome::Done)
+            }
+            Command::AddPeer { doc, peer } => {
+                self.check_card(&peer)?;
+                if !self.subs.contains_key(&doc) {
+                    return Err(CommandError::UnknownDocument(doc));
+                }
+                self.learn_card(peer.clone());
+                self.connect(now, doc, peer.node_id());
+                Ok(Outcome::Done)
+            }
+            Command::Import { export } => {
+                self.check_card(&export.exporter)?;
+                let doc = export.document.id();
+                self.store_document(&export.document, None);
+                self.set_flags(doc, |f| f.subscribed = true)?;
+                self.learn_card(export.exporter.clone());
+                self.connect(now, doc, export.exporter.node_id());
+                Ok(Outcome::Stored(doc))
+            }
+        }
+    }
+
+    fn post(&mut self, document: Document, subscribe: bool) -> Result<Outcome, CommandError> {
+        if document.author() != self.id {
+            return Err(CommandError::NotAuthor(document.author()));
+        }
+        if document.len() > self.config.limits.max_document_bytes {
+            return Err(CommandError::TooLarge {
+                size: document.len(),
+                max: self.config.limits.max_document_bytes,
+            });
+        }
+        let meta = DocMeta::of(&document);
+        for reference in meta.parent.iter().chain(meta.link_child.iter()) {
+            if !self.subs.get(reference).is_some_and(Subscription::has_body) {
+                return Err(CommandError::MissingReference(*reference));
+            }
+        }
+        if let Some(parent) = meta.parent {
+            self.set_flags(parent, |f| f.subscribed = true)?;
+        }
+        let doc = document.id();
+        self.store_document(&document, None);
+        self.set_flags(doc, |f| {
+            f.own = true;
+            f.subscribed |= subscribe;
+        })?;
+        Ok(Outcome::Stored(doc))
+    }
+
+    fn check_card(&self, card: &ContactCard) -> Result<(), CommandError> {
+        card.verify().map_err(|_| CommandError::BadCard)?;
+        if card.node_id() == self.id {
+            return Err(CommandError::SelfPeer);
+        }
+        Ok(())
+    }
+
+    /// Changes a held document's user flags.
+    fn set_flags(
+        &mut self,
+        doc: DocId,
+        change: impl FnOnce(&mut Flags),
+    ) -> Result<(), CommandError> {
+        let sub = self
+            .subs
+            .get_mut(&doc)
+            .ok_or(CommandError::UnknownDocument(doc))?;
+        change(&mut sub.flags);
+        self.dirty.insert(doc);
+        Ok(())
+    }
+
+    /// Stores a verified document body, creating or completing its subscription.
+    fn store_document(&mut self, document: &Document, from: Option<NodeId>) {
+        let doc = document.id();
+        let meta = DocMeta::of(document);
+        self.store.put_document(document);
+        match self.subs.get_mut(&doc) {
+            Some(sub) if sub.meta.is_some() => return,
+            Some(sub) => {
+                sub.meta = Some(meta);
+                sub.flags.joining = false;
+            }
+            None => {
+                let flags = self.store.remembered_flags(&doc).unwrap_or_default();
+                self.insert_sub(Subscription::new(self.id, doc, Some(meta), flags));
+            }
+        }
+        self.index(doc, &meta);
+        // A comment to a thread-subscribed parent joins the thread subscription.
+        let thread = self
+            .parents
+            .get(&doc)
+            .into_iter()
+            .flatten()
+            .any(|p| self.subs.get(p).is_some_and(|s| s.flags.thread));
+        if thread && let Some(sub) = self.subs.get_mut(&doc) {
+            sub.flags.subscribed = true;
+            sub.flags.thread = true;
+        }
+        self.dirty.insert(doc);
+        for parent in self.parents.get(&doc).into_iter().flatten() {
+            self.push_dirty.insert(*parent);
+        }
+        if let Some(from) = from {
+            self.events.push_back(Event::DocumentArrived {
+                doc,
+                parent: meta.parent,
+                from,
+            });
+        }
+    }
+
+    fn insert_sub(&mut self, sub: Subscription) {
+        let doc = sub.doc;
+        self.subs.insert(doc, sub);
+        self.dirty.insert(doc);
+    }
+
+    /// Records the push relations of a held document.
+    fn index(&mut self, doc: DocId, meta: &DocMeta) {
+        if let Some(parent) = meta.parent {
+            self.children.entry(parent).or_default().insert(doc);
+            self.parents.entry(doc).or_default().insert(parent);
+            if let Some(child) = meta.link_child {
+                self.children.entry(parent).or_default().insert(child);
+                self.parents.entry(child).or_default().insert(parent);
+                self.dirty.insert(child);
+            }
+        }
+    }
+
+    /// Removes the push relations of a document that is no longer held.
+    fn unindex(&mut self, doc: DocId, meta: &DocMeta) {
+        if let Some(parent) = meta.parent {
+            let mut remove = vec![(parent, doc)];
+            if let Some(child) = meta.link_child {
+                // The attached document stays a child only if another held link still attaches it.
+                let still_linked = self.subs.values().any(|s| {
+                    s.doc != doc
+                        && s.meta.is_some_and(|m| {
+                            m.parent == Some(parent) && m.link_child == Some(child)
+                        })
+                });
+                if !still_linked {
+                    remove.push((parent, child));
+                }
+            }
+            for (p, c) in remove {
+                if let Some(set) = self.children.get_mut(&p) {
+                    set.remove(&c);
+                    if set.is_empty() {
+                        self.children.remove(&p);
+                    }
+                }
+                if let Some(set) = self.parents.get_mut(&c) {
+                    set.remove(&p);
+                    if set.is_empty() {
+                        self.parents.remove(&c);
+                    }
+                }
+                self.dirty.insert(c);
+            }
+        }
+    }
+
+    fn learn_card(&mut self, card: ContactCard) {
+        let id = card.node_id();
+        let peer = self.peers.entry(id).or_insert_with(|| Peer {
+            up: true,
+            ..Peer::default()
+        });
+        let newer = peer
+            .card
+            .as_ref()
+            .is_none_or(|old| old.issued_at < card.issued_at);
+        if newer {
+            self.store.put_card(&card);
+            peer.card = Some(card.clone());
+            self.events.push_back(Event::PeerContact { card });
+        }
+    }
+
+    /// Opens a link to `peer` for `doc`: our state (and body, if the peer lacks it) is sent.
+    fn connect(&mut self, _now: Time, doc: DocId, peer: NodeId) {
+        if peer == self.id {
+            return;
+        }
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        sub.tried.insert(peer);
+        if sub.links.contains_key(&peer) {
+            return;
+        }
+        sub.declined.remove(&peer);
+        sub.links.insert(peer, Link::new());
+        self.peer_docs.entry(peer).or_default().insert(doc);
+        self.peers.entry(peer).or_insert_with(|| Peer {
+            up: true,
+            ..Peer::default()
+        });
+        self.dirty.insert(doc);
+        self.send_due.insert((doc, peer));
+    }
+
+    /// Drops our record of `peer` for `doc`.
+    fn remove_link(&mut self, doc: DocId, peer: NodeId) {
+        if let Some(sub) = self.subs.get_mut(&doc)
+            && sub.links.remove(&peer).is_some()
+        {
+            if let Some(docs) = self.peer_docs.get_mut(&peer) {
+                docs.remove(&doc);
+                if docs.is_empty() {
+                    self.peer_docs.remove(&peer);
+                }
+            }
+            self.dirty.insert(doc);
+        }
+    }
+
+    fn set_peer_up(&mut self, _now: Time, peer: NodeId) {
+        let entry = self.peers.entry(peer).or_default();
+        entry.up = true;
+        entry.down_since = None;
+        let docs: Vec<DocId> = self
+            .peer_docs
+            .get(&peer)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        for doc in docs {
+            if let Some(sub) = self.subs.get_mut(&doc) {
+                let has_body = sub.meta.is_some();
+                if let Some(link) = sub.links.get_mut(&peer) {
+                    link.resync();
+                    link.body_due = has_body && !link.peer_has_body;
+                }
+            }
+            self.dirty.insert(doc);
+            self.send_due.insert((doc, peer));
+        }
+    }
+
+    fn expire_peer(&mut self, now: Time, peer: NodeId) {
+        let expired = self.peers.get(&peer).is_some_and(|p| {
+            !p.up
+                && p.down_since
+                    .is_some_and(|t| now.since(t) >= self.config.peer_expiry)
+        });
+        if !expired {
+            return;
+        }
+        let docs: Vec<DocId> = self
+            .peer_docs
+            .get(&peer)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        for doc in docs {
+            self.remove_link(doc, peer);
+        }
+    }
+
+    fn reject(&mut self, peer: NodeId, reason: RejectReason) {
+        tracing::debug!(%peer, %reason, "rejected input");
+        self.stats.rejected += 1;
+        self.events.push_back(Event::Rejected { peer, reason });
+    }
+
+    /// Queues a part for `peer` in this step's batch.
+    fn queue(&mut self, peer: NodeId, part: Part) {
+        self.outbox.entry(peer).or_default().push(part);
+    }
+
+    /// Runs everything an input may have caused, then emits batches and persists.
+    fn process(&mut self, now: Time) {
+        loop {
+            while let Some(doc) = self.dirty.pop_first() {
+                self.settle(now, doc);
+            }
+            let Some(doc) = self.push_dirty.pop_first() else {
+                break;
+            };
+            self.push_children(doc);
+        }
+        self.flush(now);
+        for doc in std::mem::take(&mut self.persist) {
+            match self.subs.get(&doc) {
+                Some(sub) => self.store.put_subscription(sub),
+                None => self.store.remove_subscription(&doc),
+            }
+        }
+    }
+}

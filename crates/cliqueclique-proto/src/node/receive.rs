@@ -1,0 +1,367 @@
+//! Handlers for each kind of [`Part`] received from a peer.
+//!
+//! Handlers never fail and never panic: input that does not verify is counted, reported as an
+//! [`Event::Rejected`] and otherwise ignored, leaving all stored state as it was.
+
+use super::Node;
+use crate::event::{Event, RejectReason};
+use crate::message::{Advert, Part};
+use crate::store::Store;
+use crate::subscription::{Link, LinkState};
+use crate::time::Time;
+use bytes::Bytes;
+use cliqueclique_doc::{ContactCard, DocId, Document, NodeId};
+
+/// How many declined-link suggestions a node hands out at once.
+const MAX_SUGGESTIONS: usize = 3;
+/// How many nodes a subscription remembers having tried, bounding introduction chains.
+const MAX_TRIED: usize = 32;
+
+impl<S: Store> Node<S> {
+    pub(super) fn handle_part(&mut self, now: Time, from: NodeId, part: Part) {
+        match part {
+            Part::Update {
+                doc,
+                serial,
+                advert,
+                body,
+            } => self.on_update(now, from, doc, serial, advert, body),
+            Part::Ack {
+                doc,
+                serial,
+                has_body,
+            } => self.on_ack(from, doc, serial, has_body),
+            Part::NeedBody { doc } => self.on_need_body(from, doc),
+            Part::Decline { doc, suggestions } => self.on_decline(now, from, doc, suggestions),
+            Part::Goodbye { doc } => {
+                self.remove_link(doc, from);
+                self.queue(from, Part::GoodbyeAck { doc });
+            }
+            Part::GoodbyeAck { doc } => {
+                let leaving = self
+                    .subs
+                    .get(&doc)
+                    .and_then(|s| s.links.get(&from))
+                    .is_some_and(|l| l.state == LinkState::Leaving);
+                if leaving {
+                    self.remove_link(doc, from);
+                }
+            }
+            Part::SeqRequest { doc, center, seq } => {
+                self.on_seq_request(now, from, doc, center, seq)
+            }
+            Part::Introduce { doc, card } => self.on_introduce(now, from, doc, card),
+            Part::Card { card } => {
+                if card.verify().is_ok() && card.node_id() == from {
+                    self.learn_card(card);
+                } else {
+                    self.reject(from, RejectReason::BadCard);
+                }
+            }
+        }
+    }
+
+    fn on_update(
+        &mut self,
+        now: Time,
+        from: NodeId,
+        doc: DocId,
+        serial: u64,
+        advert: Advert,
+        body: Option<Bytes>,
+    ) {
+        let held = self.subs.get(&doc).is_some_and(|s| s.has_body());
+        let mut document = None;
+        if let Some(bytes) = body {
+            if held {
+                self.stats.duplicate_bodies += 1;
+            } else {
+                match Document::parse_expecting(&doc, bytes, &self.config.limits) {
+                    Ok(d) => document = Some(d),
+                    Err(e) => {
+                        self.reject(from, RejectReason::BadDocument(e.to_string()));
+                        return;
+                    }
+                }
+            }
+        }
+        if !self.subs.contains_key(&doc) {
+            let Some(d) = &document else {
+                // An offer or a join request for a document we do not hold.
+                self.queue(from, Part::NeedBody { doc });
+                return;
+            };
+            if !self.accepts_unsolicited(d) {
+                self.queue(
+                    from,
+                    Part::Decline {
+                        doc,
+                        suggestions: Vec::new(),
+                    },
+                );
+                return;
+            }
+        }
+        let has_link = self
+            .subs
+            .get(&doc)
+            .is_some_and(|s| s.links.contains_key(&from));
+        if !has_link && !self.accept_new_link(from, doc, document.is_some()) {
+            return;
+        }
+        if let Some(d) = &document {
+            self.store_document(d, Some(from));
+        }
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        if !sub.links.contains_key(&from) {
+            sub.links.insert(from, Link::new());
+            self.peer_docs.entry(from).or_default().insert(doc);
+            self.send_due.insert((doc, from));
+        }
+        let has_body = sub.meta.is_some();
+        let n_active_up = sub.active_links().count();
+        let link = sub.links.get_mut(&from).expect("link inserted above");
+        let was_subscribed = link.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED));
+        let now_subscribed =
+            was_subscribed || (serial >= link.peer_serial && advert.has(Advert::SUBSCRIBED));
+        if serial >= link.peer_serial {
+            link.advert = Some(advert);
+            link.peer_serial = serial;
+            link.peer_has_body = advert.has(Advert::HAS_BODY);
+        }
+        link.ack_owed = true;
+        if has_body && !link.peer_has_body && advert.has(Advert::WANTED) && !link.body_sent {
+            link.body_due = true;
+            link.acked = 0;
+            link.next_send = None;
+        }
+        let want_body = !has_body && advert.has(Advert::HAS_BODY);
+        let introduce = advert.has(Advert::WANTS_PEERS)
+            && link.introductions < self.config.max_introductions_per_link
+            && n_active_up > 1;
+        if introduce {
+            link.introductions += 1;
+        }
+        self.send_due.insert((doc, from));
+        self.dirty.insert(doc);
+        self.persist.insert(doc);
+        if now_subscribed && !was_subscribed {
+            // A neighbour that (re)subscribed may take comments it declined before.
+            let children: Vec<DocId> = self.children(&doc).copied().collect();
+            for child in children {
+                if let Some(child_sub) = self.subs.get_mut(&child) {
+                    child_sub.declined.remove(&from);
+                }
+            }
+            self.push_dirty.insert(doc);
+        }
+        if want_body {
+            self.queue(from, Part::NeedBody { doc });
+        }
+        if introduce {
+            self.introduce(now, doc, from);
+        }
+    }
+
+    /// Whether to keep a document a peer pushed without being asked: only comments (and attached
+    /// documents) of a document this node is subscribed to, or documents its user flagged.
+    fn accepts_unsolicited(&self, document: &Document) -> bool {
+        let doc = document.id();
+        if self
+            .store
+            .remembered_flags(&doc)
+            .is_some_and(|f| f.bookmarked || f.subscribed)
+        {
+            return true;
+        }
+        let parent_subscribed = |p: &DocId| self.subs.get(p).is_some_and(|s| s.derived.subscribed);
+        if document
+            .semantic_parent()
+            .is_some_and(|p| parent_subscribed(&p))
+        {
+            return true;
+        }
+        // An attached document: some held link with a subscribed parent attaches it.
+        self.parents
+            .get(&doc)
+            .into_iter()
+            .flatten()
+            .any(parent_subscribed)
+    }
+
+    /// Admits a new neighbour for `doc`, or declines with suggestions when the node is full.
+    fn accept_new_link(&mut self, from: NodeId, doc: DocId, bringing_body: bool) -> bool {
+        let Some(sub) = self.subs.get(&doc) else {
+            // A new document brought by a push: the subscription is created with the link.
+            return bringing_body;
+        };
+        if sub.active_links().count() < self.config.max_peers_per_document {
+            return true;
+        }
+        let mut candidates: Vec<ContactCard> = sub
+            .active_links()
+            .filter(|(peer, _)| **peer != from)
+            .filter_map(|(peer, _)| self.peers.get(peer).and_then(|p| p.card.clone()))
+            .collect();
+        let mut suggestions = Vec::new();
+        while suggestions.len() < MAX_SUGGESTIONS && !candidates.is_empty() {
+            let i = rand::RngExt::random_range(&mut self.rng, 0..candidates.len());
+            suggestions.push(candidates.swap_remove(i));
+        }
+        self.queue(from, Part::Decline { doc, suggestions });
+        false
+    }
+
+    fn on_ack(&mut self, from: NodeId, doc: DocId, serial: u64, has_body: bool) {
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        let current = sub.serial;
+        let we_have_body = sub.has_body();
+        let Some(link) = sub.links.get_mut(&from) else {
+            return;
+        };
+        if link.state != LinkState::Active {
+            return;
+        }
+        link.peer_has_body = has_body;
+        if serial != current || link.acked == current {
+            return;
+        }
+        // Delivering the body is part of delivering the state: a peer that wants the body and
+        // still lacks it gets it with the next resend, on the same back-off.
+        let peer_wants_body =
+            !has_body && we_have_body && link.advert.is_none_or(|a| a.has(Advert::WANTED));
+        if peer_wants_body || link.body_due {
+            link.body_due = true;
+        } else {
+            link.acked = current;
+            link.backoff_ms = 0;
+            link.next_send = None;
+        }
+    }
+
+    fn on_need_body(&mut self, from: NodeId, doc: DocId) {
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        let has_body = sub.has_body();
+        let Some(link) = sub.links.get_mut(&from) else {
+            return;
+        };
+        if has_body {
+            link.body_due = true;
+            link.peer_has_body = false;
+            link.acked = 0;
+            link.next_send = None;
+            self.send_due.insert((doc, from));
+        } else if !link.advert.is_some_and(|a| a.has(Advert::HAS_BODY)) {
+            // Neither side holds the document: this peer cannot help.
+            self.remove_link(doc, from);
+            self.events.push_back(Event::LinkRefused {
+                doc,
+                peer: from,
+                suggestions: 0,
+            });
+        }
+    }
+
+    fn on_decline(&mut self, now: Time, from: NodeId, doc: DocId, suggestions: Vec<ContactCard>) {
+        if !self.subs.contains_key(&doc) {
+            return;
+        }
+        self.remove_link(doc, from);
+        let n_suggestions = suggestions.len().min(MAX_SUGGESTIONS);
+        if let Some(sub) = self.subs.get_mut(&doc) {
+            sub.declined.insert(from);
+        }
+        self.events.push_back(Event::LinkRefused {
+            doc,
+            peer: from,
+            suggestions: n_suggestions,
+        });
+        for card in suggestions.into_iter().take(MAX_SUGGESTIONS) {
+            self.consider_candidate(now, from, doc, card);
+        }
+    }
+
+    fn on_introduce(&mut self, now: Time, from: NodeId, doc: DocId, card: ContactCard) {
+        self.consider_candidate(now, from, doc, card);
+    }
+
+    /// Links to a node some neighbour named, if the card verifies and more peers are wanted.
+    fn consider_candidate(&mut self, now: Time, from: NodeId, doc: DocId, card: ContactCard) {
+        if card.verify().is_err() {
+            self.reject(from, RejectReason::BadCard);
+            return;
+        }
+        let candidate = card.node_id();
+        if candidate == self.id {
+            return;
+        }
+        let Some(sub) = self.subs.get(&doc) else {
+            return;
+        };
+        let wanted = sub.links.len() < self.config.target_peers_per_document
+            || (sub.active_links().count() == 0 && sub.derived.wanted);
+        if !wanted
+            || sub.links.contains_key(&candidate)
+            || sub.tried.contains(&candidate)
+            || sub.tried.len() >= MAX_TRIED
+        {
+            return;
+        }
+        self.learn_card(card);
+        self.connect(now, doc, candidate);
+    }
+
+    /// Sends `to` the card of another neighbour holding `doc`.
+    fn introduce(&mut self, _now: Time, doc: DocId, to: NodeId) {
+        let Some(sub) = self.subs.get(&doc) else {
+            return;
+        };
+        let candidates: Vec<ContactCard> = sub
+            .active_links()
+            .filter(|(peer, _)| **peer != to)
+            .filter(|(peer, _)| self.peers.get(peer).is_some_and(|p| p.up))
+            .filter_map(|(peer, _)| self.peers.get(peer).and_then(|p| p.card.clone()))
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let i = rand::RngExt::random_range(&mut self.rng, 0..candidates.len());
+        let card = candidates[i].clone();
+        self.queue(to, Part::Introduce { doc, card });
+    }
+
+    fn on_seq_request(&mut self, now: Time, from: NodeId, doc: DocId, center: NodeId, seq: u32) {
+        let me = self.id;
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        if center == me {
+            if sub.own_seq < seq {
+                sub.own_seq = seq;
+                self.dirty.insert(doc);
+                self.persist.insert(doc);
+            }
+            return;
+        }
+        let Some(upstream) = sub.route.upstream else {
+            return;
+        };
+        if sub.route.center != center || sub.route.seq >= seq || upstream == from {
+            return;
+        }
+        let recently = sub.forwarded.is_some_and(|(c, s, t)| {
+            c == center && s >= seq && now.since(t) < self.config.resend_initial
+        });
+        if recently {
+            return;
+        }
+        sub.forwarded = Some((center, seq, now));
+        self.queue(upstream, Part::SeqRequest { doc, center, seq });
+    }
+}

@@ -1,0 +1,141 @@
+//! Turning due work into batches: one batch per peer per step, split only when too large.
+//!
+//! The seed's sender loop ("while serial != serialcopy: send (local, serial); wait time;
+//! time *= 2") becomes one timer per unacknowledged link, with the interval doubling from
+//! `resend_initial` up to `resend_max`. A body travels only when the peer is believed to lack it;
+//! resends carry no body, and a peer that still lacks it asks with `NeedBody`.
+
+use super::Node;
+use crate::message::{Batch, Part};
+use crate::node::Transmit;
+use crate::store::Store;
+use crate::subscription::LinkState;
+use crate::time::Time;
+use cliqueclique_doc::NodeId;
+use std::time::Duration;
+
+/// Bytes counted for a part besides its body when splitting batches (ids, advert, framing).
+const PART_OVERHEAD: usize = 192;
+
+impl<S: Store> Node<S> {
+    pub(super) fn flush(&mut self, now: Time) {
+        let initial = self.config.resend_initial.as_millis() as u64;
+        let max = self.config.resend_max.as_millis() as u64;
+        for (doc, peer) in std::mem::take(&mut self.send_due) {
+            if !self.peers.get(&peer).is_some_and(|p| p.up) {
+                continue;
+            }
+            let Some(sub) = self.subs.get_mut(&doc) else {
+                continue;
+            };
+            let serial = sub.serial;
+            let has_body = sub.has_body();
+            let advert = sub.advert_for(&peer);
+            let Some(link) = sub.links.get_mut(&peer) else {
+                continue;
+            };
+            let due = link.next_send.is_none_or(|t| t <= now);
+            let mut parts = Vec::new();
+            let mut resend = false;
+            match link.state {
+                LinkState::Leaving => {
+                    if due {
+                        parts.push(Part::Goodbye { doc });
+                        resend = true;
+                    }
+                }
+                LinkState::Active => {
+                    if link.acked != serial && due {
+                        let body = if link.body_due && has_body {
+                            link.body_due = false;
+                            link.body_sent = true;
+                            self.store.document(&doc)
+                        } else {
+                            None
+                        };
+                        if body.is_some() {
+                            self.stats.bodies_sent += 1;
+                        }
+                        parts.push(Part::Update {
+                            doc,
+                            serial,
+                            advert,
+                            body,
+                        });
+                        resend = true;
+                    }
+                    if link.ack_owed {
+                        link.ack_owed = false;
+                        parts.push(Part::Ack {
+                            doc,
+                            serial: link.peer_serial,
+                            has_body,
+                        });
+                    }
+                }
+            }
+            if resend {
+                link.backoff_ms = if link.backoff_ms == 0 {
+                    initial
+                } else {
+                    (link.backoff_ms * 2).min(max)
+                };
+                let next = now.after(Duration::from_millis(link.backoff_ms));
+                link.next_send = Some(next);
+                self.timers.insert((next, doc, peer));
+            }
+            self.outbox.entry(peer).or_default().extend(parts);
+        }
+        for (peer, parts) in std::mem::take(&mut self.outbox) {
+            self.emit(peer, parts);
+        }
+    }
+
+    /// Wraps the parts for one peer into batches no larger than `max_batch_bytes`.
+    fn emit(&mut self, peer: NodeId, mut parts: Vec<Part>) {
+        if parts.is_empty() {
+            return;
+        }
+        let Some(entry) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        if !entry.up {
+            // Everything is state-based and resent when the session comes back.
+            return;
+        }
+        if !entry.card_sent {
+            entry.card_sent = true;
+            parts.insert(
+                0,
+                Part::Card {
+                    card: self.card.clone(),
+                },
+            );
+        }
+        let mut batch = Vec::new();
+        let mut size = 0;
+        for part in parts {
+            let part_size = part.body_len() + PART_OVERHEAD;
+            if !batch.is_empty() && size + part_size > self.config.max_batch_bytes {
+                self.transmit(peer, std::mem::take(&mut batch));
+                size = 0;
+            }
+            size += part_size;
+            batch.push(part);
+        }
+        self.transmit(peer, batch);
+    }
+
+    fn transmit(&mut self, to: NodeId, parts: Vec<Part>) {
+        self.stats.batches_sent += 1;
+        self.stats.parts_sent += parts.len() as u64;
+        self.transmits.push_back(Transmit {
+            to,
+            batch: Batch {
+                from: self.id,
+                to,
+                parts,
+            },
+        });
+    }
+}

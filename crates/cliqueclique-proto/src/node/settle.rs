@@ -1,0 +1,276 @@
+//! Recomputing a subscription after a change: route, interest, garbage, and pushing comments.
+//!
+//! `settle` is the only place where a subscription's advertised state changes, and so the only
+//! place where its serial is bumped (the seed's "when local changes: serial += 1").
+//! It runs for every document marked dirty, until none is; a document's interest depends only on
+//! its own links and on its parents' subscription, so the loop ends after at most two rounds per
+//! level of the document tree.
+
+use super::Node;
+use crate::event::Event;
+use crate::message::{Advert, Part};
+use crate::route::{self, Offer, Route};
+use crate::store::Store;
+use crate::subscription::{Derived, Link, LinkState, SeqRequestState};
+use crate::time::Time;
+use cliqueclique_doc::DocId;
+
+impl<S: Store> Node<S> {
+    pub(super) fn settle(&mut self, now: Time, doc: DocId) {
+        let me = self.id;
+        let Some(sub) = self.subs.get(&doc) else {
+            return;
+        };
+        self.persist.insert(doc);
+
+        // Route: the self-claim against feasible offers from live neighbours.
+        let rank = sub.rank(me);
+        let mut own_seq = sub.own_seq;
+        if sub.is_center() && sub.route.rank != rank {
+            own_seq += 1;
+        }
+        let offers = sub
+            .active_links()
+            .filter(|(peer, _)| self.peers.get(peer).is_some_and(|p| p.up))
+            .filter_map(|(peer, link)| {
+                link.advert.map(|advert| Offer {
+                    peer: *peer,
+                    advert,
+                })
+            });
+        let selection = route::select(
+            me,
+            Route::self_claim(me, rank, own_seq),
+            sub.route.upstream,
+            offers,
+            &sub.feasibility,
+            self.config.max_distance,
+        );
+        let mut new_route = selection.route;
+        if new_route.upstream.is_none() && !sub.is_center() {
+            // Becoming the center: a fresh sequence number makes our claim feasible everywhere.
+            own_seq += 1;
+            new_route.seq = own_seq;
+        }
+
+        // Interest: what we and our downstream neighbours want.
+        let downstream = || sub.links.values().filter(|l| l.is_downstream());
+        let downstream_has = |flag| downstream().any(|l| l.advert.is_some_and(|a| a.has(flag)));
+        let flags = sub.flags;
+        let subscribed = flags.subscribed || downstream_has(Advert::SUBSCRIBED);
+        let wanted_by_parent = self
+            .parents
+            .get(&doc)
+            .into_iter()
+            .flatten()
+            .any(|p| self.subs.get(p).is_some_and(|s| s.derived.subscribed));
+        let wanted = flags.subscribed
+            || flags.bookmarked
+            || flags.own
+            || flags.joining
+            || subscribed
+            || wanted_by_parent
+            || downstream_has(Advert::WANTED);
+        let n_active = sub.active_links().count();
+        let wants_peers = (flags.subscribed || flags.bookmarked)
+            && n_active < self.config.target_peers_per_document;
+        let mut advert_flags = 0;
+        for (on, flag) in [
+            (subscribed, Advert::SUBSCRIBED),
+            (wanted, Advert::WANTED),
+            (sub.has_body(), Advert::HAS_BODY),
+            (wants_peers, Advert::WANTS_PEERS),
+        ] {
+            if on {
+                advert_flags |= flag;
+            }
+        }
+        let advert = Advert {
+            center: new_route.center,
+            rank: new_route.rank,
+            seq: new_route.seq,
+            dist: new_route.dist,
+            flags: advert_flags,
+        };
+        let changed =
+            sub.derived.advert != Some(advert) || sub.route.upstream != new_route.upstream;
+        let subscribed_changed = sub.derived.subscribed != subscribed;
+        let was_wanted = sub.derived.wanted;
+        let first_settle = sub.derived.advert.is_none();
+
+        let sub = self.subs.get_mut(&doc).expect("checked above");
+        sub.own_seq = own_seq;
+        sub.route = new_route;
+        if new_route.upstream.is_some() {
+            sub.feasibility.advertise(&new_route);
+        }
+        sub.derived = Derived {
+            subscribed,
+            wanted,
+            advert: Some(advert),
+        };
+        if changed {
+            sub.serial += 1;
+            for (peer, link) in sub.links.iter_mut() {
+                if link.state == LinkState::Active {
+                    link.next_send = None;
+                    link.backoff_ms = 0;
+                    self.send_due.insert((doc, *peer));
+                }
+            }
+            if !first_settle {
+                self.events.push_back(Event::StateChanged { doc });
+            }
+        }
+        let targets = sub.tree_targets();
+        if targets != sub.push_targets {
+            sub.push_targets = targets;
+            self.push_dirty.insert(doc);
+        }
+        if subscribed_changed || first_settle {
+            for child in self.children.get(&doc).into_iter().flatten() {
+                self.dirty.insert(*child);
+            }
+            self.push_dirty.insert(doc);
+        }
+        self.update_seq_request(now, doc, selection.blocked);
+        if wanted != was_wanted || !wanted || first_settle {
+            self.collect(doc, wanted);
+        }
+    }
+
+    /// Starts, keeps or drops the request for a fresh sequence number of a better center.
+    fn update_seq_request(&mut self, now: Time, doc: DocId, blocked: Option<route::SeqWanted>) {
+        let initial = self.config.resend_initial.as_millis() as u64;
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        let Some(want) = blocked else {
+            sub.seq_request = None;
+            return;
+        };
+        let same = sub
+            .seq_request
+            .is_some_and(|r| r.peer == want.peer && r.center == want.center && r.seq == want.seq);
+        if same {
+            return;
+        }
+        let next = now.after(self.config.resend_initial);
+        sub.seq_request = Some(SeqRequestState {
+            peer: want.peer,
+            center: want.center,
+            seq: want.seq,
+            next,
+            backoff_ms: initial,
+        });
+        self.seq_timers.insert((next, doc));
+        self.queue(
+            want.peer,
+            Part::SeqRequest {
+                doc,
+                center: want.center,
+                seq: want.seq,
+            },
+        );
+    }
+
+    pub(super) fn retry_seq_request(&mut self, now: Time, doc: DocId) {
+        let max = self.config.resend_max.as_millis() as u64;
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        let Some(request) = sub.seq_request.as_mut() else {
+            return;
+        };
+        if request.next > now {
+            return;
+        }
+        request.backoff_ms = (request.backoff_ms * 2).min(max);
+        request.next = now.after(std::time::Duration::from_millis(request.backoff_ms));
+        let (peer, center, seq, next) = (request.peer, request.center, request.seq, request.next);
+        self.seq_timers.insert((next, doc));
+        self.queue(peer, Part::SeqRequest { doc, center, seq });
+    }
+
+    /// Garbage collection and its reversal: unwanted documents say goodbye on every link and are
+    /// removed once no link is left; wanted ones take back their goodbyes.
+    fn collect(&mut self, doc: DocId, wanted: bool) {
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        if wanted {
+            for (peer, link) in sub.links.iter_mut() {
+                if link.state == LinkState::Leaving {
+                    link.state = LinkState::Active;
+                    link.resync();
+                    self.send_due.insert((doc, *peer));
+                }
+            }
+            return;
+        }
+        if sub.links.is_empty() {
+            let sub = self.subs.remove(&doc).expect("checked above");
+            if sub.flags.worth_remembering() {
+                let mut flags = sub.flags;
+                flags.joining = false;
+                flags.own = false;
+                self.store.remember_flags(&doc, flags);
+            }
+            if let Some(meta) = sub.meta {
+                self.unindex(doc, &meta);
+                self.store.remove_document(&doc);
+                self.events.push_back(Event::DocumentRemoved { doc });
+            }
+            self.persist.insert(doc);
+            return;
+        }
+        for (peer, link) in sub.links.iter_mut() {
+            if link.state == LinkState::Active {
+                link.state = LinkState::Leaving;
+                link.next_send = None;
+                link.backoff_ms = 0;
+                self.send_due.insert((doc, *peer));
+            }
+        }
+    }
+
+    /// Pushes the held children of `doc` to its subscribed tree neighbours that lack them.
+    pub(super) fn push_children(&mut self, doc: DocId) {
+        let Some(sub) = self.subs.get(&doc) else {
+            return;
+        };
+        if !sub.derived.subscribed {
+            return;
+        }
+        let targets = sub.tree_targets();
+        if targets.is_empty() {
+            return;
+        }
+        let children: Vec<DocId> = self
+            .children
+            .get(&doc)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        for child in children {
+            let Some(child_sub) = self.subs.get_mut(&child) else {
+                continue;
+            };
+            if !child_sub.has_body() {
+                continue;
+            }
+            for target in &targets {
+                if child_sub.links.contains_key(target) || child_sub.declined.contains(target) {
+                    continue;
+                }
+                let mut link = Link::new();
+                link.body_due = true;
+                child_sub.links.insert(*target, link);
+                self.peer_docs.entry(*target).or_default().insert(child);
+                self.send_due.insert((child, *target));
+                self.dirty.insert(child);
+            }
+        }
+    }
+}

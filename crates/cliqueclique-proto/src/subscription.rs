@@ -1,0 +1,287 @@
+//! Per-(node, document) state and per-(subscription, peer) sync state.
+//!
+//! A [`Subscription`] is what one node knows about one document it holds or is fetching: the
+//! user's flags, the route toward the document's center, and one [`Link`] per overlay neighbour.
+//! A link carries both halves of the seed's metadata sync: the neighbour's last advertised state
+//! with its serial (the "client" side), and whether the neighbour has echoed our current serial,
+//! with the resend back-off (the "server" side).
+//!
+//! The persisted fields are serialized as they are (the store keeps them as one record); fields
+//! marked `serde(skip)` are transient and rebuilt after a restart.
+
+use crate::message::{Advert, Rank};
+use crate::route::{FeasibilityTable, Route};
+use crate::time::Time;
+use cliqueclique_doc::{DocId, Document, NodeId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a user said about a document. These flags survive garbage collection of the document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flags {
+    /// The user has read the document.
+    pub read: bool,
+    /// The user bookmarked the document: it is kept.
+    pub bookmarked: bool,
+    /// The user subscribed: comments are pushed here.
+    pub subscribed: bool,
+    /// Comments arriving for this document are subscribed to as well (a whole-thread subscription).
+    pub thread: bool,
+    /// The user authored the document: it is kept.
+    pub own: bool,
+    /// The user asked to fetch the document and its body has not arrived yet.
+    pub joining: bool,
+}
+
+impl Flags {
+    /// Whether these flags are worth remembering after the document is gone.
+    pub fn worth_remembering(&self) -> bool {
+        self.read || self.bookmarked || self.subscribed
+    }
+}
+
+/// What the core needs to know about a document's body, kept without the body itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocMeta {
+    /// The author.
+    pub author: NodeId,
+    /// The semantic parent: comments are pushed to its subscribers.
+    pub parent: Option<DocId>,
+    /// For link documents: the document the link attaches (travels along with the link).
+    pub link_child: Option<DocId>,
+    /// The body's size in bytes.
+    pub len: u32,
+}
+
+impl DocMeta {
+    /// Extracts the metadata of a verified document.
+    pub fn of(doc: &Document) -> DocMeta {
+        DocMeta {
+            author: doc.author(),
+            parent: doc.semantic_parent(),
+            link_child: doc.semantic_child(),
+            len: doc.len() as u32,
+        }
+    }
+}
+
+/// Whether a link is in use or being torn down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkState {
+    /// Both sides exchange updates.
+    Active,
+    /// This side no longer wants the document and repeats a goodbye until it is acknowledged.
+    Leaving,
+}
+
+/// Sync state toward one overlay neighbour for one document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// In use or being torn down.
+    pub state: LinkState,
+    /// The neighbour's last advertised state, if any arrived.
+    pub advert: Option<Advert>,
+    /// The serial of that advert.
+    pub peer_serial: u64,
+    /// Our serial that the neighbour has echoed (0 = none).
+    pub acked: u64,
+    /// The neighbour said it holds the body.
+    pub peer_has_body: bool,
+    /// The next update should carry the body.
+    #[serde(skip)]
+    pub body_due: bool,
+    /// The body was sent on this link since it was (re)established.
+    #[serde(skip)]
+    pub body_sent: bool,
+    /// We owe the neighbour an ack of `peer_serial`.
+    #[serde(skip)]
+    pub ack_owed: bool,
+    /// When the current update or goodbye may be resent; `None` = now.
+    #[serde(skip)]
+    pub next_send: Option<Time>,
+    /// The current resend interval in milliseconds (0 = not started).
+    #[serde(skip)]
+    pub backoff_ms: u64,
+    /// Introductions sent to this neighbour.
+    #[serde(skip)]
+    pub introductions: u8,
+}
+
+impl Link {
+    /// A fresh link: our state is owed to the neighbour.
+    pub fn new() -> Link {
+        Link {
+            state: LinkState::Active,
+            advert: None,
+            peer_serial: 0,
+            acked: 0,
+            peer_has_body: false,
+            body_due: false,
+            body_sent: false,
+            ack_owed: false,
+            next_send: None,
+            backoff_ms: 0,
+            introductions: 0,
+        }
+    }
+
+    /// Forget what the neighbour acknowledged so that everything is sent again (after a reconnect).
+    pub fn resync(&mut self) {
+        self.acked = 0;
+        self.next_send = None;
+        self.backoff_ms = 0;
+        self.body_sent = false;
+        self.ack_owed = self.advert.is_some();
+    }
+
+    /// Whether the neighbour follows us toward the center.
+    pub fn is_downstream(&self) -> bool {
+        self.state == LinkState::Active
+            && self.advert.is_some_and(|a| a.has(Advert::UPSTREAM_IS_YOU))
+    }
+}
+
+impl Default for Link {
+    fn default() -> Link {
+        Link::new()
+    }
+}
+
+/// Values derived from the persisted state; recomputed whenever the subscription settles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Derived {
+    /// In the subscribing set: the user subscribed, or a downstream neighbour is subscribed.
+    pub subscribed: bool,
+    /// Wanted here: by the user, as a comment of a subscribed parent, or by a downstream neighbour.
+    pub wanted: bool,
+    /// The advert fields common to all neighbours, last computed.
+    pub advert: Option<Advert>,
+}
+
+/// One node's state for one document.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Subscription {
+    /// The document.
+    pub doc: DocId,
+    /// Metadata of the body, once the body is held.
+    pub meta: Option<DocMeta>,
+    /// The user's flags.
+    pub flags: Flags,
+    /// Our serial: bumped whenever the state we advertise changes.
+    pub serial: u64,
+    /// Our own sequence number as a center candidate.
+    pub own_seq: u32,
+    /// The route followed.
+    pub route: Route,
+    /// Feasibility distances per center.
+    pub feasibility: FeasibilityTable,
+    /// Overlay neighbours.
+    pub links: BTreeMap<NodeId, Link>,
+    /// Neighbours that declined this document; it is not pushed to them again.
+    pub declined: BTreeSet<NodeId>,
+    /// Nodes already tried through introductions or suggestions.
+    pub tried: BTreeSet<NodeId>,
+    /// Derived values.
+    #[serde(skip)]
+    pub derived: Derived,
+    /// A pending request for a fresh sequence number: (center, seq, next retry, backoff ms).
+    #[serde(skip)]
+    pub seq_request: Option<SeqRequestState>,
+    /// The last sequence request forwarded upstream, to drop duplicates: (center, seq, when).
+    #[serde(skip)]
+    pub forwarded: Option<(NodeId, u32, Time)>,
+    /// The neighbours comments were last pushed to, to notice changes.
+    #[serde(skip)]
+    pub push_targets: Vec<NodeId>,
+}
+
+/// A pending sequence-number request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeqRequestState {
+    /// The neighbour asked.
+    pub peer: NodeId,
+    /// The center.
+    pub center: NodeId,
+    /// The sequence number asked for.
+    pub seq: u32,
+    /// When to ask again.
+    pub next: Time,
+    /// The current retry interval in milliseconds.
+    pub backoff_ms: u64,
+}
+
+impl Subscription {
+    /// A new subscription of node `me`, following itself.
+    pub fn new(me: NodeId, doc: DocId, meta: Option<DocMeta>, flags: Flags) -> Subscription {
+        let mut sub = Subscription {
+            doc,
+            meta,
+            flags,
+            serial: 1,
+            own_seq: 1,
+            route: Route::self_claim(me, Rank::default(), 1),
+            feasibility: FeasibilityTable::default(),
+            links: BTreeMap::new(),
+            declined: BTreeSet::new(),
+            tried: BTreeSet::new(),
+            derived: Derived::default(),
+            seq_request: None,
+            forwarded: None,
+            push_targets: Vec::new(),
+        };
+        sub.route.rank = sub.rank(me);
+        sub
+    }
+
+    /// This node's own election rank for the document.
+    pub fn rank(&self, me: NodeId) -> Rank {
+        Rank {
+            subscribed: self.flags.subscribed,
+            author: self.meta.is_some_and(|m| m.author == me),
+        }
+    }
+
+    /// Whether this node holds the body.
+    pub fn has_body(&self) -> bool {
+        self.meta.is_some()
+    }
+
+    /// Whether this node is the center it follows.
+    pub fn is_center(&self) -> bool {
+        self.route.upstream.is_none()
+    }
+
+    /// Active links (not being torn down).
+    pub fn active_links(&self) -> impl Iterator<Item = (&NodeId, &Link)> {
+        self.links
+            .iter()
+            .filter(|(_, l)| l.state == LinkState::Active)
+    }
+
+    /// Neighbours on the subscribing tree that are subscribed: where comments are pushed.
+    pub fn tree_targets(&self) -> Vec<NodeId> {
+        self.active_links()
+            .filter(|(peer, link)| {
+                let subscribed = link.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED));
+                let tree = self.route.upstream == Some(**peer) || link.is_downstream();
+                subscribed && tree
+            })
+            .map(|(peer, _)| *peer)
+            .collect()
+    }
+
+    /// The advert for one neighbour: the common fields plus whether that neighbour is our upstream.
+    pub fn advert_for(&self, peer: &NodeId) -> Advert {
+        let mut advert = self.derived.advert.unwrap_or(Advert {
+            center: self.route.center,
+            rank: self.route.rank,
+            seq: self.route.seq,
+            dist: self.route.dist,
+            flags: 0,
+        });
+        if self.route.upstream == Some(*peer) {
+            advert.flags |= Advert::UPSTREAM_IS_YOU;
+        }
+        advert
+    }
+}
