@@ -169,9 +169,9 @@ impl Document {
     ///
     /// Never panics, whatever the input.
     pub fn parse(bytes: Bytes, limits: &Limits) -> Result<Document, DocumentError> {
-        parse::parse(bytes, limits).map(|inner| Document {
-            inner: Arc::new(inner),
-        })
+        parse::check_size(&bytes, limits)?;
+        let id = DocId::of(&bytes);
+        Document::parse_with_id(bytes, id, limits)
     }
 
     /// Like [`Document::parse`], but the id must equal `expected`, else [`DocumentError::IdMismatch`].
@@ -182,12 +182,7 @@ impl Document {
         bytes: Bytes,
         limits: &Limits,
     ) -> Result<Document, DocumentError> {
-        if bytes.len() > limits.max_document_bytes {
-            return Err(DocumentError::TooLarge {
-                size: bytes.len(),
-                max: limits.max_document_bytes,
-            });
-        }
+        parse::check_size(&bytes, limits)?;
         let actual = DocId::of(&bytes);
         if actual != *expected {
             return Err(DocumentError::IdMismatch {
@@ -195,7 +190,13 @@ impl Document {
                 actual,
             });
         }
-        Document::parse(bytes, limits)
+        Document::parse_with_id(bytes, actual, limits)
+    }
+
+    fn parse_with_id(bytes: Bytes, id: DocId, limits: &Limits) -> Result<Document, DocumentError> {
+        parse::parse(bytes, id, limits).map(|inner| Document {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The id: the BLAKE3 hash of [`Document::bytes`].

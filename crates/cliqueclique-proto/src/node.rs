@@ -18,7 +18,7 @@ mod settle;
 use crate::command::{Command, CommandError, Outcome};
 use crate::config::Config;
 use crate::event::{Event, RejectReason};
-use crate::message::{Batch, Part};
+use crate::message::{Advert, Batch, Part};
 use crate::store::Store;
 use crate::subscription::{DocMeta, Flags, Link, Subscription};
 use crate::time::Time;
@@ -82,6 +82,8 @@ pub struct Node<S: Store> {
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
     dirty: BTreeSet<DocId>,
     push_dirty: BTreeSet<DocId>,
+    /// Unwanted documents without links, removed once everything has settled.
+    garbage: BTreeSet<DocId>,
     persist: BTreeSet<DocId>,
     send_due: BTreeSet<(DocId, NodeId)>,
     outbox: BTreeMap<NodeId, Vec<Part>>,
@@ -120,6 +122,7 @@ impl<S: Store> Node<S> {
             peer_docs: BTreeMap::new(),
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
+            garbage: BTreeSet::new(),
             persist: BTreeSet::new(),
             send_due: BTreeSet::new(),
             outbox: BTreeMap::new(),
@@ -146,6 +149,15 @@ impl<S: Store> Node<S> {
             node.subs.insert(doc, sub);
             node.dirty.insert(doc);
             node.push_dirty.insert(doc);
+        }
+        // Interest as it was before the restart, so that no document looks unwanted while its
+        // parents have not settled yet.
+        for sub in node.subs.values_mut() {
+            sub.derived.subscribed = sub.flags.subscribed
+                || sub.links.values().any(|l| {
+                    l.is_downstream() && l.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED))
+                });
+            sub.derived.wanted = true;
         }
         node
     }
@@ -642,10 +654,16 @@ impl<S: Store> Node<S> {
             while let Some(doc) = self.dirty.pop_first() {
                 self.settle(now, doc);
             }
-            let Some(doc) = self.push_dirty.pop_first() else {
+            if let Some(doc) = self.push_dirty.pop_first() {
+                self.push_children(doc);
+                continue;
+            }
+            for doc in std::mem::take(&mut self.garbage) {
+                self.remove_if_unwanted(doc);
+            }
+            if self.dirty.is_empty() && self.push_dirty.is_empty() {
                 break;
-            };
-            self.push_children(doc);
+            }
         }
         self.flush(now);
         for doc in std::mem::take(&mut self.persist) {

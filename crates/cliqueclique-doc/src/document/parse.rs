@@ -16,14 +16,19 @@ use crate::error::DocumentError;
 use crate::id::DocId;
 use crate::identity::PublicKey;
 
-/// Parses and verifies a whole document.
-pub(super) fn parse(bytes: Bytes, limits: &Limits) -> Result<Inner, DocumentError> {
+/// Checks the size limit before anything else is done.
+pub(super) fn check_size(bytes: &[u8], limits: &Limits) -> Result<(), DocumentError> {
     if bytes.len() > limits.max_document_bytes {
         return Err(DocumentError::TooLarge {
             size: bytes.len(),
             max: limits.max_document_bytes,
         });
     }
+    Ok(())
+}
+
+/// Parses and verifies a whole document whose size was checked and whose id is `id`.
+pub(super) fn parse(bytes: Bytes, id: DocId, limits: &Limits) -> Result<Inner, DocumentError> {
     let split = envelope::split(&bytes)?;
     let key = split.key;
     if !key.verify(&envelope::signing_message(split.content), &split.signature) {
@@ -31,7 +36,7 @@ pub(super) fn parse(bytes: Bytes, limits: &Limits) -> Result<Inner, DocumentErro
     }
     let content = parse_content(split.content, &key, limits)?;
     Ok(Inner {
-        id: DocId::of(&bytes),
+        id,
         bytes,
         author_key: key,
         author_name: content.author_name,
@@ -118,14 +123,13 @@ fn parse_content(
         ),
     };
 
-    let root_type = root
-        .content_type()
-        .map(ContentType::from_parsed)
-        .filter(|_| root.content_type().and_then(|ct| ct.subtype()) == Some("mixed"));
-    let is_mixed = root
-        .content_type()
-        .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"))
-        && root_type.is_some();
+    let is_mixed = single(headers, "Content-Type")?.is_some()
+        && root.content_type().is_some_and(|content_type| {
+            content_type.ctype().eq_ignore_ascii_case("multipart")
+                && content_type
+                    .subtype()
+                    .is_some_and(|subtype| subtype.eq_ignore_ascii_case("mixed"))
+        });
     let sub_parts = root
         .sub_parts()
         .filter(|_| is_mixed)

@@ -266,6 +266,8 @@ fn hand_made_content_entities() {
         "Date",
     );
 
+    assert_malformed(check("Content-Type: text/plain\r\n", &text_part), "more than one Content-Type");
+
     // Not MIME at all, or not multipart.
     assert_malformed(parse(sign_content(&identity, b"")), "no headers");
     let single = format!(

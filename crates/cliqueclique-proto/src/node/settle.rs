@@ -209,6 +209,26 @@ impl<S: Store> Node<S> {
             return;
         }
         if sub.links.is_empty() {
+            self.garbage.insert(doc);
+            return;
+        }
+        for (peer, link) in sub.links.iter_mut() {
+            if link.state == LinkState::Active {
+                link.state = LinkState::Leaving;
+                link.next_send = None;
+                link.backoff_ms = 0;
+                self.send_due.insert((doc, *peer));
+            }
+        }
+    }
+
+    /// Removes a settled subscription that is unwanted and has no link left, keeping its flags.
+    pub(super) fn remove_if_unwanted(&mut self, doc: DocId) {
+        let removable = self
+            .subs
+            .get(&doc)
+            .is_some_and(|s| !s.derived.wanted && s.links.is_empty());
+        if removable {
             let sub = self.subs.remove(&doc).expect("checked above");
             if sub.flags.worth_remembering() {
                 let mut flags = sub.flags;
@@ -222,15 +242,6 @@ impl<S: Store> Node<S> {
                 self.events.push_back(Event::DocumentRemoved { doc });
             }
             self.persist.insert(doc);
-            return;
-        }
-        for (peer, link) in sub.links.iter_mut() {
-            if link.state == LinkState::Active {
-                link.state = LinkState::Leaving;
-                link.next_send = None;
-                link.backoff_ms = 0;
-                self.send_due.insert((doc, *peer));
-            }
         }
     }
 
