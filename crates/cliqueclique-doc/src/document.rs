@@ -12,7 +12,8 @@
 //! [`Document::semantic_parent`] and [`Document::semantic_child`] apply the direction for the caller.
 //!
 //! The byte format is described in `FORMAT.md` beside `Cargo.toml`.
-//! [`build`] writes it and [`parse`] reads it; [`envelope`] is the signed outer layer both share.
+//! Inside, `build` writes it, `parse` reads it, `envelope` is the signed outer layer both share,
+//! and `mime` holds the normalizations both sides apply.
 
 mod build;
 pub(crate) mod envelope;

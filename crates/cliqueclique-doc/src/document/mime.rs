@@ -59,7 +59,7 @@ pub(crate) fn clean_header_name(name: &str) -> Option<String> {
 pub(crate) struct ContentType {
     /// Lower-case `type/subtype`.
     pub mime_type: String,
-    /// Parameters with lower-case names, in order, without duplicates.
+    /// Parameters with lower-case names and non-empty values, in order, without duplicates.
     pub params: Vec<(String, String)>,
 }
 
@@ -106,7 +106,10 @@ impl ContentType {
         for attribute in content_type.attributes().unwrap_or_default() {
             let name = attribute.name.to_ascii_lowercase();
             let value = clean_text(&attribute.value);
-            if is_token(&name) && !params.iter().any(|(known, _)| *known == name) {
+            if is_token(&name)
+                && !value.is_empty()
+                && !params.iter().any(|(known, _)| *known == name)
+            {
                 params.push((name, value));
             }
         }

@@ -8,7 +8,7 @@
 
 use bytes::Bytes;
 use mail_parser::parsers::MessageStream;
-use mail_parser::{Encoding, Header, HeaderValue, Message, MessageParser, MimeHeaders};
+use mail_parser::{DateTime, Encoding, Header, HeaderValue, Message, MessageParser, MimeHeaders};
 
 use super::mime::{self, ContentType, LINK_CONTENT_TYPE, MAIL_DOMAIN, MAX_DATE, clean_text};
 use super::{Inner, Limits, LinkDirection, PART_CONTENT, PART_LINK, Part, envelope};
@@ -106,6 +106,7 @@ fn parse_content(
     let date = match single(headers, "Date")?.map(|header| &header.value) {
         Some(HeaderValue::DateTime(date)) => u64::try_from(date.to_timestamp())
             .ok()
+            .filter(|_| is_plausible(date))
             .filter(|date| *date <= MAX_DATE)
             .ok_or_else(|| malformed("Date out of range"))?,
         _ => return Err(malformed("missing or unreadable Date header")),
@@ -253,6 +254,17 @@ fn header_text(content: &[u8], header: &Header<'_>) -> String {
         HeaderValue::Text(text) => clean_text(&text),
         _ => String::new(),
     }
+}
+
+/// Whether every field of a date is within its calendar range (the year is bounded by [`MAX_DATE`]).
+fn is_plausible(date: &DateTime) -> bool {
+    (1..=12).contains(&date.month)
+        && (1..=31).contains(&date.day)
+        && date.hour <= 23
+        && date.minute <= 59
+        && date.second <= 60
+        && date.tz_hour <= 23
+        && date.tz_minute <= 59
 }
 
 /// A header holding one document id.

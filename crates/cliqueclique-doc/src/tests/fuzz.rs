@@ -186,6 +186,24 @@ proptest! {
         prop_assert_eq!(parsed.date(), date.min(253_402_300_799));
     }
 
+    /// Text full of MIME-significant characters survives header encoding and folding.
+    #[test]
+    fn tricky_text_fields_round_trip(
+        text in "[ \t\r\n\"\\\\=?_a-zA-Z0-9éß€✓()<>,;:@./-]{0,160}",
+    ) {
+        let document = DocumentBuilder::new(text.clone())
+            .author_name(text.clone())
+            .header("X-Value", text.clone())
+            .attach(text.clone(), "text/plain", Bytes::new())
+            .build(&super::identity(8));
+        let parsed = Document::parse(document.bytes().clone(), &Limits::default()).unwrap();
+        let expected = expected_text(&text);
+        prop_assert_eq!(parsed.subject(), expected.as_str());
+        prop_assert_eq!(parsed.author_name(), expected.as_str());
+        prop_assert_eq!(parsed.header("X-Value"), Some(expected.clone()));
+        prop_assert_eq!(parsed.attachments()[0].filename.clone(), expected);
+    }
+
     /// Content types with parameters survive mail-builder and mail-parser, and normalizing is idempotent.
     #[test]
     fn content_types_round_trip(

@@ -265,8 +265,20 @@ fn hand_made_content_entities() {
         parse(sign_content(&identity, before_1970.as_bytes())),
         "Date",
     );
+    for bad in [
+        "Thu, 1 Jan 1970 24:00:00 +0000",
+        "Thu, 0 Jan 1970 00:00:00 +0000",
+        "yesterday",
+    ] {
+        let content = content_entity(&identity, "", &text_part)
+            .replace("Thu, 1 Jan 1970 00:00:00 +0000", bad);
+        assert_malformed(parse(sign_content(&identity, content.as_bytes())), "Date");
+    }
 
-    assert_malformed(check("Content-Type: text/plain\r\n", &text_part), "more than one Content-Type");
+    assert_malformed(
+        check("Content-Type: text/plain\r\n", &text_part),
+        "more than one Content-Type",
+    );
 
     // Not MIME at all, or not multipart.
     assert_malformed(parse(sign_content(&identity, b"")), "no headers");
