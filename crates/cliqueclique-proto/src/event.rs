@@ -28,7 +28,7 @@ pub enum Event {
     /// A new or updated contact card: the driver keeps it in its address book.
     PeerContact {
         /// The verified card.
-        card: ContactCard,
+        card: Box<ContactCard>,
     },
     /// A peer asked for a document refused or could not provide it.
     LinkRefused {

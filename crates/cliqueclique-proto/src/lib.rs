@@ -57,5 +57,5 @@ pub use event::{Event, RejectReason};
 pub use message::{Advert, Batch, Part, Rank, WireError};
 pub use node::{Node, Peer, Stats, Transmit};
 pub use store::{MemStore, Store};
-pub use subscription::{Flags, Link, LinkState, Subscription};
+pub use subscription::{Flags, Link, LinkState, RECORD_VERSION, RecordError, Subscription};
 pub use time::Time;

@@ -550,7 +550,9 @@ impl<S: Store> Node<S> {
         if newer {
             self.store.put_card(&card);
             peer.card = Some(card.clone());
-            self.events.push_back(Event::PeerContact { card });
+            self.events.push_back(Event::PeerContact {
+                card: Box::new(card),
+            });
         }
     }
 

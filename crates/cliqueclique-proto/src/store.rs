@@ -83,15 +83,18 @@ impl Store for MemStore {
     }
 
     fn subscriptions(&self) -> Vec<Subscription> {
-        self.subscriptions
-            .values()
-            .filter_map(|bytes| postcard::from_bytes(bytes).ok())
-            .collect()
+        let mut subs = Vec::with_capacity(self.subscriptions.len());
+        for (doc, bytes) in &self.subscriptions {
+            match Subscription::decode_record(bytes) {
+                Ok(sub) => subs.push(sub),
+                Err(e) => tracing::error!(%doc, %e, "skipping an unreadable subscription record"),
+            }
+        }
+        subs
     }
 
     fn put_subscription(&mut self, sub: &Subscription) {
-        let bytes = postcard::to_stdvec(sub).expect("subscription serialization is infallible");
-        self.subscriptions.insert(sub.doc, bytes);
+        self.subscriptions.insert(sub.doc, sub.encode_record());
     }
 
     fn remove_subscription(&mut self, doc: &DocId) {

@@ -210,7 +210,52 @@ pub struct SeqRequestState {
     pub backoff_ms: u64,
 }
 
+/// The version byte that starts every persisted subscription record.
+///
+/// A change to the layout of [`Subscription`] bumps it and keeps a decoder for the old layout, so
+/// that a store migration can rewrite old records instead of losing them.
+pub const RECORD_VERSION: u8 = 1;
+
+/// Why a persisted subscription record could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The record is empty.
+    #[error("empty subscription record")]
+    Empty,
+    /// The record was written by a version of the core this build does not know.
+    #[error("subscription record version {found} is not supported (this build reads {supported})")]
+    Version {
+        /// The version found.
+        found: u8,
+        /// The version this build reads.
+        supported: u8,
+    },
+    /// The record does not decode.
+    #[error("malformed subscription record: {0}")]
+    Malformed(String),
+}
+
 impl Subscription {
+    /// The persisted form: [`RECORD_VERSION`] followed by the postcard encoding.
+    pub fn encode_record(&self) -> Vec<u8> {
+        let mut out = vec![RECORD_VERSION];
+        out.extend(postcard::to_stdvec(self).expect("subscription serialization is infallible"));
+        out
+    }
+
+    /// Reads a record written by [`Subscription::encode_record`].
+    pub fn decode_record(bytes: &[u8]) -> Result<Subscription, RecordError> {
+        let (&version, rest) = bytes.split_first().ok_or(RecordError::Empty)?;
+        if version != RECORD_VERSION {
+            return Err(RecordError::Version {
+                found: version,
+                supported: RECORD_VERSION,
+            });
+        }
+        postcard::from_bytes(rest).map_err(|e| RecordError::Malformed(e.to_string()))
+    }
+
     /// A new subscription of node `me`, following itself.
     pub fn new(me: NodeId, doc: DocId, meta: Option<DocMeta>, flags: Flags) -> Subscription {
         let mut sub = Subscription {

@@ -115,8 +115,8 @@ impl<S: Store> Node<S> {
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;
         };
-        if !sub.links.contains_key(&from) {
-            sub.links.insert(from, Link::new());
+        if let std::collections::btree_map::Entry::Vacant(entry) = sub.links.entry(from) {
+            entry.insert(Link::new());
             self.peer_docs.entry(from).or_default().insert(doc);
             self.send_due.insert((doc, from));
         }

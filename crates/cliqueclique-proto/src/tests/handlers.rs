@@ -397,7 +397,12 @@ fn a_center_answers_sequence_number_requests() {
 #[test]
 fn restart_keeps_state_and_resyncs() {
     let (mut net, root) = chain(3);
-    let before = net.post(0, DocumentBuilder::new("before restart").parent(root).text("b"));
+    let before = net.post(
+        0,
+        DocumentBuilder::new("before restart")
+            .parent(root)
+            .text("b"),
+    );
     net.run_for(10_000);
     assert!(net.holds(1, &before));
     let store = net.nodes[1].store().clone();
@@ -418,7 +423,11 @@ fn restart_keeps_state_and_resyncs() {
     assert!(net.holds(2, &comment));
     // Comments held only because their parent is subscribed survive the restart.
     assert!(net.holds(1, &before));
-    assert!(net.nodes[1].subscription(&before).is_some_and(|s| !s.links.is_empty()));
+    assert!(
+        net.nodes[1]
+            .subscription(&before)
+            .is_some_and(|s| !s.links.is_empty())
+    );
     assert_eq!(net.route(2, &root), Some((net.id(0), 2)));
 }
 

@@ -1,0 +1,49 @@
+//! Schema migrations, keyed on SQLite's `PRAGMA user_version`.
+//!
+//! [`MIGRATIONS`] is an ordered list of SQL steps; step `i` (counting from zero) turns a
+//! database of schema `i` into one of schema `i + 1`, so a new, empty file has version 0 and
+//! [`SCHEMA_VERSION`] is the length of the list.
+//! Each step runs in its own immediate transaction that also sets `user_version`, so a crash or a
+//! failing step leaves the file at the last completed version, and a second process opening the
+//! file at the same time finds the step already done.
+//! Steps are never edited once released: a change to the schema is a new step at the end.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// The schema steps, in order. Step 1 is the initial schema.
+pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// The newest schema version this build knows (and creates).
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The `PRAGMA application_id` that marks a cliqueclique database ("cclq").
+pub const APPLICATION_ID: i64 = 0x6363_6c71;
+
+/// The schema version of an open database, as stored (a foreign file may hold a negative one).
+pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Applies every step the database lacks. On failure, returns the version the failing step
+/// leads to; that step was rolled back.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), (u32, rusqlite::Error)> {
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let version = index as u32 + 1;
+        if apply(conn, version, sql).map_err(|source| (version, source))? {
+            tracing::info!(version, "schema step applied");
+        }
+    }
+    Ok(())
+}
+
+/// Applies one step unless the database already has it; returns whether it was applied.
+fn apply(conn: &mut Connection, version: u32, sql: &str) -> rusqlite::Result<bool> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if user_version(&tx)? >= i64::from(version) {
+        return Ok(false);
+    }
+    tx.execute_batch(sql)?;
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()?;
+    Ok(true)
+}
