@@ -12,6 +12,9 @@ use std::time::Duration;
 pub struct Config {
     /// The most peers a node keeps for one document; further link requests are declined with suggestions.
     pub max_peers_per_document: usize,
+    /// Links kept free for nodes that do not hold the document yet: a holder asking for one more
+    /// (redundant) link is admitted only below `max_peers_per_document - join_reserve`.
+    pub join_reserve: usize,
     /// A node whose user subscribed to or bookmarked a document asks for introductions while it has fewer peers than this.
     pub target_peers_per_document: usize,
     /// The first resend interval of an unacknowledged update; it doubles on every resend.
@@ -38,6 +41,7 @@ impl Default for Config {
         Config {
             max_peers_per_document: 8,
             target_peers_per_document: 3,
+            join_reserve: 2,
             resend_initial: Duration::from_secs(1),
             resend_max: Duration::from_secs(64),
             max_distance: 64,

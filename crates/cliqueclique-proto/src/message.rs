@@ -63,6 +63,9 @@ pub enum Part {
     Decline {
         /// The document.
         doc: DocId,
+        /// The decliner's serial for the document (0 if it holds none): an update from it with
+        /// this serial or a newer one means the decline is stale and must be ignored.
+        serial: u64,
         /// Other holders of the document, as self-signed contact cards.
         suggestions: Vec<ContactCard>,
     },
@@ -70,6 +73,8 @@ pub enum Part {
     Goodbye {
         /// The document.
         doc: DocId,
+        /// The leaving node's serial: an update from it with a newer serial makes this stale.
+        serial: u64,
     },
     /// The acknowledgement of a [`Part::Goodbye`]: the receiver dropped its record.
     GoodbyeAck {
@@ -99,6 +104,8 @@ pub enum Part {
         /// The sender's own signed contact card.
         card: ContactCard,
     },
+    /// "I lack your contact card": the receiver sends its [`Part::Card`] again.
+    CardRequest,
 }
 
 impl Part {
@@ -109,11 +116,11 @@ impl Part {
             | Part::Ack { doc, .. }
             | Part::NeedBody { doc }
             | Part::Decline { doc, .. }
-            | Part::Goodbye { doc }
+            | Part::Goodbye { doc, .. }
             | Part::GoodbyeAck { doc }
             | Part::SeqRequest { doc, .. }
             | Part::Introduce { doc, .. } => Some(*doc),
-            Part::Card { .. } => None,
+            Part::Card { .. } | Part::CardRequest => None,
         }
     }
 
@@ -152,6 +159,8 @@ impl Advert {
     pub const HAS_BODY: u8 = 8;
     /// The sender would like more peers for this document (introductions welcome).
     pub const WANTS_PEERS: u8 = 16;
+    /// The sender has `max_peers_per_document` links: do not introduce or suggest it.
+    pub const FULL: u8 = 32;
 
     /// Whether a flag is set.
     pub fn has(&self, flag: u8) -> bool {

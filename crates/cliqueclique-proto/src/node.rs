@@ -47,6 +47,8 @@ pub struct Peer {
     pub down_since: Option<Time>,
     /// Our own card was sent to it.
     pub card_sent: bool,
+    /// When we last asked it for its card.
+    pub card_requested: Option<Time>,
 }
 
 /// Counters of one node, for `status` pages and the simulator's figures.
@@ -81,7 +83,10 @@ pub struct Node<S: Store> {
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
     dirty: BTreeSet<DocId>,
+    /// Documents whose held children must all be offered to their subscribed tree neighbours.
     push_dirty: BTreeSet<DocId>,
+    /// Newly held documents to offer to their parents' subscribed tree neighbours.
+    push_new: BTreeSet<DocId>,
     /// Unwanted documents without links, removed once everything has settled.
     garbage: BTreeSet<DocId>,
     persist: BTreeSet<DocId>,
@@ -89,6 +94,8 @@ pub struct Node<S: Store> {
     outbox: BTreeMap<NodeId, Vec<Part>>,
     timers: BTreeSet<(Time, DocId, NodeId)>,
     seq_timers: BTreeSet<(Time, DocId)>,
+    /// Retries of subscriptions left without any link.
+    stranded_timers: BTreeSet<(Time, DocId)>,
     expiry_timers: BTreeSet<(Time, NodeId)>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
@@ -122,12 +129,14 @@ impl<S: Store> Node<S> {
             peer_docs: BTreeMap::new(),
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
+            push_new: BTreeSet::new(),
             garbage: BTreeSet::new(),
             persist: BTreeSet::new(),
             send_due: BTreeSet::new(),
             outbox: BTreeMap::new(),
             timers: BTreeSet::new(),
             seq_timers: BTreeSet::new(),
+            stranded_timers: BTreeSet::new(),
             expiry_timers: BTreeSet::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
@@ -246,6 +255,7 @@ impl<S: Store> Node<S> {
         [
             self.timers.first().map(|t| t.0),
             self.seq_timers.first().map(|t| t.0),
+            self.stranded_timers.first().map(|t| t.0),
             self.expiry_timers.first().map(|t| t.0),
         ]
         .into_iter()
@@ -267,6 +277,7 @@ impl<S: Store> Node<S> {
             // Traffic proves the session works, even if the driver has not said so yet.
             self.set_peer_up(now, from);
         }
+        self.request_card_if_missing(now, from, &batch);
         for part in batch.parts {
             self.handle_part(now, from, part);
         }
@@ -313,6 +324,13 @@ impl<S: Store> Node<S> {
             }
             self.seq_timers.pop_first();
             self.retry_seq_request(now, doc);
+        }
+        while let Some(&(t, doc)) = self.stranded_timers.first() {
+            if t > now {
+                break;
+            }
+            self.stranded_timers.pop_first();
+            self.retry_stranded(now, doc);
         }
         while let Some(&(t, peer)) = self.expiry_timers.first() {
             if t > now {
@@ -472,8 +490,10 @@ impl<S: Store> Node<S> {
             sub.flags.thread = true;
         }
         self.dirty.insert(doc);
-        for parent in self.parents.get(&doc).into_iter().flatten() {
-            self.push_dirty.insert(*parent);
+        self.push_new.insert(doc);
+        if let Some(child) = meta.link_child {
+            // The document a link attaches travels with the link.
+            self.push_new.insert(child);
         }
         if let Some(from) = from {
             self.events.push_back(Event::DocumentArrived {
@@ -639,6 +659,19 @@ impl<S: Store> Node<S> {
         }
     }
 
+    /// Asks a peer for its card (at most once per `resend_initial`) when we hold none and the
+    /// batch does not bring one: cards are needed to introduce peers to each other.
+    fn request_card_if_missing(&mut self, now: Time, from: NodeId, batch: &Batch) {
+        let interval = self.config.resend_initial;
+        let brings_card = batch.parts.iter().any(|p| matches!(p, Part::Card { .. }));
+        let peer = self.peers.entry(from).or_default();
+        let recently = peer.card_requested.is_some_and(|t| now.since(t) < interval);
+        if peer.card.is_none() && !brings_card && !recently {
+            peer.card_requested = Some(now);
+            self.queue(from, Part::CardRequest);
+        }
+    }
+
     fn reject(&mut self, peer: NodeId, reason: RejectReason) {
         tracing::debug!(%peer, %reason, "rejected input");
         self.stats.rejected += 1;
@@ -656,6 +689,10 @@ impl<S: Store> Node<S> {
             while let Some(doc) = self.dirty.pop_first() {
                 self.settle(now, doc);
             }
+            if let Some(doc) = self.push_new.pop_first() {
+                self.push_to_parents_subscribers(doc);
+                continue;
+            }
             if let Some(doc) = self.push_dirty.pop_first() {
                 self.push_children(doc);
                 continue;
@@ -663,7 +700,7 @@ impl<S: Store> Node<S> {
             for doc in std::mem::take(&mut self.garbage) {
                 self.remove_if_unwanted(doc);
             }
-            if self.dirty.is_empty() && self.push_dirty.is_empty() {
+            if self.dirty.is_empty() && self.push_dirty.is_empty() && self.push_new.is_empty() {
                 break;
             }
         }

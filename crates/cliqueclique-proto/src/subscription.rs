@@ -193,6 +193,9 @@ pub struct Subscription {
     /// The neighbours comments were last pushed to, to notice changes.
     #[serde(skip)]
     pub push_targets: Vec<NodeId>,
+    /// While wanted but without any link: when to retry known holders, and the interval in ms.
+    #[serde(skip)]
+    pub stranded: Option<(Time, u64)>,
 }
 
 /// A pending sequence-number request.
@@ -273,6 +276,7 @@ impl Subscription {
             seq_request: None,
             forwarded: None,
             push_targets: Vec::new(),
+            stranded: None,
         };
         sub.route.rank = sub.rank(me);
         sub
@@ -301,6 +305,34 @@ impl Subscription {
         self.links
             .iter()
             .filter(|(_, l)| l.state == LinkState::Active)
+    }
+
+    /// Neighbours worth introducing to others: active, holding the body, and not full (or, if
+    /// every body holder is full, all body holders). A node without the body is never suggested,
+    /// so joiners cannot fill each other's slots and form islands without the document.
+    pub fn open_neighbours(&self) -> Vec<NodeId> {
+        let holders = || {
+            self.active_links()
+                .filter(|(_, l)| l.advert.is_some_and(|a| a.has(Advert::HAS_BODY)))
+        };
+        let open: Vec<NodeId> = holders()
+            .filter(|(_, l)| !l.advert.is_some_and(|a| a.has(Advert::FULL)))
+            .map(|(p, _)| *p)
+            .collect();
+        if open.is_empty() {
+            holders().map(|(p, _)| *p).collect()
+        } else {
+            open
+        }
+    }
+
+    /// Whether this node lacks the body and no linked neighbour holds it or may hold it (a link
+    /// still waiting for its first advert counts as a possible source).
+    pub fn needs_body_source(&self) -> bool {
+        !self.has_body()
+            && !self
+                .active_links()
+                .any(|(_, l)| l.advert.is_none_or(|a| a.has(Advert::HAS_BODY)))
     }
 
     /// Neighbours on the subscribing tree that are subscribed: where comments are pushed.

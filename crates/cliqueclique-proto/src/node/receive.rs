@@ -32,10 +32,22 @@ impl<S: Store> Node<S> {
                 has_body,
             } => self.on_ack(from, doc, serial, has_body),
             Part::NeedBody { doc } => self.on_need_body(from, doc),
-            Part::Decline { doc, suggestions } => self.on_decline(now, from, doc, suggestions),
-            Part::Goodbye { doc } => {
-                self.remove_link(doc, from);
-                self.queue(from, Part::GoodbyeAck { doc });
+            Part::Decline {
+                doc,
+                serial,
+                suggestions,
+            } => self.on_decline(now, from, doc, serial, suggestions),
+            Part::Goodbye { doc, serial } => {
+                // A goodbye overtaken by a newer update from the same node is stale.
+                let stale = self
+                    .subs
+                    .get(&doc)
+                    .and_then(|s| s.links.get(&from))
+                    .is_some_and(|l| l.advert.is_some() && l.peer_serial > serial);
+                if !stale {
+                    self.remove_link(doc, from);
+                    self.queue(from, Part::GoodbyeAck { doc });
+                }
             }
             Part::GoodbyeAck { doc } => {
                 let leaving = self
@@ -51,6 +63,11 @@ impl<S: Store> Node<S> {
                 self.on_seq_request(now, from, doc, center, seq)
             }
             Part::Introduce { doc, card } => self.on_introduce(now, from, doc, card),
+            Part::CardRequest => {
+                let card = self.card.clone();
+                self.queue(from, Part::Card { card });
+                self.peers.entry(from).or_default().card_sent = true;
+            }
             Part::Card { card } => {
                 if card.verify().is_ok() && card.node_id() == from {
                     self.learn_card(card);
@@ -96,6 +113,7 @@ impl<S: Store> Node<S> {
                     from,
                     Part::Decline {
                         doc,
+                        serial: 0,
                         suggestions: Vec::new(),
                     },
                 );
@@ -106,7 +124,8 @@ impl<S: Store> Node<S> {
             .subs
             .get(&doc)
             .is_some_and(|s| s.links.contains_key(&from));
-        if !has_link && !self.accept_new_link(from, doc, document.is_some()) {
+        let brings_body = document.is_some() || advert.has(Advert::HAS_BODY);
+        if !has_link && !self.accept_new_link(from, doc, brings_body) {
             return;
         }
         if let Some(d) = &document {
@@ -197,20 +216,40 @@ impl<S: Store> Node<S> {
             // A new document brought by a push: the subscription is created with the link.
             return bringing_body;
         };
-        if sub.active_links().count() < self.config.max_peers_per_document {
+        // A node without the body always admits a holder of it: it needs one more than a slot.
+        // A holder asking for redundancy gets a slot only outside the joiners' reserve.
+        let limit = if bringing_body {
+            let soft = self
+                .config
+                .max_peers_per_document
+                .saturating_sub(self.config.join_reserve);
+            soft.max(self.config.target_peers_per_document)
+        } else {
+            self.config.max_peers_per_document
+        };
+        if sub.active_links().count() < limit || (bringing_body && !sub.has_body()) {
             return true;
         }
+        let serial = sub.serial;
         let mut candidates: Vec<ContactCard> = sub
-            .active_links()
-            .filter(|(peer, _)| **peer != from)
-            .filter_map(|(peer, _)| self.peers.get(peer).and_then(|p| p.card.clone()))
+            .open_neighbours()
+            .into_iter()
+            .filter(|peer| *peer != from)
+            .filter_map(|peer| self.peers.get(&peer).and_then(|p| p.card.clone()))
             .collect();
         let mut suggestions = Vec::new();
         while suggestions.len() < MAX_SUGGESTIONS && !candidates.is_empty() {
             let i = rand::RngExt::random_range(&mut self.rng, 0..candidates.len());
             suggestions.push(candidates.swap_remove(i));
         }
-        self.queue(from, Part::Decline { doc, suggestions });
+        self.queue(
+            from,
+            Part::Decline {
+                doc,
+                serial,
+                suggestions,
+            },
+        );
         false
     }
 
@@ -268,8 +307,26 @@ impl<S: Store> Node<S> {
         }
     }
 
-    fn on_decline(&mut self, now: Time, from: NodeId, doc: DocId, suggestions: Vec<ContactCard>) {
-        if !self.subs.contains_key(&doc) {
+    fn on_decline(
+        &mut self,
+        now: Time,
+        from: NodeId,
+        doc: DocId,
+        serial: u64,
+        suggestions: Vec<ContactCard>,
+    ) {
+        let Some(sub) = self.subs.get(&doc) else {
+            return;
+        };
+        // The decliner sent us an update at least as new as this decline: it holds a link to us
+        // (the decline answered an earlier request and was overtaken). A decliner without any
+        // state for the document (serial 0) holds no link, so its decline always applies.
+        let stale = serial != 0
+            && sub
+                .links
+                .get(&from)
+                .is_some_and(|l| l.advert.is_some() && l.peer_serial >= serial);
+        if stale {
             return;
         }
         self.remove_link(doc, from);
@@ -305,13 +362,20 @@ impl<S: Store> Node<S> {
             return;
         };
         let wanted = sub.links.len() < self.config.target_peers_per_document
-            || (sub.active_links().count() == 0 && sub.derived.wanted);
+            || (sub.derived.wanted && (sub.active_links().count() == 0 || sub.needs_body_source()));
+        let stranded = sub.active_links().count() == 0 || sub.needs_body_source();
         if !wanted
             || sub.links.contains_key(&candidate)
             || sub.tried.contains(&candidate)
-            || sub.tried.len() >= MAX_TRIED
+            || (sub.tried.len() >= MAX_TRIED && !stranded)
         {
             return;
+        }
+        if let Some(sub) = self.subs.get_mut(&doc) {
+            // A stranded node keeps searching: it forgets its oldest attempts instead of stopping.
+            while sub.tried.len() >= MAX_TRIED {
+                sub.tried.pop_first();
+            }
         }
         self.learn_card(card);
         self.connect(now, doc, candidate);
@@ -323,10 +387,11 @@ impl<S: Store> Node<S> {
             return;
         };
         let candidates: Vec<ContactCard> = sub
-            .active_links()
-            .filter(|(peer, _)| **peer != to)
-            .filter(|(peer, _)| self.peers.get(peer).is_some_and(|p| p.up))
-            .filter_map(|(peer, _)| self.peers.get(peer).and_then(|p| p.card.clone()))
+            .open_neighbours()
+            .into_iter()
+            .filter(|peer| *peer != to)
+            .filter(|peer| self.peers.get(peer).is_some_and(|p| p.up))
+            .filter_map(|peer| self.peers.get(&peer).and_then(|p| p.card.clone()))
             .collect();
         if candidates.is_empty() {
             return;

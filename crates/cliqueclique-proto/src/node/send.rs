@@ -40,7 +40,7 @@ impl<S: Store> Node<S> {
             match link.state {
                 LinkState::Leaving => {
                     if due {
-                        parts.push(Part::Goodbye { doc });
+                        parts.push(Part::Goodbye { doc, serial });
                         resend = true;
                     }
                 }

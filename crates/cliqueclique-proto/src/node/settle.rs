@@ -80,6 +80,7 @@ impl<S: Store> Node<S> {
             (wanted, Advert::WANTED),
             (sub.has_body(), Advert::HAS_BODY),
             (wants_peers, Advert::WANTS_PEERS),
+            (n_active >= self.config.max_peers_per_document, Advert::FULL),
         ] {
             if on {
                 advert_flags |= flag;
@@ -134,6 +135,7 @@ impl<S: Store> Node<S> {
             self.push_dirty.insert(doc);
         }
         self.update_seq_request(now, doc, selection.blocked);
+        self.update_stranded(now, doc, wanted);
         if wanted != was_wanted || !wanted || first_settle {
             self.collect(doc, wanted);
         }
@@ -172,6 +174,52 @@ impl<S: Store> Node<S> {
                 seq: want.seq,
             },
         );
+    }
+
+    /// Schedules retries for a wanted subscription that has lost every link (a failed join, or
+    /// all neighbours gone): the holders it already tried are asked again, with back-off.
+    fn update_stranded(&mut self, now: Time, doc: DocId, wanted: bool) {
+        let initial = self.config.resend_initial.as_millis() as u64;
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        let stranded =
+            wanted && (sub.links.is_empty() || sub.needs_body_source()) && !sub.tried.is_empty();
+        match (stranded, sub.stranded) {
+            (false, _) => sub.stranded = None,
+            (true, Some(_)) => {}
+            (true, None) => {
+                let next = now.after(self.config.resend_initial);
+                sub.stranded = Some((next, initial));
+                self.stranded_timers.insert((next, doc));
+            }
+        }
+    }
+
+    pub(super) fn retry_stranded(&mut self, now: Time, doc: DocId) {
+        let max = self.config.resend_max.as_millis() as u64;
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        let Some((next, backoff)) = sub.stranded else {
+            return;
+        };
+        if next > now || !(sub.links.is_empty() || sub.needs_body_source()) {
+            return;
+        }
+        let backoff = (backoff * 2).min(max);
+        let next = now.after(std::time::Duration::from_millis(backoff));
+        sub.stranded = Some((next, backoff));
+        self.stranded_timers.insert((next, doc));
+        let mut candidates: Vec<_> = sub.tried.iter().copied().collect();
+        let n = candidates
+            .len()
+            .min(self.config.target_peers_per_document.max(1));
+        for _ in 0..n {
+            let i = rand::RngExt::random_range(&mut self.rng, 0..candidates.len());
+            let peer = candidates.swap_remove(i);
+            self.connect(now, doc, peer);
+        }
     }
 
     pub(super) fn retry_seq_request(&mut self, now: Time, doc: DocId) {
@@ -245,43 +293,60 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Pushes the held children of `doc` to its subscribed tree neighbours that lack them.
+    /// Offers every held child of `doc` to its subscribed tree neighbours that lack it
+    /// (after the tree or the neighbours' subscriptions changed).
     pub(super) fn push_children(&mut self, doc: DocId) {
-        let Some(sub) = self.subs.get(&doc) else {
-            return;
-        };
-        if !sub.derived.subscribed {
-            return;
-        }
-        let targets = sub.tree_targets();
+        let targets = self.push_targets_of(&doc);
         if targets.is_empty() {
             return;
         }
-        let children: Vec<DocId> = self
-            .children
+        let children: Vec<DocId> = self.children(&doc).copied().collect();
+        for child in children {
+            self.offer(child, &targets);
+        }
+    }
+
+    /// Offers a newly held document to the subscribed tree neighbours of each of its parents.
+    pub(super) fn push_to_parents_subscribers(&mut self, doc: DocId) {
+        let parents: Vec<DocId> = self
+            .parents
             .get(&doc)
             .into_iter()
             .flatten()
             .copied()
             .collect();
-        for child in children {
-            let Some(child_sub) = self.subs.get_mut(&child) else {
-                continue;
-            };
-            if !child_sub.has_body() {
+        for parent in parents {
+            let targets = self.push_targets_of(&parent);
+            self.offer(doc, &targets);
+        }
+    }
+
+    /// Where the comments of `doc` go: its subscribed tree neighbours, if this node is subscribed.
+    fn push_targets_of(&self, doc: &DocId) -> Vec<cliqueclique_doc::NodeId> {
+        match self.subs.get(doc) {
+            Some(sub) if sub.derived.subscribed => sub.tree_targets(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Opens a link for a held document to each target that has none and did not decline it.
+    fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId]) {
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return;
+        };
+        if !sub.has_body() {
+            return;
+        }
+        for target in targets {
+            if sub.links.contains_key(target) || sub.declined.contains(target) {
                 continue;
             }
-            for target in &targets {
-                if child_sub.links.contains_key(target) || child_sub.declined.contains(target) {
-                    continue;
-                }
-                let mut link = Link::new();
-                link.body_due = true;
-                child_sub.links.insert(*target, link);
-                self.peer_docs.entry(*target).or_default().insert(child);
-                self.send_due.insert((child, *target));
-                self.dirty.insert(child);
-            }
+            let mut link = Link::new();
+            link.body_due = true;
+            sub.links.insert(*target, link);
+            self.peer_docs.entry(*target).or_default().insert(doc);
+            self.send_due.insert((doc, *target));
+            self.dirty.insert(doc);
         }
     }
 }

@@ -32,7 +32,12 @@ fn sample() -> Batch {
                 has_body: true,
             },
             Part::NeedBody { doc },
-            Part::Goodbye { doc },
+            Part::Goodbye { doc, serial: 4 },
+            Part::Decline {
+                doc,
+                serial: 2,
+                suggestions: vec![],
+            },
             Part::GoodbyeAck { doc },
             Part::SeqRequest {
                 doc,

@@ -226,7 +226,10 @@ fn misaddressed_and_forged_input_is_rejected_without_changes() {
     let batch = Batch {
         from: net.id(0),
         to: net.id(0),
-        parts: vec![Part::Goodbye { doc: root }],
+        parts: vec![Part::Goodbye {
+            doc: root,
+            serial: 1,
+        }],
     };
     let now = net.now;
     let from = net.id(0);
