@@ -100,6 +100,8 @@ pub struct Node<S: Store> {
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     stats: Stats,
+    /// The time of the input being handled.
+    now: Time,
 }
 
 impl<S: Store> Node<S> {
@@ -141,6 +143,7 @@ impl<S: Store> Node<S> {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
+            now: Time::ZERO,
         };
         for card in node.store.cards() {
             let id = card.node_id();
@@ -265,6 +268,7 @@ impl<S: Store> Node<S> {
 
     /// Handles a batch from `from`, a node the transport authenticated.
     pub fn handle_batch(&mut self, now: Time, from: NodeId, batch: Batch) {
+        self.now = now;
         if batch.to != self.id {
             self.reject(from, RejectReason::Misaddressed);
             return;
@@ -286,6 +290,7 @@ impl<S: Store> Node<S> {
 
     /// The driver has a working session with `peer`: everything shared with it is sent again.
     pub fn handle_peer_up(&mut self, now: Time, peer: NodeId) {
+        self.now = now;
         if peer != self.id {
             self.set_peer_up(now, peer);
             self.process(now);
@@ -294,6 +299,7 @@ impl<S: Store> Node<S> {
 
     /// The driver lost its session with `peer`; it stops being used as an upstream.
     pub fn handle_peer_down(&mut self, now: Time, peer: NodeId) {
+        self.now = now;
         let entry = self.peers.entry(peer).or_default();
         if !entry.up && entry.down_since.is_some() {
             return;
@@ -311,6 +317,7 @@ impl<S: Store> Node<S> {
 
     /// Time has advanced to `now`: resend what is due.
     pub fn handle_timeout(&mut self, now: Time) {
+        self.now = now;
         while let Some(&(t, doc, peer)) = self.timers.first() {
             if t > now {
                 break;
@@ -344,6 +351,7 @@ impl<S: Store> Node<S> {
 
     /// Carries out a user's command.
     pub fn handle_command(&mut self, now: Time, command: Command) -> Result<Outcome, CommandError> {
+        self.now = now;
         let outcome = self.command(now, command)?;
         self.process(now);
         Ok(outcome)
@@ -505,6 +513,7 @@ impl<S: Store> Node<S> {
     }
 
     fn insert_sub(&mut self, sub: Subscription) {
+        let sub = sub.start_at(self.now);
         let doc = sub.doc;
         self.subs.insert(doc, sub);
         self.dirty.insert(doc);

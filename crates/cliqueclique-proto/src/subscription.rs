@@ -85,6 +85,10 @@ pub struct Link {
     pub peer_serial: u64,
     /// Our serial that the neighbour has echoed (0 = none).
     pub acked: u64,
+    /// The newest serial sent on this link since it was (re)established: an ack counts only for
+    /// a serial actually sent here, so a stale ack from an earlier link cannot fake a sync.
+    #[serde(skip)]
+    pub sent: u64,
     /// The neighbour said it holds the body.
     pub peer_has_body: bool,
     /// The next update should carry the body.
@@ -115,6 +119,7 @@ impl Link {
             advert: None,
             peer_serial: 0,
             acked: 0,
+            sent: 0,
             peer_has_body: false,
             body_due: false,
             body_sent: false,
@@ -128,6 +133,7 @@ impl Link {
     /// Forget what the neighbour acknowledged so that everything is sent again (after a reconnect).
     pub fn resync(&mut self) {
         self.acked = 0;
+        self.sent = 0;
         self.next_send = None;
         self.backoff_ms = 0;
         self.body_sent = false;
@@ -280,6 +286,15 @@ impl Subscription {
         };
         sub.route.rank = sub.rank(me);
         sub
+    }
+
+    /// Starts the serial and the sequence number from the clock, so that a subscription that is
+    /// deleted and later created again never reuses numbers its peers have already seen.
+    pub fn start_at(mut self, now: Time) -> Subscription {
+        self.serial = self.serial.max(now.as_millis());
+        self.own_seq = self.own_seq.max((now.as_millis() / 1000) as u32);
+        self.route.seq = self.own_seq;
+        self
     }
 
     /// This node's own election rank for the document.

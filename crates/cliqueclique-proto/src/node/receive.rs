@@ -266,7 +266,7 @@ impl<S: Store> Node<S> {
             return;
         }
         link.peer_has_body = has_body;
-        if serial != current || link.acked == current {
+        if serial != current || link.sent != current || link.acked == current {
             return;
         }
         // Delivering the body is part of delivering the state: a peer that wants the body and

@@ -56,6 +56,7 @@ impl<S: Store> Node<S> {
                         if body.is_some() {
                             self.stats.bodies_sent += 1;
                         }
+                        link.sent = serial;
                         parts.push(Part::Update {
                             doc,
                             serial,

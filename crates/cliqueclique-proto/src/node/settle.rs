@@ -15,6 +15,9 @@ use crate::subscription::{Derived, Link, LinkState, SeqRequestState};
 use crate::time::Time;
 use cliqueclique_doc::DocId;
 
+/// How many retries at the capped interval a stranded subscription makes before giving up.
+const MAX_STRANDED_ROUNDS_AT_MAX: u64 = 8;
+
 impl<S: Store> Node<S> {
     pub(super) fn settle(&mut self, now: Time, doc: DocId) {
         let me = self.id;
@@ -183,8 +186,7 @@ impl<S: Store> Node<S> {
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;
         };
-        let stranded =
-            wanted && (sub.links.is_empty() || sub.needs_body_source()) && !sub.tried.is_empty();
+        let stranded = wanted && sub.needs_body_source() && !sub.tried.is_empty();
         match (stranded, sub.stranded) {
             (false, _) => sub.stranded = None,
             (true, Some(_)) => {}
@@ -204,10 +206,18 @@ impl<S: Store> Node<S> {
         let Some((next, backoff)) = sub.stranded else {
             return;
         };
-        if next > now || !(sub.links.is_empty() || sub.needs_body_source()) {
+        if next > now || !sub.needs_body_source() {
             return;
         }
-        let backoff = (backoff * 2).min(max);
+        if backoff >= max * MAX_STRANDED_ROUNDS_AT_MAX {
+            // Give up: the holders we know are gone. A new join or introduction starts over.
+            return;
+        }
+        let backoff = if backoff >= max {
+            backoff + max
+        } else {
+            (backoff * 2).min(max)
+        };
         let next = now.after(std::time::Duration::from_millis(backoff));
         sub.stranded = Some((next, backoff));
         self.stranded_timers.insert((next, doc));
@@ -249,7 +259,11 @@ impl<S: Store> Node<S> {
         if wanted {
             for (peer, link) in sub.links.iter_mut() {
                 if link.state == LinkState::Leaving {
+                    // The neighbour may already have dropped its record after our goodbye: what
+                    // it told us before is void, and the link starts over as a new request.
                     link.state = LinkState::Active;
+                    link.advert = None;
+                    link.peer_serial = 0;
                     link.resync();
                     self.send_due.insert((doc, *peer));
                 }
