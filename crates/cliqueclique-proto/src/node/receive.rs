@@ -227,7 +227,37 @@ impl<S: Store> Node<S> {
         } else {
             self.config.max_peers_per_document
         };
-        if sub.active_links().count() < limit || (bringing_body && !sub.has_body()) {
+        if sub.active_links().count() < limit {
+            return true;
+        }
+        if bringing_body && !sub.has_body() {
+            // Full of peers that lack the body too: make room by sending one of them on to the
+            // holder that just arrived, so the node stays within max_peers_per_document.
+            let victim = sub
+                .active_links()
+                .find(|(p, l)| {
+                    **p != from
+                        && sub.route.upstream != Some(**p)
+                        && !l.advert.is_some_and(|a| a.has(Advert::HAS_BODY))
+                })
+                .map(|(p, _)| *p);
+            if let Some(victim) = victim {
+                let suggestions = self
+                    .peers
+                    .get(&from)
+                    .and_then(|p| p.card.clone())
+                    .into_iter()
+                    .collect();
+                self.remove_link(doc, victim);
+                self.queue(
+                    victim,
+                    Part::Decline {
+                        doc,
+                        serial: 0,
+                        suggestions,
+                    },
+                );
+            }
             return true;
         }
         let serial = sub.serial;

@@ -186,7 +186,10 @@ impl<S: Store> Node<S> {
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;
         };
-        let stranded = wanted && sub.needs_body_source() && !sub.tried.is_empty();
+        // Stranded: the body is missing and no holder is linked, or every link is gone from a
+        // subscription that once reached out (a new root of our own has nobody to ask).
+        let stranded =
+            wanted && (sub.needs_body_source() || (sub.links.is_empty() && !sub.tried.is_empty()));
         match (stranded, sub.stranded) {
             (false, _) => sub.stranded = None,
             (true, Some(_)) => {}
@@ -206,7 +209,7 @@ impl<S: Store> Node<S> {
         let Some((next, backoff)) = sub.stranded else {
             return;
         };
-        if next > now || !sub.needs_body_source() {
+        if next > now || !(sub.needs_body_source() || sub.links.is_empty()) {
             return;
         }
         if backoff >= max * MAX_STRANDED_ROUNDS_AT_MAX {
@@ -221,7 +224,18 @@ impl<S: Store> Node<S> {
         let next = now.after(std::time::Duration::from_millis(backoff));
         sub.stranded = Some((next, backoff));
         self.stranded_timers.insert((next, doc));
+        // Holders tried before first, then live peers known from other documents (in a forum
+        // they usually hold the same root), never the ones linked or declining now.
         let mut candidates: Vec<_> = sub.tried.iter().copied().collect();
+        if candidates.len() < self.config.target_peers_per_document {
+            candidates.extend(
+                self.peers
+                    .iter()
+                    .filter(|(id, p)| p.up && p.card.is_some() && !sub.tried.contains(*id))
+                    .map(|(id, _)| *id),
+            );
+        }
+        candidates.retain(|c| !sub.links.contains_key(c) && !sub.declined.contains(c));
         let n = candidates
             .len()
             .min(self.config.target_peers_per_document.max(1));
@@ -259,10 +273,10 @@ impl<S: Store> Node<S> {
         if wanted {
             for (peer, link) in sub.links.iter_mut() {
                 if link.state == LinkState::Leaving {
-                    // The neighbour may already have dropped its record after our goodbye: what
-                    // it told us before is void, and the link starts over as a new request.
+                    // The neighbour may already have dropped its record after our goodbye, so
+                    // its old serial proves nothing about a later decline; its advert is kept
+                    // (it does not resend what we acknowledged) until a newer one arrives.
                     link.state = LinkState::Active;
-                    link.advert = None;
                     link.peer_serial = 0;
                     link.resync();
                     self.send_due.insert((doc, *peer));
@@ -351,9 +365,14 @@ impl<S: Store> Node<S> {
         if !sub.has_body() {
             return;
         }
+        let max = self.config.max_peers_per_document;
         for target in targets {
             if sub.links.contains_key(target) || sub.declined.contains(target) {
                 continue;
+            }
+            if sub.active_links().count() >= max {
+                // The target's other tree neighbours offer it the document as well.
+                break;
             }
             let mut link = Link::new();
             link.body_due = true;

@@ -1,0 +1,139 @@
+//! Counters of what a [`SessionManager`](crate::SessionManager) did and refused, and the reasons for refusals.
+//!
+//! Every rejected input increments a counter, whatever else happens: counters are the reliable record
+//! (read them with [`SessionManager::status`](crate::SessionManager::status)), while
+//! [`Event::Rejected`](crate::Event::Rejected) is best effort and dropped when the owner is not keeping up.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Why the manager dropped a frame, a message or a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// A frame that failed to decrypt, reassemble or decode, or a message out of protocol order; the session is closed.
+    Garbage,
+    /// A frame whose length prefix exceeds the maximum; the connection is closed before the body is read.
+    Oversize,
+    /// A Noise handshake (or the first `Hello`) failed, was truncated or timed out.
+    HandshakeFailed,
+    /// An attestation whose signature does not verify for this session (a wrong key or a replay); the session is closed.
+    BadAttestation,
+    /// A batch whose `from` node was not attested on the session it came from; dropped.
+    Unattested,
+    /// A batch addressed to a node this installation does not host; dropped.
+    Misaddressed,
+    /// A batch message whose content is not a valid batch; dropped.
+    MalformedBatch,
+    /// A session that exceeded its inbound rate; its reading was paused.
+    RateLimited,
+    /// An outbound message dropped because its queue was full (the oldest goes first).
+    QueueFull,
+    /// A connection refused because the manager already has the maximum number of sessions.
+    TooManySessions,
+}
+
+macro_rules! counters {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// A snapshot of the manager's counters, all monotonic since it started.
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct Counters {
+            $($(#[$doc])* pub $name: u64,)*
+        }
+
+        /// The live counters, shared by the manager's tasks.
+        #[derive(Debug, Default)]
+        pub(crate) struct SharedCounters {
+            $($name: AtomicU64,)*
+        }
+
+        impl SharedCounters {
+            /// The current values.
+            pub(crate) fn snapshot(&self) -> Counters {
+                Counters {
+                    $($name: self.$name.load(Ordering::Relaxed),)*
+                }
+            }
+        }
+
+        /// Names for incrementing, one function per counter.
+        #[allow(dead_code)]
+        impl SharedCounters {
+            $(
+                pub(crate) fn $name(&self) {
+                    self.$name.fetch_add(1, Ordering::Relaxed);
+                }
+            )*
+        }
+    };
+}
+
+counters! {
+    /// Frames that failed to decrypt, reassemble or decode, and protocol violations ([`RejectReason::Garbage`]).
+    garbage,
+    /// Frames whose length prefix exceeded the maximum ([`RejectReason::Oversize`]).
+    oversize,
+    /// Failed, truncated or timed-out handshakes ([`RejectReason::HandshakeFailed`]).
+    handshake_failures,
+    /// Attestations that did not verify ([`RejectReason::BadAttestation`]).
+    bad_attestations,
+    /// Batches from nodes not attested on their session ([`RejectReason::Unattested`]).
+    unattested,
+    /// Batches to nodes not hosted here ([`RejectReason::Misaddressed`]).
+    misaddressed,
+    /// Batch messages that did not decode as a batch ([`RejectReason::MalformedBatch`]).
+    malformed_batches,
+    /// Times a session's reading was paused by its rate limit ([`RejectReason::RateLimited`]).
+    rate_limited,
+    /// Outbound messages dropped from a full queue ([`RejectReason::QueueFull`]).
+    queue_dropped,
+    /// Connections refused at the session limit ([`RejectReason::TooManySessions`]).
+    sessions_refused,
+    /// Sessions closed because the remote was silent for longer than the dead-peer timeout.
+    keepalive_timeouts,
+    /// Outbound connection attempts that failed before the session was up.
+    dial_failures,
+    /// Outbound connection attempts started.
+    dials,
+    /// Sessions that completed the handshake and the first `Hello`.
+    sessions_up,
+    /// Sessions closed because another session to the same installation was kept.
+    duplicate_sessions,
+    /// Sessions to this installation itself (its own address was dialed), closed.
+    self_connections,
+    /// Messages dropped because a dial to their peer was abandoned (no traffic for too long).
+    abandoned,
+    /// Queued messages dropped because the installation at their address turned out not to host their node.
+    unroutable,
+    /// Best-effort events ([`Event::Rejected`](crate::Event::Rejected)) not delivered because the event channel was full.
+    events_dropped,
+    /// Session messages received (after decryption).
+    messages_in,
+    /// Session messages sent.
+    messages_out,
+    /// Batches delivered to the owner as [`Event::Received`](crate::Event::Received).
+    batches_delivered,
+}
+
+impl SharedCounters {
+    /// Increments the counter of `reason`.
+    pub(crate) fn reject(&self, reason: RejectReason) {
+        match reason {
+            RejectReason::Garbage => self.garbage(),
+            RejectReason::Oversize => self.oversize(),
+            RejectReason::HandshakeFailed => self.handshake_failures(),
+            RejectReason::BadAttestation => self.bad_attestations(),
+            RejectReason::Unattested => self.unattested(),
+            RejectReason::Misaddressed => self.misaddressed(),
+            RejectReason::MalformedBatch => self.malformed_batches(),
+            RejectReason::RateLimited => self.rate_limited(),
+            RejectReason::QueueFull => self.queue_dropped(),
+            RejectReason::TooManySessions => self.sessions_refused(),
+        }
+    }
+
+    /// Adds `n` to the dropped-from-queue counter.
+    pub(crate) fn queue_dropped_n(&self, n: usize) {
+        self.queue_dropped.fetch_add(n as u64, Ordering::Relaxed);
+    }
+}

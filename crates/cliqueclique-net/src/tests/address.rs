@@ -1,0 +1,122 @@
+//! Address parsing: canonical forms round-trip, everything else is a typed error.
+
+use crate::{AddressError, PeerAddress};
+
+const I2P_NAME: &str = "udhdrtrcetjm5sxzskjyr5ztpeszydbh4dpl3pl4utgqqw2v4jna";
+
+#[test]
+fn canonical_addresses_round_trip() {
+    for text in [
+        "tcp://127.0.0.1:4000",
+        "tcp://example.org:1",
+        "tcp://my-host_1.lan:65535",
+        "tcp://[::1]:9000",
+        "tcp://[2001:db8::7]:80",
+        &format!("i2p://{I2P_NAME}.b32.i2p"),
+    ] {
+        let address: PeerAddress = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(address.to_string(), text);
+        assert_eq!(address.to_string().parse::<PeerAddress>(), Ok(address));
+    }
+}
+
+#[test]
+fn parsing_normalises() {
+    let address: PeerAddress = "TCP://Example.ORG:80".parse().expect("valid");
+    assert_eq!(address.to_string(), "tcp://example.org:80");
+    let bare: PeerAddress = format!("{}.B32.I2P", I2P_NAME.to_uppercase())
+        .parse()
+        .expect("valid");
+    assert_eq!(
+        bare,
+        PeerAddress::I2p {
+            name: I2P_NAME.to_owned()
+        }
+    );
+    assert_eq!(bare.to_string(), format!("i2p://{I2P_NAME}.b32.i2p"));
+    let socket: std::net::SocketAddr = "[::1]:7".parse().expect("valid");
+    assert_eq!(PeerAddress::from(socket).to_string(), "tcp://[::1]:7");
+    assert_eq!(bare.scheme(), "i2p");
+}
+
+#[test]
+fn serde_uses_the_text_form() {
+    let address: PeerAddress = "tcp://10.0.0.1:5".parse().expect("valid");
+    let json = serde_json_like(&address);
+    assert_eq!(json, "tcp://10.0.0.1:5");
+}
+
+/// The postcard encoding of an address is its text (postcard strings are a length and the bytes).
+fn serde_json_like(address: &PeerAddress) -> String {
+    let bytes = postcard::to_stdvec(address).expect("encode");
+    let back: PeerAddress = postcard::from_bytes(&bytes).expect("decode");
+    assert_eq!(&back, address);
+    String::from_utf8(bytes[1..].to_vec()).expect("utf-8")
+}
+
+/// Whether an error is the expected one.
+type Expected = fn(&AddressError) -> bool;
+
+#[test]
+fn garbage_is_rejected_with_a_reason() {
+    let long = format!("tcp://{}:1", "a".repeat(300));
+    let cases: Vec<(&str, Expected)> = vec![
+        ("", |e| matches!(e, AddressError::Empty)),
+        (&long, |e| matches!(e, AddressError::TooLong { .. })),
+        ("127.0.0.1:80", |e| matches!(e, AddressError::MissingScheme)),
+        ("http://x:1", |e| {
+            matches!(e, AddressError::UnknownScheme(_))
+        }),
+        ("tcp://host", |e| matches!(e, AddressError::MissingPort)),
+        ("tcp://host:0", |e| matches!(e, AddressError::BadPort(_))),
+        ("tcp://host:65536", |e| {
+            matches!(e, AddressError::BadPort(_))
+        }),
+        ("tcp://host:-1", |e| matches!(e, AddressError::BadPort(_))),
+        ("tcp://host:", |e| matches!(e, AddressError::BadPort(_))),
+        ("tcp://:80", |e| matches!(e, AddressError::BadHost(_))),
+        ("tcp://bad host:80", |e| {
+            matches!(e, AddressError::BadHost(_))
+        }),
+        ("tcp://-x.org:80", |e| matches!(e, AddressError::BadHost(_))),
+        ("tcp://a..b:80", |e| matches!(e, AddressError::BadHost(_))),
+        ("tcp://::1:80", |e| matches!(e, AddressError::BadHost(_))),
+        ("tcp://[::1:80", |e| matches!(e, AddressError::BadHost(_))),
+        ("tcp://[nope]:80", |e| matches!(e, AddressError::BadHost(_))),
+        ("tcp://[::1]80", |e| matches!(e, AddressError::MissingPort)),
+        ("tcp://h:80/path", |e| {
+            matches!(e, AddressError::Unexpected(_))
+        }),
+        ("tcp://user@h:80", |e| {
+            matches!(e, AddressError::Unexpected(_))
+        }),
+        ("i2p://short.b32.i2p", |e| {
+            matches!(e, AddressError::BadI2pName(_))
+        }),
+        ("i2p://example.i2p", |e| {
+            matches!(e, AddressError::BadI2pName(_))
+        }),
+        (
+            "i2p://0000000000000000000000000000000000000000000000000000.b32.i2p",
+            |e| matches!(e, AddressError::BadI2pName(_)),
+        ),
+        ("tcp://héllo:80", |e| matches!(e, AddressError::BadHost(_))),
+    ];
+    for (text, expected) in cases {
+        match text.parse::<PeerAddress>() {
+            Ok(address) => panic!("{text:?} parsed as {address}"),
+            Err(error) => assert!(expected(&error), "{text:?}: unexpected error {error:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn i2p_addresses_are_not_dialable_yet() {
+    use crate::{DialError, TcpTransport, Transport};
+    let address: PeerAddress = format!("{I2P_NAME}.b32.i2p").parse().expect("valid");
+    match TcpTransport.dial(&address).await {
+        Err(DialError::Unsupported { address: a }) => assert_eq!(a, address),
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("dialed an i2p address over tcp"),
+    }
+}

@@ -1,0 +1,57 @@
+//! The pluggable transport: something that opens and accepts byte streams to other installations.
+//!
+//! Sessions need only an ordered, reliable byte stream; encryption and authentication happen above it
+//! (see [`session`](crate::session)), so a transport is trusted for nothing but delivery.
+//! TCP implements it now ([`TcpTransport`](crate::TcpTransport)); I2P streams will implement the same traits.
+//!
+//! # Why boxed futures and not `async fn` in traits
+//!
+//! A [`SessionManager`](crate::SessionManager) holds a list of transports of different types
+//! (TCP today, TCP and I2P later) as `Arc<dyn Transport>`.
+//! An `async fn` in a trait makes the trait unusable as `dyn`, and a generic parameter per transport
+//! would make the manager's type grow with every transport the daemon enables.
+//! So the methods return a [`BoxFuture`]: one allocation per dial or accept, which is nothing next to a
+//! TCP or I2P connection set-up, and no `async-trait` macro dependency.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::address::PeerAddress;
+use crate::error::DialError;
+
+/// A boxed, sendable future, as returned by the transport traits.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// An ordered, reliable, bidirectional byte stream to another installation.
+///
+/// Implemented for every type that is `AsyncRead + AsyncWrite + Send + Unpin + 'static`.
+pub trait Stream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Stream for T {}
+
+/// The dialing side of a transport.
+pub trait Transport: Send + Sync + 'static {
+    /// Opens a stream to `address`.
+    ///
+    /// Returns [`DialError::Unsupported`] for addresses of a kind this transport does not handle,
+    /// so that a caller can try its transports in turn.
+    fn dial<'a>(
+        &'a self,
+        address: &'a PeerAddress,
+    ) -> BoxFuture<'a, Result<Box<dyn Stream>, DialError>>;
+}
+
+/// The accepting side of a transport.
+pub trait Listener: Send + 'static {
+    /// Waits for the next incoming stream.
+    ///
+    /// An error is about one connection attempt (or a temporary shortage such as too many open files);
+    /// the caller keeps accepting after a short pause.
+    fn accept(&mut self) -> BoxFuture<'_, io::Result<Box<dyn Stream>>>;
+
+    /// The address other installations can dial to reach this listener, as bound.
+    fn local_address(&self) -> PeerAddress;
+}
