@@ -66,6 +66,9 @@ pub enum Part {
         /// The decliner's serial for the document (0 if it holds none): an update from it with
         /// this serial or a newer one means the decline is stale and must be ignored.
         serial: u64,
+        /// For a declined push: the decliner's serial for the document's semantic parent (0 if
+        /// none), so that a decline overtaken by a newer "subscribed" advert is recognised.
+        parent_serial: u64,
         /// Other holders of the document, as self-signed contact cards.
         suggestions: Vec<ContactCard>,
     },

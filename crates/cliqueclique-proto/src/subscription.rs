@@ -199,6 +199,10 @@ pub struct Subscription {
     /// The neighbours comments were last pushed to, to notice changes.
     #[serde(skip)]
     pub push_targets: Vec<NodeId>,
+    /// Neighbours that said goodbye, with the serial of their goodbye: their older updates, if
+    /// delayed in the network, must not bring the link back. Cleared by a newer update.
+    #[serde(skip)]
+    pub gone: BTreeMap<NodeId, (u64, Time)>,
     /// While wanted but without any link: when to retry known holders, and the interval in ms.
     #[serde(skip)]
     pub stranded: Option<(Time, u64)>,
@@ -283,6 +287,7 @@ impl Subscription {
             forwarded: None,
             push_targets: Vec::new(),
             stranded: None,
+            gone: BTreeMap::new(),
         };
         sub.route.rank = sub.rank(me);
         sub
@@ -291,7 +296,9 @@ impl Subscription {
     /// Starts the serial and the sequence number from the clock, so that a subscription that is
     /// deleted and later created again never reuses numbers its peers have already seen.
     pub fn start_at(mut self, now: Time) -> Subscription {
-        self.serial = self.serial.max(now.as_millis());
+        // A thousand serials per millisecond of headroom: a subscription recreated soon after
+        // being dropped still starts above every serial of its previous life.
+        self.serial = self.serial.max(now.as_millis().saturating_mul(1000));
         self.own_seq = self.own_seq.max((now.as_millis() / 1000) as u32);
         self.route.seq = self.own_seq;
         self

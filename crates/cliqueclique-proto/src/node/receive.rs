@@ -16,6 +16,8 @@ use cliqueclique_doc::{ContactCard, DocId, Document, NodeId};
 const MAX_SUGGESTIONS: usize = 3;
 /// How many nodes a subscription remembers having tried, bounding introduction chains.
 const MAX_TRIED: usize = 32;
+/// How many goodbyes a subscription remembers, to ignore updates they overtook.
+const MAX_TOMBSTONES: usize = 32;
 
 impl<S: Store> Node<S> {
     pub(super) fn handle_part(&mut self, now: Time, from: NodeId, part: Part) {
@@ -35,8 +37,9 @@ impl<S: Store> Node<S> {
             Part::Decline {
                 doc,
                 serial,
+                parent_serial,
                 suggestions,
-            } => self.on_decline(now, from, doc, serial, suggestions),
+            } => self.on_decline(now, from, doc, serial, parent_serial, suggestions),
             Part::Goodbye { doc, serial } => {
                 // A goodbye overtaken by a newer update from the same node is stale.
                 let stale = self
@@ -46,6 +49,12 @@ impl<S: Store> Node<S> {
                     .is_some_and(|l| l.advert.is_some() && l.peer_serial > serial);
                 if !stale {
                     self.remove_link(doc, from);
+                    if let Some(sub) = self.subs.get_mut(&doc) {
+                        sub.gone.insert(from, (serial, now));
+                        while sub.gone.len() > MAX_TOMBSTONES {
+                            sub.gone.pop_first();
+                        }
+                    }
                     self.queue(from, Part::GoodbyeAck { doc });
                 }
             }
@@ -87,6 +96,17 @@ impl<S: Store> Node<S> {
         advert: Advert,
         body: Option<Bytes>,
     ) {
+        let ttl = self.config.resend_max * 2;
+        if let Some(sub) = self.subs.get_mut(&doc)
+            && let Some(&(gone, at)) = sub.gone.get(&from)
+        {
+            // No delayed message outlives twice the longest resend interval.
+            if serial <= gone && now.since(at) < ttl {
+                // Sent before the goodbye we already processed: it must not revive the link.
+                return;
+            }
+            sub.gone.remove(&from);
+        }
         let held = self.subs.get(&doc).is_some_and(|s| s.has_body());
         let mut document = None;
         if let Some(bytes) = body {
@@ -109,11 +129,16 @@ impl<S: Store> Node<S> {
                 return;
             };
             if !self.accepts_unsolicited(d) {
+                let parent_serial = d
+                    .semantic_parent()
+                    .and_then(|p| self.subs.get(&p))
+                    .map_or(0, |s| s.serial);
                 self.queue(
                     from,
                     Part::Decline {
                         doc,
                         serial: 0,
+                        parent_serial,
                         suggestions: Vec::new(),
                     },
                 );
@@ -142,9 +167,9 @@ impl<S: Store> Node<S> {
         let has_body = sub.meta.is_some();
         let n_active_up = sub.active_links().count();
         let link = sub.links.get_mut(&from).expect("link inserted above");
-        let was_subscribed = link.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED));
-        let now_subscribed =
-            was_subscribed || (serial >= link.peer_serial && advert.has(Advert::SUBSCRIBED));
+        // A newer advert that says "subscribed" re-opens pushes the neighbour declined before:
+        // it may have declined while its subscription lapsed for a moment we never saw.
+        let resubscribed = serial > link.peer_serial && advert.has(Advert::SUBSCRIBED);
         if serial >= link.peer_serial {
             link.advert = Some(advert);
             link.peer_serial = serial;
@@ -166,15 +191,17 @@ impl<S: Store> Node<S> {
         self.send_due.insert((doc, from));
         self.dirty.insert(doc);
         self.persist.insert(doc);
-        if now_subscribed && !was_subscribed {
-            // A neighbour that (re)subscribed may take comments it declined before.
+        if resubscribed {
+            let mut reopened = false;
             let children: Vec<DocId> = self.children(&doc).copied().collect();
             for child in children {
                 if let Some(child_sub) = self.subs.get_mut(&child) {
-                    child_sub.declined.remove(&from);
+                    reopened |= child_sub.declined.remove(&from);
                 }
             }
-            self.push_dirty.insert(doc);
+            if reopened {
+                self.push_dirty.insert(doc);
+            }
         }
         if want_body {
             self.queue(from, Part::NeedBody { doc });
@@ -254,6 +281,7 @@ impl<S: Store> Node<S> {
                     Part::Decline {
                         doc,
                         serial: 0,
+                        parent_serial: 0,
                         suggestions,
                     },
                 );
@@ -277,6 +305,7 @@ impl<S: Store> Node<S> {
             Part::Decline {
                 doc,
                 serial,
+                parent_serial: 0,
                 suggestions,
             },
         );
@@ -343,11 +372,30 @@ impl<S: Store> Node<S> {
         from: NodeId,
         doc: DocId,
         serial: u64,
+        parent_serial: u64,
         suggestions: Vec<ContactCard>,
     ) {
         let Some(sub) = self.subs.get(&doc) else {
             return;
         };
+        // A declined push, overtaken by a newer advert of the decliner for the parent: its
+        // subscription lapsed for a moment and came back. Offer the document again.
+        let parent = sub.meta.and_then(|m| m.parent);
+        let overtaken = parent_serial != 0
+            && parent
+                .and_then(|p| self.subs.get(&p))
+                .and_then(|p| p.links.get(&from))
+                .is_some_and(|l| {
+                    l.peer_serial > parent_serial
+                        && l.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED))
+                });
+        if overtaken {
+            self.remove_link(doc, from);
+            if let Some(p) = parent {
+                self.push_dirty.insert(p);
+            }
+            return;
+        }
         // The decliner sent us an update at least as new as this decline: it holds a link to us
         // (the decline answered an earlier request and was overtaken). A decliner without any
         // state for the document (serial 0) holds no link, so its decline always applies.
@@ -357,6 +405,11 @@ impl<S: Store> Node<S> {
                 .get(&from)
                 .is_some_and(|l| l.advert.is_some() && l.peer_serial >= serial);
         if stale {
+            // Give the benefit of the doubt once: if the decliner really dropped its record
+            // (e.g. it expired us), it declines our resent update again and is believed then.
+            if let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&from)) {
+                link.peer_serial = 0;
+            }
             return;
         }
         self.remove_link(doc, from);

@@ -36,6 +36,7 @@ fn sample() -> Batch {
             Part::Decline {
                 doc,
                 serial: 2,
+                parent_serial: 1,
                 suggestions: vec![],
             },
             Part::GoodbyeAck { doc },
