@@ -72,6 +72,9 @@ pub enum LinkState {
     Active,
     /// This side no longer wants the document and repeats a goodbye until it is acknowledged.
     Leaving,
+    /// This side still wants the document but sheds this redundant link (over the peer limit,
+    /// not a tree edge, and the peer holds the body): it repeats a goodbye until acknowledged.
+    Dropping,
 }
 
 /// Sync state toward one overlay neighbour for one document.

@@ -63,7 +63,7 @@ impl<S: Store> Node<S> {
                     .subs
                     .get(&doc)
                     .and_then(|s| s.links.get(&from))
-                    .is_some_and(|l| l.state == LinkState::Leaving);
+                    .is_some_and(|l| l.state != LinkState::Active);
                 if leaving {
                     self.remove_link(doc, from);
                 }

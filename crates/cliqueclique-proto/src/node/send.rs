@@ -38,7 +38,7 @@ impl<S: Store> Node<S> {
             let mut parts = Vec::new();
             let mut resend = false;
             match link.state {
-                LinkState::Leaving => {
+                LinkState::Leaving | LinkState::Dropping => {
                     if due {
                         parts.push(Part::Goodbye { doc, serial });
                         resend = true;

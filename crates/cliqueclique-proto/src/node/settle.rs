@@ -137,10 +137,52 @@ impl<S: Store> Node<S> {
             }
             self.push_dirty.insert(doc);
         }
+        self.shed_redundant_links(doc);
         self.update_seq_request(now, doc, selection.blocked);
         self.update_stranded(now, doc, wanted);
         if wanted != was_wanted || !wanted || first_settle {
             self.collect(doc, wanted);
+        }
+    }
+
+    /// Keeps a document within `max_peers_per_document` by saying goodbye on links that carry
+    /// nothing: not a tree edge of the document or of a parent it is pushed along, and the peer
+    /// already holds the body. Pushes may exceed the limit; this brings it back.
+    fn shed_redundant_links(&mut self, doc: DocId) {
+        let max = self.config.max_peers_per_document;
+        let Some(sub) = self.subs.get(&doc) else {
+            return;
+        };
+        let excess = sub.active_links().count().saturating_sub(max);
+        if excess == 0 {
+            return;
+        }
+        let parent_targets: Vec<cliqueclique_doc::NodeId> = self
+            .parents
+            .get(&doc)
+            .into_iter()
+            .flatten()
+            .flat_map(|p| self.push_targets_of(p))
+            .collect();
+        let redundant: Vec<cliqueclique_doc::NodeId> = sub
+            .active_links()
+            .filter(|(p, l)| {
+                sub.route.upstream != Some(**p)
+                    && !l.is_downstream()
+                    && l.peer_has_body
+                    && !parent_targets.contains(p)
+            })
+            .map(|(p, _)| *p)
+            .take(excess)
+            .collect();
+        let sub = self.subs.get_mut(&doc).expect("checked above");
+        for peer in redundant {
+            if let Some(link) = sub.links.get_mut(&peer) {
+                link.state = LinkState::Dropping;
+                link.next_send = None;
+                link.backoff_ms = 0;
+                self.send_due.insert((doc, peer));
+            }
         }
     }
 
@@ -365,14 +407,12 @@ impl<S: Store> Node<S> {
         if !sub.has_body() {
             return;
         }
-        let max = self.config.max_peers_per_document;
+        // Pushes follow the parent's current tree edges and are not capped by
+        // max_peers_per_document (which bounds requested links): a subscriber may have no other
+        // way to receive the document.
         for target in targets {
             if sub.links.contains_key(target) || sub.declined.contains(target) {
                 continue;
-            }
-            if sub.active_links().count() >= max {
-                // The target's other tree neighbours offer it the document as well.
-                break;
             }
             let mut link = Link::new();
             link.body_due = true;
