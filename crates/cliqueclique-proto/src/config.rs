@@ -25,6 +25,10 @@ pub struct Config {
     pub resend_max: Duration,
     /// Routes longer than this many hops are ignored (a safety net; loop freedom comes from sequence numbers).
     pub max_distance: u32,
+    /// A downstream neighbour's interest keeps counting this long after its session went down, so
+    /// that a restart does not make relays drop and refetch a thread; after that it lapses.
+    #[serde(with = "millis")]
+    pub interest_grace: Duration,
     /// Links to a peer that has been unreachable for this long are dropped.
     #[serde(with = "millis")]
     pub peer_expiry: Duration,
@@ -45,6 +49,7 @@ impl Default for Config {
             resend_initial: Duration::from_secs(1),
             resend_max: Duration::from_secs(64),
             max_distance: 64,
+            interest_grace: Duration::from_secs(120),
             peer_expiry: Duration::from_secs(7 * 24 * 3600),
             max_batch_bytes: 256 * 1024,
             max_introductions_per_link: 2,

@@ -309,6 +309,8 @@ impl<S: Store> Node<S> {
         entry.card_sent = false;
         self.expiry_timers
             .insert((now.after(self.config.peer_expiry), peer));
+        self.expiry_timers
+            .insert((now.after(self.config.interest_grace), peer));
         for doc in self.peer_docs.get(&peer).into_iter().flatten() {
             self.dirty.insert(*doc);
         }
@@ -648,6 +650,12 @@ impl<S: Store> Node<S> {
     }
 
     fn expire_peer(&mut self, now: Time, peer: NodeId) {
+        // The interest grace may have ended: documents shared with the peer settle again.
+        if self.peers.get(&peer).is_some_and(|p| !p.up) {
+            for doc in self.peer_docs.get(&peer).into_iter().flatten() {
+                self.dirty.insert(*doc);
+            }
+        }
         let expired = self.peers.get(&peer).is_some_and(|p| {
             !p.up
                 && p.down_since

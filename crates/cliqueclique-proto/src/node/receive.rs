@@ -433,10 +433,7 @@ impl<S: Store> Node<S> {
 
     /// Links to a node some neighbour named, if the card verifies and more peers are wanted.
     fn consider_candidate(&mut self, now: Time, from: NodeId, doc: DocId, card: ContactCard) {
-        if card.verify().is_err() {
-            self.reject(from, RejectReason::BadCard);
-            return;
-        }
+        // Cheap checks first: a signature is verified only for a candidate we would contact.
         let candidate = card.node_id();
         if candidate == self.id {
             return;
@@ -452,6 +449,10 @@ impl<S: Store> Node<S> {
             || sub.tried.contains(&candidate)
             || (sub.tried.len() >= MAX_TRIED && !stranded)
         {
+            return;
+        }
+        if card.verify().is_err() {
+            self.reject(from, RejectReason::BadCard);
             return;
         }
         if let Some(sub) = self.subs.get_mut(&doc) {

@@ -56,8 +56,20 @@ impl<S: Store> Node<S> {
             new_route.seq = own_seq;
         }
 
-        // Interest: what we and our downstream neighbours want.
-        let downstream = || sub.links.values().filter(|l| l.is_downstream());
+        // Interest: what we and our downstream neighbours want. A neighbour whose session is down
+        // still counts during the interest grace (a restart), not after (it left).
+        let grace = self.config.interest_grace;
+        let counts = |peer: &cliqueclique_doc::NodeId| {
+            self.peers
+                .get(peer)
+                .is_none_or(|p| p.up || p.down_since.is_none_or(|t| now.since(t) < grace))
+        };
+        let downstream = || {
+            sub.links
+                .iter()
+                .filter(|(p, l)| l.is_downstream() && counts(p))
+                .map(|(_, l)| l)
+        };
         let downstream_has = |flag| downstream().any(|l| l.advert.is_some_and(|a| a.has(flag)));
         let flags = sub.flags;
         let subscribed = flags.subscribed || downstream_has(Advert::SUBSCRIBED);
@@ -267,7 +279,7 @@ impl<S: Store> Node<S> {
         sub.stranded = Some((next, backoff));
         self.stranded_timers.insert((next, doc));
         // Holders tried before first, then live peers known from other documents (in a forum
-        // they usually hold the same root), never the ones linked or declining now.
+        // they usually hold the same root), never the ones linked now.
         let mut candidates: Vec<_> = sub.tried.iter().copied().collect();
         if candidates.len() < self.config.target_peers_per_document {
             candidates.extend(
@@ -277,7 +289,8 @@ impl<S: Store> Node<S> {
                     .map(|(id, _)| *id),
             );
         }
-        candidates.retain(|c| !sub.links.contains_key(c) && !sub.declined.contains(c));
+        // A holder that declined because it was full may have room now: ask it again.
+        candidates.retain(|c| !sub.links.contains_key(c));
         let n = candidates
             .len()
             .min(self.config.target_peers_per_document.max(1));
