@@ -433,8 +433,18 @@ impl<S: Store> Node<S> {
 
     /// Links to a node some neighbour named, if the card verifies and more peers are wanted.
     fn consider_candidate(&mut self, now: Time, from: NodeId, doc: DocId, card: ContactCard) {
-        // Cheap checks first: a signature is verified only for a candidate we would contact.
         let candidate = card.node_id();
+        // A card identical to the verified one we hold needs no second check; anything else,
+        // a forgery included, is verified and rejected visibly.
+        let known = self
+            .peers
+            .get(&candidate)
+            .and_then(|p| p.card.as_ref())
+            .is_some_and(|c| *c == card);
+        if !known && card.verify().is_err() {
+            self.reject(from, RejectReason::BadCard);
+            return;
+        }
         if candidate == self.id {
             return;
         }
@@ -449,10 +459,6 @@ impl<S: Store> Node<S> {
             || sub.tried.contains(&candidate)
             || (sub.tried.len() >= MAX_TRIED && !stranded)
         {
-            return;
-        }
-        if card.verify().is_err() {
-            self.reject(from, RejectReason::BadCard);
             return;
         }
         if let Some(sub) = self.subs.get_mut(&doc) {
