@@ -1,0 +1,272 @@
+//! What the API asks of the node thread that changes state: nodes, posts, flags, joins, imports.
+
+use super::Actor;
+use crate::api::{FlagsChange, NewPost, NodeInfo};
+use crate::error::ApiError;
+use cliqueclique_doc::{
+    ContactCard, DocId, DocumentBuilder, Export, Identity, LinkDirection, NodeId,
+};
+use cliqueclique_net::PeerAddress;
+use cliqueclique_proto::{Command, CommandError, Outcome};
+use data_encoding::BASE64;
+
+/// The longest node name.
+const MAX_NAME: usize = 64;
+
+impl Actor {
+    /// The local nodes, oldest first.
+    pub fn node_infos(&self) -> Vec<NodeInfo> {
+        let mut nodes: Vec<NodeInfo> = self
+            .nodes
+            .values()
+            .map(|l| NodeInfo {
+                id: l.info.id,
+                name: l.info.name.clone(),
+                created_at: l.info.created_at,
+                addresses: l.node.card().addresses.clone(),
+            })
+            .collect();
+        nodes.sort_by(|a, b| (a.created_at, &a.name).cmp(&(b.created_at, &b.name)));
+        nodes
+    }
+
+    /// Creates a local node and hosts it on the transport at once.
+    pub fn create_node(&mut self, name: &str) -> Result<NodeInfo, ApiError> {
+        let name = name.trim();
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        if name.is_empty() || name.len() > MAX_NAME || !name.chars().all(allowed) {
+            return Err(ApiError::BadRequest(format!(
+                "bad node name {name:?}: use 1 to {MAX_NAME} letters, digits, '-', '_' or '.'"
+            )));
+        }
+        if name.parse::<NodeId>().is_ok() {
+            return Err(ApiError::BadRequest(
+                "a node name cannot look like a node id".into(),
+            ));
+        }
+        if self.nodes.values().any(|l| l.info.name == name) {
+            return Err(ApiError::Conflict(format!(
+                "a local node named {name:?} exists already"
+            )));
+        }
+        let identity = Identity::generate(&mut rand::rng());
+        let created_at = self.now().as_millis() / 1000;
+        let info = self
+            .db
+            .create_node(name, &identity, created_at)
+            .map_err(|e| ApiError::Internal(format!("creating the node failed: {e}")))?;
+        let id = info.id;
+        self.start_node(info)
+            .map_err(|e| ApiError::Internal(format!("starting the node failed: {e:#}")))?;
+        Ok(self
+            .node_infos()
+            .into_iter()
+            .find(|n| n.id == id)
+            .expect("just created"))
+    }
+
+    /// Builds, signs and posts a document as local node `id`.
+    pub fn post(&mut self, id: NodeId, post: NewPost) -> Result<DocId, ApiError> {
+        let now_secs = self.now().as_millis() / 1000;
+        let local = &self.nodes[&id];
+        let mut builder = DocumentBuilder::new(post.subject.clone())
+            .date(now_secs)
+            .author_name(local.info.name.clone());
+        match (post.link_child, post.parent) {
+            (Some(child), Some(parent)) => {
+                let dir = if post.reversed {
+                    LinkDirection::Reversed
+                } else {
+                    LinkDirection::Natural
+                };
+                builder = builder.link(parent, child, dir);
+            }
+            (Some(_), None) => {
+                return Err(ApiError::BadRequest("a link needs a parent".into()));
+            }
+            (None, Some(parent)) => builder = builder.parent(parent),
+            (None, None) => {}
+        }
+        let content_type = post
+            .content_type
+            .clone()
+            .unwrap_or_else(|| "text/plain; charset=utf-8".to_owned());
+        match (&post.body, &post.body_base64) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::BadRequest(
+                    "give either body or body_base64, not both".into(),
+                ));
+            }
+            (Some(text), None) => builder = builder.body(content_type, text.clone().into_bytes()),
+            (None, Some(b64)) => builder = builder.body(content_type, decode(b64, "body_base64")?),
+            (None, None) if post.link_child.is_none() => {
+                builder = builder.body(content_type, Vec::new());
+            }
+            (None, None) => {}
+        }
+        for attachment in &post.attachments {
+            let data = decode(&attachment.data, &attachment.filename)?;
+            let content_type = attachment
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".to_owned());
+            builder = builder.attach(attachment.filename.clone(), content_type, data);
+        }
+        let document = builder.build(&local.info.identity);
+        let limits = &self.config.proto.limits;
+        if document.len() > limits.max_document_bytes {
+            return Err(ApiError::BadRequest(format!(
+                "the document is {} bytes, more than the maximum of {}",
+                document.len(),
+                limits.max_document_bytes
+            )));
+        }
+        if document.parts().len() > limits.max_parts {
+            return Err(ApiError::BadRequest(format!(
+                "the document has {} parts, more than the maximum of {}",
+                document.parts().len(),
+                limits.max_parts
+            )));
+        }
+        let subscribe = post.subscribe.unwrap_or(true);
+        match self.command(
+            id,
+            Command::Post {
+                document,
+                subscribe,
+            },
+        )? {
+            Outcome::Stored(doc) => Ok(doc),
+            _ => Err(ApiError::Internal("the post was not stored".into())),
+        }
+    }
+
+    /// Changes a document's user flags.
+    pub fn change_flags(
+        &mut self,
+        id: NodeId,
+        doc: DocId,
+        change: FlagsChange,
+    ) -> Result<(), ApiError> {
+        if let Some(on) = change.subscribed {
+            let command = if on {
+                Command::Subscribe {
+                    doc,
+                    thread: change.thread.unwrap_or(false),
+                }
+            } else {
+                Command::Unsubscribe { doc }
+            };
+            self.command(id, command)?;
+        }
+        if let Some(on) = change.bookmarked {
+            self.command(id, Command::Bookmark { doc, on })?;
+        }
+        if let Some(read) = change.read {
+            self.command(id, Command::MarkRead { doc, read })?;
+        }
+        Ok(())
+    }
+
+    /// Joins `doc` through the first of `cards` (the others become extra peers), all of which were
+    /// found at `address`. Returns the card used.
+    pub fn join(
+        &mut self,
+        id: NodeId,
+        doc: DocId,
+        cards: Vec<ContactCard>,
+        address: PeerAddress,
+    ) -> Result<ContactCard, ApiError> {
+        let first = cards
+            .first()
+            .cloned()
+            .ok_or_else(|| ApiError::NotFound("no holder to join through".into()))?;
+        for card in &cards {
+            self.set_address(card.node_id(), address.clone());
+        }
+        self.command(
+            id,
+            Command::Join {
+                doc,
+                peer: first.clone(),
+            },
+        )?;
+        for card in cards.into_iter().skip(1).take(2) {
+            let _ = self.command(id, Command::AddPeer { doc, peer: card });
+        }
+        Ok(first)
+    }
+
+    /// Whether local node `id` holds `doc`'s body.
+    pub fn has_body(&self, id: NodeId, doc: &DocId) -> bool {
+        self.nodes
+            .get(&id)
+            .and_then(|l| l.node.subscription(doc))
+            .is_some_and(|s| s.has_body())
+    }
+
+    /// Writes an export file of a held document, with this node's card.
+    pub fn export(&self, id: NodeId, doc: DocId) -> Result<Vec<u8>, ApiError> {
+        let local = &self.nodes[&id];
+        let document = local.node.document(&doc).ok_or_else(|| {
+            ApiError::NotFound(format!("document {doc} is not held by this node"))
+        })?;
+        let card = local.node.card().clone();
+        let export = Export::new(&local.info.identity, card, document);
+        Ok(export.to_bytes(&local.info.identity))
+    }
+
+    /// Imports an export file: stores the document, subscribes, and links to the exporter.
+    pub fn import(&mut self, id: NodeId, bytes: &[u8]) -> Result<(DocId, ContactCard), ApiError> {
+        let export = Export::from_bytes(bytes, &self.config.proto.limits)
+            .map_err(|e| ApiError::BadRequest(format!("not a valid export: {e}")))?;
+        let exporter = export.exporter.clone();
+        self.learn_address(&exporter);
+        match self.command(id, Command::Import { export })? {
+            Outcome::Stored(doc) => Ok((doc, exporter)),
+            _ => Err(ApiError::Internal("the import was not stored".into())),
+        }
+    }
+
+    /// Runs a user command on a node, in a transaction; a peer named by it is brought up if down.
+    pub(crate) fn command(&mut self, id: NodeId, command: Command) -> Result<Outcome, ApiError> {
+        let peer = match &command {
+            Command::Join { peer, .. } | Command::AddPeer { peer, .. } => Some(peer.node_id()),
+            Command::Import { export } => Some(export.exporter.node_id()),
+            _ => None,
+        };
+        let result = self
+            .with_node(id, |node, now| node.handle_command(now, command))
+            .ok_or_else(|| ApiError::Internal("the database refused the change".into()))?;
+        let outcome = result.map_err(command_error)?;
+        if let Some(peer) = peer
+            && !self.nodes[&id]
+                .node
+                .peers()
+                .get(&peer)
+                .is_some_and(|p| p.up)
+        {
+            let now = self.now();
+            self.schedule_hello(peer, now);
+        }
+        Ok(outcome)
+    }
+}
+
+fn command_error(error: CommandError) -> ApiError {
+    match error {
+        CommandError::UnknownDocument(doc) => {
+            ApiError::NotFound(format!("document {doc} is not held by this node"))
+        }
+        CommandError::MissingReference(doc) => ApiError::NotFound(format!(
+            "the referenced document {doc} is not held by this node"
+        )),
+        other => ApiError::BadRequest(other.to_string()),
+    }
+}
+
+fn decode(text: &str, what: &str) -> Result<Vec<u8>, ApiError> {
+    BASE64
+        .decode(text.as_bytes())
+        .map_err(|e| ApiError::BadRequest(format!("{what}: bad base64: {e}")))
+}

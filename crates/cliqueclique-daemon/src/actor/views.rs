@@ -1,0 +1,262 @@
+//! What the API reads from the node thread: documents, threads, peers and the nodes' part of the status.
+
+use super::Actor;
+use crate::api::{
+    Contents, DocumentView, LinkView, NodeStatus, PartView, PeerView, StateView, ThreadEntry,
+};
+use crate::error::ApiError;
+use cliqueclique_doc::{DocId, Document, NodeId};
+use cliqueclique_proto::Advert;
+use data_encoding::BASE64;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The most entries a thread view lists.
+const MAX_THREAD_ENTRIES: usize = 10_000;
+
+impl Actor {
+    /// A document as local node `id` sees it.
+    pub fn show(&self, id: NodeId, doc: DocId) -> Result<DocumentView, ApiError> {
+        let node = &self.nodes[&id].node;
+        let flags = node.flags(&doc);
+        let sub = node.subscription(&doc);
+        if sub.is_none() && flags.is_none() {
+            return Err(ApiError::NotFound(format!(
+                "document {doc} is not known to this node"
+            )));
+        }
+        let name_of = |peer: &NodeId| {
+            node.peers()
+                .get(peer)
+                .and_then(|p| p.card.as_ref())
+                .map(|c| c.name.clone())
+        };
+        let state = sub.map(|s| StateView {
+            has_body: s.has_body(),
+            subscribed: s.derived.subscribed,
+            wanted: s.derived.wanted,
+            center: s.route.center,
+            distance: s.route.dist,
+            links: s
+                .links
+                .iter()
+                .map(|(peer, link)| {
+                    let advert = link.advert;
+                    LinkView {
+                        peer: *peer,
+                        name: name_of(peer),
+                        state: format!("{:?}", link.state).to_lowercase(),
+                        downstream: link.is_downstream(),
+                        upstream: s.route.upstream == Some(*peer),
+                        subscribed: advert.is_some_and(|a| a.has(Advert::SUBSCRIBED)),
+                        has_body: advert.is_some_and(|a| a.has(Advert::HAS_BODY)),
+                    }
+                })
+                .collect(),
+        });
+        Ok(DocumentView {
+            id: doc,
+            flags: flags.unwrap_or_default(),
+            state,
+            document: node.document(&doc).map(|d| contents(&d)),
+            children: node.children(&doc).copied().collect(),
+        })
+    }
+
+    /// The tree of held comments (and attached documents) below `doc`, oldest first at each level.
+    pub fn thread(&self, id: NodeId, doc: DocId) -> Result<ThreadEntry, ApiError> {
+        let node = &self.nodes[&id].node;
+        if node.subscription(&doc).is_none() {
+            return Err(ApiError::NotFound(format!(
+                "document {doc} is not held by this node"
+            )));
+        }
+        let mut seen = BTreeSet::new();
+        Ok(self.entry(id, doc, false, &mut seen))
+    }
+
+    fn entry(
+        &self,
+        id: NodeId,
+        doc: DocId,
+        linked: bool,
+        seen: &mut BTreeSet<DocId>,
+    ) -> ThreadEntry {
+        let node = &self.nodes[&id].node;
+        seen.insert(doc);
+        let document = node.document(&doc);
+        let mut comments = Vec::new();
+        let mut attached = BTreeSet::new();
+        for child in node.children(&doc) {
+            match node.document(child) {
+                // Link documents themselves are not shown: the documents they attach are.
+                Some(d) if d.link().is_some() => {
+                    attached.extend(d.semantic_child());
+                }
+                _ => comments.push(*child),
+            }
+        }
+        let mut children = Vec::new();
+        for child in comments {
+            if seen.contains(&child) || seen.len() >= MAX_THREAD_ENTRIES {
+                continue;
+            }
+            let linked = attached.contains(&child);
+            children.push(self.entry(id, child, linked, seen));
+        }
+        children.sort_by_key(|a| (a.date, a.id));
+        ThreadEntry {
+            id: doc,
+            subject: document
+                .as_ref()
+                .map(|d| d.subject().to_owned())
+                .unwrap_or_default(),
+            author_name: document
+                .as_ref()
+                .map(|d| d.author_name().to_owned())
+                .unwrap_or_default(),
+            date: document.as_ref().map_or(0, Document::date),
+            read: node.flags(&doc).is_some_and(|f| f.read),
+            linked,
+            children,
+        }
+    }
+
+    /// The nodes' part of the status.
+    pub fn node_statuses(&self) -> Vec<NodeStatus> {
+        self.nodes
+            .values()
+            .map(|l| {
+                let node = &l.node;
+                let mut status = NodeStatus {
+                    id: l.info.id,
+                    name: l.info.name.clone(),
+                    documents: 0,
+                    subscriptions: 0,
+                    subscribed: 0,
+                    peers: node.peers().len(),
+                    peers_up: node.peers().values().filter(|p| p.up).count(),
+                    unacked_links: 0,
+                    batches_sent: node.stats().batches_sent,
+                    parts_sent: node.stats().parts_sent,
+                    bodies_sent: node.stats().bodies_sent,
+                    duplicate_bodies: node.stats().duplicate_bodies,
+                    rejected: node.stats().rejected,
+                };
+                for sub in node.subscriptions() {
+                    status.subscriptions += 1;
+                    status.documents += usize::from(sub.has_body());
+                    status.subscribed += usize::from(sub.flags.subscribed);
+                    status.unacked_links += sub
+                        .links
+                        .values()
+                        .filter(|link| link.acked != sub.serial)
+                        .count();
+                }
+                status
+            })
+            .collect()
+    }
+
+    /// Distinct bodies held by the local nodes.
+    pub fn distinct_documents(&self) -> usize {
+        let mut docs = BTreeSet::new();
+        for local in self.nodes.values() {
+            docs.extend(
+                local
+                    .node
+                    .subscriptions()
+                    .filter(|s| s.has_body())
+                    .map(|s| s.doc),
+            );
+        }
+        docs.len()
+    }
+
+    /// Every local node's peers.
+    pub fn peer_views(&self) -> Vec<PeerView> {
+        let mut views = Vec::new();
+        for local in self.nodes.values() {
+            let node = &local.node;
+            let mut shared: BTreeMap<NodeId, usize> = BTreeMap::new();
+            for sub in node.subscriptions() {
+                for peer in sub.links.keys() {
+                    *shared.entry(*peer).or_default() += 1;
+                }
+            }
+            for (peer, state) in node.peers() {
+                views.push(PeerView {
+                    node: local.info.id,
+                    peer: *peer,
+                    name: state.card.as_ref().map(|c| c.name.clone()),
+                    addresses: state
+                        .card
+                        .as_ref()
+                        .map(|c| c.addresses.clone())
+                        .unwrap_or_default(),
+                    up: state.up,
+                    documents: shared.get(peer).copied().unwrap_or(0),
+                });
+            }
+        }
+        views
+    }
+
+    /// Counters of the daemon, with names for the status page.
+    pub fn counter_values(&self) -> BTreeMap<String, u64> {
+        let mut out: BTreeMap<String, u64> = self
+            .counters
+            .rejected
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), *v))
+            .collect();
+        for name in [
+            "core_misaddressed",
+            "core_wrong_sender",
+            "core_bad_document",
+            "core_bad_card",
+        ] {
+            out.entry(name.to_owned()).or_default();
+        }
+        out.insert("commit_failures".into(), self.counters.commit_failures);
+        out.insert("send_failures".into(), self.counters.send_failures);
+        out.insert("lookups_answered".into(), self.counters.lookups_answered);
+        out.insert("bad_lookup_cards".into(), self.counters.bad_lookup_cards);
+        out.insert("local_batches".into(), self.counters.local_batches);
+        out.insert("store_errors".into(), self.db.n_store_errors());
+        out.insert("corrupt_rows".into(), self.db.n_corrupt_rows());
+        out
+    }
+
+    /// The local delivery queue's length.
+    pub fn local_queue_len(&self) -> usize {
+        self.local_queue.len()
+    }
+}
+
+/// The API view of a document's contents.
+pub(crate) fn contents(d: &Document) -> Contents {
+    let text = d.body_text();
+    Contents {
+        subject: d.subject().to_owned(),
+        author: d.author(),
+        author_name: d.author_name().to_owned(),
+        date: d.date(),
+        parent: d.parent(),
+        child: d.child(),
+        link: d.link().map(|l| l.as_str().to_owned()),
+        content_type: d.content_type().to_owned(),
+        body_base64: text.is_none().then(|| BASE64.encode(&d.body())),
+        body: text,
+        parts: d
+            .parts()
+            .into_iter()
+            .map(|p| PartView {
+                part_type: p.part_type,
+                content_type: p.content_type,
+                filename: p.filename,
+                size: p.size,
+            })
+            .collect(),
+        size: d.len(),
+    }
+}

@@ -1,0 +1,324 @@
+//! The JSON bodies of the local HTTP API, shared by the server ([`crate::router()`]) and the client
+//! ([`crate::client`]). `docs/api.md` documents every endpoint with them.
+//!
+//! Ids are 52-character base32 strings; binary data (attachments, non-text bodies) is base64.
+
+pub use cliqueclique_doc::{DocId, NodeId};
+pub use cliqueclique_proto::Flags;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A local node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeInfo {
+    /// Its id.
+    pub id: NodeId,
+    /// Its name, unique in this installation.
+    pub name: String,
+    /// When it was created, in unix seconds.
+    pub created_at: u64,
+    /// The addresses its contact card advertises.
+    pub addresses: Vec<String>,
+}
+
+/// `POST /api/nodes`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateNode {
+    /// The new node's name: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, unique in this installation.
+    pub name: String,
+}
+
+/// An attachment of a new document.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NewAttachment {
+    /// The file name.
+    pub filename: String,
+    /// Its MIME type; default `application/octet-stream`.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// The contents, base64.
+    pub data: String,
+}
+
+/// `POST /api/nodes/{node}/documents`: a new post, reply or link.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewPost {
+    /// The subject line.
+    pub subject: String,
+    /// The body as text.
+    pub body: Option<String>,
+    /// The body as base64 (instead of `body`), for non-text content.
+    pub body_base64: Option<String>,
+    /// The body's MIME type; default `text/plain; charset=utf-8`.
+    pub content_type: Option<String>,
+    /// The document this one comments on.
+    pub parent: Option<DocId>,
+    /// Attached files.
+    pub attachments: Vec<NewAttachment>,
+    /// Subscribe to comments on the new document (default true).
+    pub subscribe: Option<bool>,
+    /// Makes a link document: attach `link_child` under `parent` (both must be held).
+    pub link_child: Option<DocId>,
+    /// With `link_child`: show `parent` under `link_child` instead.
+    pub reversed: bool,
+}
+
+/// The answer to a post or an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posted {
+    /// The stored document's id.
+    pub id: DocId,
+}
+
+/// One MIME part of a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartView {
+    /// `content`, `link`, `attachment` or a newer type.
+    pub part_type: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Its file name, if any.
+    pub filename: Option<String>,
+    /// Its decoded size in bytes.
+    pub size: usize,
+}
+
+/// One overlay neighbour of a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// The neighbour.
+    pub peer: NodeId,
+    /// Its name, from its contact card.
+    pub name: Option<String>,
+    /// `active`, `leaving` or another state of the core's `LinkState`, in lower case.
+    pub state: String,
+    /// It follows this node toward the center.
+    pub downstream: bool,
+    /// This node follows it toward the center.
+    pub upstream: bool,
+    /// It advertises being subscribed.
+    pub subscribed: bool,
+    /// It holds the body.
+    pub has_body: bool,
+}
+
+/// A document's overlay state on one node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateView {
+    /// The body is held here.
+    pub has_body: bool,
+    /// In the subscribing set (the user or a downstream neighbour subscribed).
+    pub subscribed: bool,
+    /// Wanted here (kept).
+    pub wanted: bool,
+    /// The center followed.
+    pub center: NodeId,
+    /// Hops to the center.
+    pub distance: u32,
+    /// Overlay neighbours.
+    pub links: Vec<LinkView>,
+}
+
+/// `GET /api/nodes/{node}/documents/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentView {
+    /// The id.
+    pub id: DocId,
+    /// The user's flags.
+    pub flags: Flags,
+    /// The overlay state, while the document is held or being fetched.
+    pub state: Option<StateView>,
+    /// The contents, once the body is held.
+    pub document: Option<Contents>,
+    /// Held comments and attached documents.
+    pub children: Vec<DocId>,
+}
+
+/// The contents of a held document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contents {
+    /// The subject line.
+    pub subject: String,
+    /// The author.
+    pub author: NodeId,
+    /// The author's display name (as the author claims).
+    pub author_name: String,
+    /// The date, unix seconds, as the author claims.
+    pub date: u64,
+    /// The structural parent.
+    pub parent: Option<DocId>,
+    /// The structural child (link documents).
+    pub child: Option<DocId>,
+    /// `natural` or `reversed` for link documents.
+    pub link: Option<String>,
+    /// The main content's MIME type.
+    pub content_type: String,
+    /// The main content as text, when it is text.
+    pub body: Option<String>,
+    /// The main content as base64, when it is not text.
+    pub body_base64: Option<String>,
+    /// The MIME parts.
+    pub parts: Vec<PartView>,
+    /// The size of the signed document in bytes.
+    pub size: usize,
+}
+
+/// One entry of `GET /api/nodes/{node}/documents/{id}/thread`: a document and the held documents below it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadEntry {
+    /// The document.
+    pub id: DocId,
+    /// Its subject (empty while the body is missing).
+    pub subject: String,
+    /// Its author's display name.
+    pub author_name: String,
+    /// Its date, unix seconds.
+    pub date: u64,
+    /// Marked read here.
+    pub read: bool,
+    /// Attached by a link document rather than a direct comment.
+    pub linked: bool,
+    /// Comments and attached documents, oldest first.
+    pub children: Vec<ThreadEntry>,
+}
+
+/// `POST /api/nodes/{node}/documents/{id}/flags`: the flags to change; absent ones stay.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlagsChange {
+    /// Subscribe or unsubscribe.
+    pub subscribed: Option<bool>,
+    /// With `subscribed: true`: subscribe to every comment below as it arrives.
+    pub thread: Option<bool>,
+    /// Set or clear the bookmark.
+    pub bookmarked: Option<bool>,
+    /// Mark read or unread.
+    pub read: Option<bool>,
+}
+
+/// `POST /api/nodes/{node}/join`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct JoinRequest {
+    /// The address of an installation holding the document, such as `tcp://192.0.2.7:7117`.
+    pub address: String,
+    /// The document (a forum's root).
+    pub doc: DocId,
+    /// How long to wait, in milliseconds; default the daemon's `join_timeout`.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+/// The answer to a join or an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    /// The document.
+    pub doc: DocId,
+    /// Its subject.
+    pub subject: String,
+    /// The node it came from (or will come from).
+    pub peer: NodeId,
+    /// That node's name, from its card.
+    pub peer_name: String,
+    /// Whether the body is held now.
+    pub has_body: bool,
+}
+
+/// A local node's summary in `GET /api/status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeStatus {
+    /// The node.
+    pub id: NodeId,
+    /// Its name.
+    pub name: String,
+    /// Document bodies held.
+    pub documents: usize,
+    /// Subscription records (held or being fetched).
+    pub subscriptions: usize,
+    /// Documents the user subscribed to.
+    pub subscribed: usize,
+    /// Known peers.
+    pub peers: usize,
+    /// Peers with a working session.
+    pub peers_up: usize,
+    /// Unacknowledged links (state still being sent).
+    pub unacked_links: usize,
+    /// The core's counters.
+    pub batches_sent: u64,
+    /// Parts sent.
+    pub parts_sent: u64,
+    /// Bodies sent.
+    pub bodies_sent: u64,
+    /// Bodies received that were already held.
+    pub duplicate_bodies: u64,
+    /// Inputs the core rejected.
+    pub rejected: u64,
+}
+
+/// `GET /api/status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    /// The installation's public key (hex).
+    pub installation: String,
+    /// The data directory.
+    pub data_dir: String,
+    /// The transport addresses listened on.
+    pub listening: Vec<String>,
+    /// The addresses in the local nodes' cards.
+    pub advertised: Vec<String>,
+    /// The API address.
+    pub api: String,
+    /// Local nodes.
+    pub nodes: Vec<NodeStatus>,
+    /// Distinct document bodies held by the local nodes.
+    pub documents: usize,
+    /// Established sessions.
+    pub sessions: usize,
+    /// Queues: the node thread's input, its local delivery queue, transport queues.
+    pub queues: BTreeMap<String, u64>,
+    /// Counters: every rejection (transport and core) by reason, and the daemon's own failures.
+    pub counters: BTreeMap<String, u64>,
+}
+
+/// A session in `GET /api/peers`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// The remote installation (hex key), once known.
+    pub installation: Option<String>,
+    /// The address dialed, for sessions opened here.
+    pub dialed: Option<String>,
+    /// The remote nodes attested on it.
+    pub remote_nodes: Vec<NodeId>,
+    /// Messages waiting to be sent.
+    pub queue_len: usize,
+    /// Seconds since it came up.
+    pub age_secs: u64,
+}
+
+/// A peer of a local node in `GET /api/peers`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerView {
+    /// The local node.
+    pub node: NodeId,
+    /// The peer.
+    pub peer: NodeId,
+    /// Its name, from its card.
+    pub name: Option<String>,
+    /// Its addresses, from its card.
+    pub addresses: Vec<String>,
+    /// A session to it works.
+    pub up: bool,
+    /// Documents shared with it.
+    pub documents: usize,
+}
+
+/// `GET /api/peers`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Peers {
+    /// Transport sessions.
+    pub sessions: Vec<SessionView>,
+    /// Addresses being dialed.
+    pub dialing: Vec<String>,
+    /// Every local node's peers.
+    pub peers: Vec<PeerView>,
+}

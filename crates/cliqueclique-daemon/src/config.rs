@@ -1,0 +1,86 @@
+//! The daemon's settings: plain serde data, read by the binary from flags and an optional TOML file.
+
+use serde::{Deserialize, Serialize};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The settings of one installation. Every field has a default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the database (`cliqueclique.sqlite3`) and `api.addr` live.
+    pub data_dir: PathBuf,
+    /// Transport listeners, as addresses such as `tcp://127.0.0.1:0` (port 0 picks a free port).
+    pub listen: Vec<String>,
+    /// The addresses written into the local nodes' contact cards. Empty: the bound listen addresses
+    /// (which is wrong for a listener on `0.0.0.0`: set this then).
+    pub advertise: Vec<String>,
+    /// The local HTTP API; only loopback addresses are accepted. Port 0 picks a free port.
+    pub api: SocketAddr,
+    /// How long a join waits for the looked-up installation and then for the document.
+    #[serde(with = "millis")]
+    pub join_timeout: Duration,
+    /// The first wait before saying hello again to a peer whose session is down; it doubles.
+    #[serde(with = "millis")]
+    pub reconnect_initial: Duration,
+    /// The cap on that wait.
+    #[serde(with = "millis")]
+    pub reconnect_max: Duration,
+    /// The capacity of the node thread's input channel (network events and API calls).
+    pub input_capacity: usize,
+    /// The capacity of the broadcast of core events to API listeners.
+    pub event_capacity: usize,
+    /// Protocol settings of every local node.
+    pub proto: cliqueclique_proto::Config,
+    /// Transport settings.
+    pub net: cliqueclique_net::Config,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            data_dir: PathBuf::from("cliqueclique"),
+            listen: vec!["tcp://0.0.0.0:7117".to_owned()],
+            advertise: Vec::new(),
+            api: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
+            join_timeout: Duration::from_secs(30),
+            reconnect_initial: Duration::from_secs(1),
+            reconnect_max: Duration::from_secs(60),
+            input_capacity: 1024,
+            event_capacity: 1024,
+            proto: cliqueclique_proto::Config::default(),
+            net: cliqueclique_net::Config::default(),
+        }
+    }
+}
+
+/// Serde for durations as integer milliseconds, like the protocol and transport settings.
+mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn settings_round_trip_and_default_when_absent() {
+        let config = Config::default();
+        let text = serde_json::to_string(&config).unwrap();
+        assert_eq!(serde_json::from_str::<Config>(&text).unwrap(), config);
+        let partial: Config = serde_json::from_str(r#"{"join_timeout": 5000}"#).unwrap();
+        assert_eq!(partial.join_timeout.as_millis(), 5000);
+        assert_eq!(partial.api, config.api);
+        assert!(serde_json::from_str::<Config>(r#"{"no_such_key": 1}"#).is_err());
+    }
+}

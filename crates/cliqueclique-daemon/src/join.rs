@@ -1,0 +1,218 @@
+//! Joining a document knowing only an installation's address, and waiting for the body.
+//!
+//! 1. A `Lookup { doc }` goes to the address through the transport (which dials it); the remote
+//!    daemon answers with the contact cards of its local nodes that hold the document.
+//! 2. The cards are verified (the transport does not), and ones naming a local node are dropped.
+//! 3. The local node gets `Command::Join` with the first card (the others become extra peers), and
+//!    the call waits until the body arrives, the peer refuses, or the time is up.
+//!
+//! While waiting for the lookup answer, the transport's dial state for the address is watched, so
+//! an unreachable address fails fast with a clear message instead of a timeout.
+
+use crate::api::Joined;
+use crate::error::ApiError;
+use crate::router::AppState;
+use cliqueclique_doc::{ContactCard, DocId, NodeId};
+use cliqueclique_net::PeerAddress;
+use cliqueclique_proto::Event;
+use std::time::Duration;
+use tokio::time::{Instant, sleep, timeout_at};
+
+/// How often the dial state and the document are checked while waiting.
+const POLL: Duration = Duration::from_millis(200);
+
+/// Joins `doc` as local node `node` through the installation at `address`.
+pub async fn join(
+    state: &AppState,
+    node: NodeId,
+    address: &str,
+    doc: DocId,
+    wait: Duration,
+) -> Result<Joined, ApiError> {
+    let address: PeerAddress = address
+        .parse()
+        .map_err(|e| ApiError::BadRequest(format!("bad address {address:?}: {e}")))?;
+    let deadline = Instant::now() + wait;
+    if state.handle.call(move |a| a.has_body(node, &doc)).await? {
+        return done(state, node, doc, None).await;
+    }
+    let own_address = is_own(state, &address);
+    let cards = if own_address {
+        // Another user of this installation holds it: no lookup over the network.
+        state.handle.call(move |a| a.holders(&doc)).await?
+    } else {
+        lookup(state, &address, doc, deadline, wait).await?
+    };
+    let own: Vec<NodeId> = state
+        .handle
+        .call(|a| a.nodes.keys().copied().collect())
+        .await?;
+    let n_received = cards.len();
+    let cards: Vec<ContactCard> = cards.into_iter().filter(|c| c.verify().is_ok()).collect();
+    if cards.len() < n_received {
+        let bad = (n_received - cards.len()) as u64;
+        tracing::warn!(%address, bad, "lookup answer with cards that do not verify");
+        state
+            .handle
+            .call(move |a| a.counters.bad_lookup_cards += bad)
+            .await?;
+    }
+    // A remote installation cannot hand us our own nodes; locally, only the joiner itself is left out.
+    let cards: Vec<ContactCard> = cards
+        .into_iter()
+        .filter(|c| c.node_id() != node && (own_address || !own.contains(&c.node_id())))
+        .collect();
+    if cards.is_empty() {
+        return Err(ApiError::NotFound(format!(
+            "the installation at {address} holds no copy of document {doc}{}",
+            if own_address {
+                " (that is this installation)"
+            } else {
+                ""
+            }
+        )));
+    }
+
+    let mut events = state.handle.subscribe();
+    let card = state
+        .handle
+        .try_call(move |a| a.join(node, doc, cards, address))
+        .await?;
+    let peer = card.node_id();
+    loop {
+        if state.handle.call(move |a| a.has_body(node, &doc)).await? {
+            return done(state, node, doc, Some((peer, card.name.clone()))).await;
+        }
+        match timeout_at(deadline.min(Instant::now() + POLL * 5), events.recv()).await {
+            Ok(Ok(event)) if event.node == node => {
+                if let Event::LinkRefused {
+                    doc: refused,
+                    peer: by,
+                    suggestions: 0,
+                } = event.event
+                    && refused == doc
+                    && by == peer
+                {
+                    return Err(ApiError::NotFound(format!(
+                        "{} ({peer}) refused to share document {doc}",
+                        card.name
+                    )));
+                }
+            }
+            Ok(_) => {}
+            Err(_) if Instant::now() < deadline => {}
+            Err(_) => {
+                return Err(ApiError::Timeout(format!(
+                    "document {doc} did not arrive from {} within {} s; the node keeps trying in the background",
+                    card.name,
+                    wait.as_secs()
+                )));
+            }
+        }
+    }
+}
+
+/// Whether `address` reaches this installation: one of its own addresses, or a loopback address
+/// on one of its listening ports.
+fn is_own(state: &AppState, address: &PeerAddress) -> bool {
+    let text = address.to_string();
+    if state.listening.contains(&text) || state.advertised.contains(&text) {
+        return true;
+    }
+    let PeerAddress::Tcp { host, port } = address else {
+        return false;
+    };
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    loopback
+        && state.listening.iter().any(|l| {
+            l.parse::<PeerAddress>()
+                .is_ok_and(|l| matches!(l, PeerAddress::Tcp { port: p, .. } if p == *port))
+        })
+}
+
+/// Asks the installation at `address` for the holders of `doc`.
+async fn lookup(
+    state: &AppState,
+    address: &PeerAddress,
+    doc: DocId,
+    deadline: Instant,
+    wait: Duration,
+) -> Result<Vec<ContactCard>, ApiError> {
+    let lookup_address = address.clone();
+    let (request, answer) = state
+        .handle
+        .try_call(move |a| a.start_lookup(lookup_address, doc))
+        .await?;
+    tokio::pin!(answer);
+    loop {
+        tokio::select! {
+            cards = &mut answer => return cards.map_err(|_| ApiError::Stopped),
+            () = sleep(POLL) => {}
+        }
+        if Instant::now() >= deadline {
+            cancel(state, request).await;
+            return Err(ApiError::Timeout(format!(
+                "no answer from {address} within {} s",
+                wait.as_secs()
+            )));
+        }
+        if unreachable(state, address).await {
+            cancel(state, request).await;
+            return Err(ApiError::Unreachable(format!(
+                "cannot connect to {address}: is a cliqueclique daemon listening there?"
+            )));
+        }
+    }
+}
+
+/// The answer once the body is held.
+async fn done(
+    state: &AppState,
+    node: NodeId,
+    doc: DocId,
+    peer: Option<(NodeId, String)>,
+) -> Result<Joined, ApiError> {
+    let view = state.handle.try_call(move |a| a.show(node, doc)).await?;
+    let (peer, peer_name) = peer.unwrap_or_else(|| {
+        view.state
+            .as_ref()
+            .and_then(|s| s.links.first())
+            .map(|l| (l.peer, l.name.clone().unwrap_or_default()))
+            .unwrap_or((node, String::new()))
+    });
+    Ok(Joined {
+        doc,
+        subject: view.document.map(|d| d.subject).unwrap_or_default(),
+        peer,
+        peer_name,
+        has_body: true,
+    })
+}
+
+async fn cancel(state: &AppState, request: u64) {
+    let _ = state
+        .handle
+        .call(move |a| {
+            a.lookups.remove(&request);
+        })
+        .await;
+}
+
+/// Whether the transport failed to dial `address` and has no session there.
+async fn unreachable(state: &AppState, address: &PeerAddress) -> bool {
+    let Ok(status) = state.net.status().await else {
+        return false;
+    };
+    let connected = status
+        .sessions
+        .iter()
+        .any(|s| s.installation.is_some() && s.dialed.as_ref() == Some(address));
+    !connected
+        && status
+            .dialing
+            .iter()
+            .any(|d| &d.address == address && d.failures > 0)
+}

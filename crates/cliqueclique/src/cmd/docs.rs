@@ -1,0 +1,240 @@
+//! Commands on one document: flags, `show`, `thread`, `export`, `import`.
+
+use super::post::parse_id;
+use super::{Ctx, format_date};
+use crate::flags::{Export, Import, Subscribe, Target, Toggle};
+use anyhow::Context;
+use cliqueclique_daemon::api::{DocumentView, FlagsChange, Joined, ThreadEntry};
+use cliqueclique_daemon::client::Method;
+
+async fn set_flags(ctx: &Ctx, id: &str, change: FlagsChange, done: &str) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let doc = parse_id(id)?;
+    let view: DocumentView = ctx
+        .client
+        .post(&format!("/api/nodes/{node}/documents/{doc}/flags"), &change)
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&view);
+    }
+    println!("{done} {doc}");
+    Ok(())
+}
+
+pub async fn subscribe(ctx: &Ctx, flags: Subscribe) -> anyhow::Result<()> {
+    let change = FlagsChange {
+        subscribed: Some(true),
+        thread: Some(flags.thread),
+        ..FlagsChange::default()
+    };
+    let done = if flags.thread {
+        "subscribed to the whole thread of"
+    } else {
+        "subscribed to"
+    };
+    set_flags(ctx, &flags.id, change, done).await
+}
+
+pub async fn unsubscribe(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
+    let change = FlagsChange {
+        subscribed: Some(false),
+        ..FlagsChange::default()
+    };
+    set_flags(ctx, &target.id, change, "unsubscribed from").await
+}
+
+pub async fn bookmark(ctx: &Ctx, toggle: Toggle) -> anyhow::Result<()> {
+    let change = FlagsChange {
+        bookmarked: Some(!toggle.off),
+        ..FlagsChange::default()
+    };
+    let done = if toggle.off {
+        "removed the bookmark of"
+    } else {
+        "bookmarked"
+    };
+    set_flags(ctx, &toggle.id, change, done).await
+}
+
+pub async fn read(ctx: &Ctx, toggle: Toggle) -> anyhow::Result<()> {
+    let change = FlagsChange {
+        read: Some(!toggle.off),
+        ..FlagsChange::default()
+    };
+    let done = if toggle.off {
+        "marked unread:"
+    } else {
+        "marked read:"
+    };
+    set_flags(ctx, &toggle.id, change, done).await
+}
+
+pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let doc = parse_id(&target.id)?;
+    let view: DocumentView = ctx
+        .client
+        .get(&format!("/api/nodes/{node}/documents/{doc}"))
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&view);
+    }
+    println!("id:       {}", view.id);
+    match &view.document {
+        Some(d) => {
+            println!("subject:  {}", d.subject);
+            println!("from:     {} ({})", d.author_name, d.author);
+            println!("date:     {}", format_date(d.date));
+            if let Some(parent) = d.parent {
+                println!("parent:   {parent}");
+            }
+            if let Some(child) = d.child {
+                println!(
+                    "child:    {child} ({})",
+                    d.link.as_deref().unwrap_or("link")
+                );
+            }
+            println!("type:     {}", d.content_type);
+            for part in d.parts.iter().filter(|p| p.part_type == "attachment") {
+                println!(
+                    "attached: {} ({}, {} bytes)",
+                    part.filename.as_deref().unwrap_or("unnamed"),
+                    part.content_type,
+                    part.size
+                );
+            }
+        }
+        None => println!("(the body has not arrived yet)"),
+    }
+    let f = &view.flags;
+    let mut flags = Vec::new();
+    for (on, name) in [
+        (f.subscribed, "subscribed"),
+        (f.thread, "whole thread"),
+        (f.bookmarked, "bookmarked"),
+        (f.read, "read"),
+        (f.own, "own"),
+        (f.joining, "joining"),
+    ] {
+        if on {
+            flags.push(name);
+        }
+    }
+    println!(
+        "flags:    {}",
+        if flags.is_empty() {
+            "-".to_owned()
+        } else {
+            flags.join(", ")
+        }
+    );
+    if let Some(state) = &view.state {
+        println!(
+            "overlay:  center {} at distance {}, {} link(s), {} comment(s) held",
+            state.center.short(),
+            state.distance,
+            state.links.len(),
+            view.children.len()
+        );
+    }
+    if let Some(d) = &view.document {
+        println!();
+        match (&d.body, &d.body_base64) {
+            (Some(text), _) => println!("{text}"),
+            (None, Some(b64)) => println!(
+                "({} bytes of {}, base64)\n{b64}",
+                b64.len() * 3 / 4,
+                d.content_type
+            ),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+pub async fn thread(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let doc = parse_id(&target.id)?;
+    let root: ThreadEntry = ctx
+        .client
+        .get(&format!("/api/nodes/{node}/documents/{doc}/thread"))
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&root);
+    }
+    print_entry(&root, "", "", true);
+    Ok(())
+}
+
+/// Prints one entry and its children with box-drawing branches, like a newsreader's thread view.
+fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str, root: bool) {
+    let mark = if entry.read || root { ' ' } else { '*' };
+    let subject = if entry.subject.is_empty() {
+        "(not arrived yet)"
+    } else {
+        &entry.subject
+    };
+    let linked = if entry.linked { " [linked]" } else { "" };
+    println!(
+        "{mark} {lead}{subject}{linked}  — {} {}  {}",
+        entry.author_name,
+        format_date(entry.date),
+        entry.id.short()
+    );
+    let n = entry.children.len();
+    for (i, child) in entry.children.iter().enumerate() {
+        let last = i + 1 == n;
+        let (branch, next) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        print_entry(
+            child,
+            &format!("{child_lead}{branch}"),
+            &format!("{child_lead}{next}"),
+            false,
+        );
+    }
+}
+
+pub async fn export(ctx: &Ctx, flags: Export) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let doc = parse_id(&flags.id)?;
+    let bytes = ctx
+        .client
+        .request(
+            Method::GET,
+            &format!("/api/nodes/{node}/documents/{doc}/export"),
+            None,
+        )
+        .await?;
+    let path = flags
+        .output
+        .unwrap_or_else(|| format!("{}.cliqueclique", doc.short()).into());
+    std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {} ({} bytes)", path.display(), bytes.len());
+    Ok(())
+}
+
+pub async fn import(ctx: &Ctx, flags: Import) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let bytes = std::fs::read(&flags.file)
+        .with_context(|| format!("cannot read {}", flags.file.display()))?;
+    eprintln!("importing {} …", flags.file.display());
+    let joined: Joined = ctx
+        .client
+        .post_bytes(&format!("/api/nodes/{node}/import"), bytes)
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&joined);
+    }
+    println!(
+        "imported {:?} ({}); subscribed, and connecting to the exporter {} ({})",
+        joined.subject,
+        joined.doc,
+        joined.peer_name,
+        joined.peer.short()
+    );
+    Ok(())
+}

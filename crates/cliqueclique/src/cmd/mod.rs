@@ -1,0 +1,157 @@
+//! The subcommands. `serve` runs the daemon; the others are HTTP clients of its API.
+
+mod docs;
+mod info;
+mod join;
+mod node;
+mod post;
+mod serve;
+
+use crate::flags::{Command, Flags};
+use anyhow::{Context, bail};
+use cliqueclique_daemon::api::NodeInfo;
+use cliqueclique_daemon::client::Client;
+use cliqueclique_daemon::{API_ADDR_FILE, Config};
+use cliqueclique_store::{DATA_DIR_ENV, resolve_data_dir};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Sets up logging to stderr: `info` for `serve`, warnings only for the client commands.
+/// `RUST_LOG` overrides both.
+pub fn init_logging(flags: &Flags) {
+    let default = match flags.command {
+        Command::Serve(_) => "info",
+        _ => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+/// Runs one subcommand.
+pub async fn run(flags: Flags) -> anyhow::Result<()> {
+    let data_dir = resolve_data_dir(flags.data_dir.clone(), std::env::var_os(DATA_DIR_ENV));
+    if let Command::Serve(serve) = &flags.command {
+        return serve::run(serve, data_dir, flags.api.as_deref()).await;
+    }
+    let ctx = Ctx {
+        client: Client::new(api_address(&data_dir, flags.api.as_deref())?),
+        node: flags.node.clone(),
+        json: flags.json,
+    };
+    match flags.command {
+        Command::Serve(_) => unreachable!("handled above"),
+        Command::Node(command) => node::run(&ctx, command).await,
+        Command::Post(post) => post::post(&ctx, post).await,
+        Command::Reply(reply) => post::reply(&ctx, reply).await,
+        Command::Link(link) => post::link(&ctx, link).await,
+        Command::Join(join) => join::run(&ctx, join).await,
+        Command::Subscribe(s) => docs::subscribe(&ctx, s).await,
+        Command::Unsubscribe(t) => docs::unsubscribe(&ctx, t).await,
+        Command::Bookmark(t) => docs::bookmark(&ctx, t).await,
+        Command::Read(t) => docs::read(&ctx, t).await,
+        Command::Show(t) => docs::show(&ctx, t).await,
+        Command::Thread(t) => docs::thread(&ctx, t).await,
+        Command::Export(e) => docs::export(&ctx, e).await,
+        Command::Import(i) => docs::import(&ctx, i).await,
+        Command::Peers => info::peers(&ctx).await,
+        Command::Status => info::status(&ctx).await,
+    }
+}
+
+/// What a client subcommand needs.
+pub struct Ctx {
+    /// The API client.
+    pub client: Client,
+    /// `--node`.
+    pub node: Option<String>,
+    /// `--json`.
+    pub json: bool,
+}
+
+impl Ctx {
+    /// The id of the acting local node: `--node`, or the only one.
+    pub async fn node(&self) -> anyhow::Result<String> {
+        let nodes: Vec<NodeInfo> = self.client.get("/api/nodes").await?;
+        match &self.node {
+            Some(wanted) => nodes
+                .iter()
+                .find(|n| n.name == *wanted || n.id.to_string() == *wanted)
+                .map(|n| n.id.to_string())
+                .with_context(|| {
+                    format!("no local node {wanted:?}; the nodes are: {}", names(&nodes))
+                }),
+            None => match nodes.as_slice() {
+                [only] => Ok(only.id.to_string()),
+                [] => bail!(
+                    "this installation has no node yet: create one with `cliqueclique node create NAME`"
+                ),
+                _ => bail!(
+                    "this installation hosts several nodes ({}): choose one with --node NAME",
+                    names(&nodes)
+                ),
+            },
+        }
+    }
+
+    /// Prints `value` as pretty JSON.
+    pub fn print_json<T: serde::Serialize>(&self, value: &T) -> anyhow::Result<()> {
+        println!("{}", serde_json::to_string_pretty(value)?);
+        Ok(())
+    }
+}
+
+fn names(nodes: &[NodeInfo]) -> String {
+    nodes
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The API address: `--api`, else `DATA_DIR/api.addr`, else the default port.
+fn api_address(data_dir: &std::path::Path, flag: Option<&str>) -> anyhow::Result<SocketAddr> {
+    if let Some(text) = flag {
+        return parse_api(text);
+    }
+    let path: PathBuf = data_dir.join(API_ADDR_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            parse_api(text.trim()).with_context(|| format!("{} is damaged", path.display()))
+        }
+        Err(_) => Ok(Config::default().api),
+    }
+}
+
+/// Accepts `127.0.0.1:8080` or `http://127.0.0.1:8080/`.
+fn parse_api(text: &str) -> anyhow::Result<SocketAddr> {
+    let bare = text.trim_start_matches("http://").trim_end_matches('/');
+    bare.parse().with_context(|| {
+        format!("bad API address {text:?}: expected HOST:PORT such as 127.0.0.1:8080")
+    })
+}
+
+/// Formats unix seconds as `YYYY-MM-DD HH:MM` (UTC).
+pub fn format_date(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    let secs = unix % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}

@@ -1,0 +1,131 @@
+//! `post`, `reply` and `link`: new documents signed by the acting node.
+
+use super::Ctx;
+use crate::flags::{Body, Link, Post, Reply};
+use anyhow::Context;
+use cliqueclique_daemon::api::{DocId, DocumentView, NewAttachment, NewPost, Posted};
+use data_encoding::BASE64;
+use std::io::{IsTerminal, Read};
+
+pub async fn post(ctx: &Ctx, flags: Post) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let parent = flags.parent.as_deref().map(parse_id).transpose()?;
+    let mut new = body(&flags.body)?;
+    new.subject = flags.subject;
+    new.parent = parent;
+    send(ctx, &node, new).await
+}
+
+pub async fn reply(ctx: &Ctx, flags: Reply) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let parent = parse_id(&flags.id)?;
+    let subject = match flags.subject {
+        Some(subject) => subject,
+        None => {
+            let view: DocumentView = ctx
+                .client
+                .get(&format!("/api/nodes/{node}/documents/{parent}"))
+                .await?;
+            let subject = view.document.map(|d| d.subject).unwrap_or_default();
+            if subject.starts_with("Re: ") {
+                subject
+            } else {
+                format!("Re: {subject}")
+            }
+        }
+    };
+    let mut new = body(&flags.body)?;
+    new.subject = subject;
+    new.parent = Some(parent);
+    send(ctx, &node, new).await
+}
+
+pub async fn link(ctx: &Ctx, flags: Link) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let new = NewPost {
+        subject: flags.subject,
+        parent: Some(parse_id(&flags.parent)?),
+        link_child: Some(parse_id(&flags.child)?),
+        reversed: flags.reversed,
+        ..NewPost::default()
+    };
+    send(ctx, &node, new).await
+}
+
+async fn send(ctx: &Ctx, node: &str, new: NewPost) -> anyhow::Result<()> {
+    let posted: Posted = ctx
+        .client
+        .post(&format!("/api/nodes/{node}/documents"), &new)
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&posted);
+    }
+    println!("{}", posted.id);
+    Ok(())
+}
+
+/// Reads the body (file or stdin) and the attachments.
+fn body(flags: &Body) -> anyhow::Result<NewPost> {
+    let bytes = match flags.file.as_deref() {
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
+        }
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                eprintln!("reading the body from standard input; end it with Ctrl-D");
+            }
+            let mut bytes = Vec::new();
+            stdin
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("cannot read standard input")?;
+            bytes
+        }
+    };
+    let mut new = NewPost {
+        content_type: flags.content_type.clone(),
+        subscribe: Some(!flags.no_subscribe),
+        ..NewPost::default()
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => new.body = Some(text),
+        Err(e) => new.body_base64 = Some(BASE64.encode(e.as_bytes())),
+    }
+    for path in &flags.attach {
+        let data =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let filename = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        new.attachments.push(NewAttachment {
+            content_type: Some(guess_type(&filename).to_owned()),
+            filename,
+            data: BASE64.encode(&data),
+        });
+    }
+    Ok(new)
+}
+
+/// A MIME type from a file name's extension, for the common cases.
+fn guess_type(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("txt" | "md") => "text/plain",
+        Some("html" | "htm") => "text/html",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("pdf") => "application/pdf",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Checks a document id before sending it.
+pub fn parse_id(text: &str) -> anyhow::Result<DocId> {
+    text.trim()
+        .parse()
+        .with_context(|| format!("bad document id {text:?}"))
+}

@@ -1,0 +1,226 @@
+//! The command line: global options, then one subcommand. Parsed with clap's derive API.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// A peer-to-peer discussion forum: every message forms its own small network of the nodes that care about it.
+///
+/// `cliqueclique serve` runs an installation (a daemon hosting one or more nodes); the other
+/// commands talk to the running daemon through its local API.
+#[derive(Debug, Parser)]
+#[command(name = "cliqueclique", version, after_help = EXAMPLES)]
+pub struct Flags {
+    /// The data directory (database, api.addr). Default: $CLIQUECLIQUE_DATA_DIR, else
+    /// $XDG_DATA_HOME/cliqueclique or ~/.local/share/cliqueclique.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// The daemon's API address, such as 127.0.0.1:8080. For `serve`, where to bind it (loopback
+    /// only; port 0 picks one); for other commands, where to find it (default: from DATA_DIR/api.addr).
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub api: Option<String>,
+
+    /// The local node that acts, by name or id, when the installation hosts several.
+    #[arg(long, global = true, value_name = "NAME_OR_ID")]
+    pub node: Option<String>,
+
+    /// Print answers as JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  cliqueclique serve --listen tcp://0.0.0.0:7117 --advertise tcp://forum.example.org:7117
+  cliqueclique node create alice
+  echo 'Welcome!' | cliqueclique post --subject 'Our forum'
+  cliqueclique join tcp://forum.example.org:7117 ROOT_ID
+  cliqueclique thread ROOT_ID
+  cliqueclique reply ID --file answer.txt";
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the installation: the transport, the local nodes and the local API (until Ctrl-C).
+    Serve(Serve),
+    /// Create or list the local nodes (one per user account).
+    #[command(subcommand)]
+    Node(NodeCommand),
+    /// Post a new document (a forum root, or a comment with --parent). The body is read from --file or stdin.
+    Post(Post),
+    /// Reply to a document: a post with it as parent, subject "Re: …" unless given.
+    Reply(Reply),
+    /// Attach an existing document CHILD under PARENT with a link document (both must be held).
+    Link(Link),
+    /// Join a forum knowing an installation's address and the root document's id.
+    #[command(after_help = "Example:\n  cliqueclique join tcp://198.51.100.7:7117 ROOT_ID")]
+    Join(Join),
+    /// Subscribe to a document: its comments are pushed to this node.
+    Subscribe(Subscribe),
+    /// Stop a subscription (the document stays while it is wanted for other reasons).
+    Unsubscribe(Target),
+    /// Bookmark a document (a bookmarked document is kept), or clear the bookmark with --off.
+    Bookmark(Toggle),
+    /// Mark a document read, or unread with --off.
+    Read(Toggle),
+    /// Show a document: subject, author, body, parts, flags and overlay state.
+    Show(Target),
+    /// Show the comments below a document as a tree, as a newsreader does.
+    Thread(Target),
+    /// Write an export file of a document (with this node's contact card) for someone to import.
+    Export(Export),
+    /// Import an export file: store its document, subscribe, and connect to the exporter.
+    Import(Import),
+    /// List transport sessions and every local node's peers.
+    Peers,
+    /// Show the installation: addresses, nodes, peers, documents, queues and counters.
+    Status,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct Serve {
+    /// A transport address to listen on, such as tcp://0.0.0.0:7117 (repeatable; port 0 picks one).
+    /// Default: tcp://0.0.0.0:7117.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Vec<String>,
+    /// An address to put in the nodes' contact cards (repeatable). Default: the listen addresses.
+    #[arg(long, value_name = "ADDR")]
+    pub advertise: Vec<String>,
+    /// A TOML file of settings (every key of the daemon's Config; flags win over it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `node …`.
+#[derive(Debug, Subcommand)]
+pub enum NodeCommand {
+    /// Create a local node (works while the daemon runs).
+    Create {
+        /// Its name: letters, digits, '-', '_' or '.'.
+        name: String,
+    },
+    /// List the local nodes.
+    List,
+}
+
+/// The body and attachments of a new document.
+#[derive(Debug, Args)]
+pub struct Body {
+    /// Read the body from FILE ('-' for stdin). Default: stdin.
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The body's MIME type. Default: text/plain; charset=utf-8.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+    /// Attach a file (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Do not subscribe to comments on the new document.
+    #[arg(long)]
+    pub no_subscribe: bool,
+}
+
+/// `post`.
+#[derive(Debug, Args)]
+pub struct Post {
+    /// The subject line.
+    #[arg(long, short = 's')]
+    pub subject: String,
+    /// The document this one comments on.
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<String>,
+    #[command(flatten)]
+    pub body: Body,
+}
+
+/// `reply`.
+#[derive(Debug, Args)]
+pub struct Reply {
+    /// The document replied to.
+    pub id: String,
+    /// The subject line. Default: "Re: " and the parent's subject.
+    #[arg(long, short = 's')]
+    pub subject: Option<String>,
+    #[command(flatten)]
+    pub body: Body,
+}
+
+/// `link`.
+#[derive(Debug, Args)]
+pub struct Link {
+    /// The document to attach under.
+    pub parent: String,
+    /// The document attached.
+    pub child: String,
+    /// Show PARENT under CHILD instead.
+    #[arg(long)]
+    pub reversed: bool,
+    /// The link document's subject.
+    #[arg(long, short = 's', default_value = "link")]
+    pub subject: String,
+}
+
+/// `join`.
+#[derive(Debug, Args)]
+pub struct Join {
+    /// The address of an installation that holds the document, such as tcp://198.51.100.7:7117.
+    pub address: String,
+    /// The root document's id.
+    pub root_id: String,
+    /// Give up after this many seconds (the node keeps trying in the background).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+}
+
+/// `subscribe`.
+#[derive(Debug, Args)]
+pub struct Subscribe {
+    /// The document.
+    pub id: String,
+    /// Subscribe to every comment below it as well, as they arrive.
+    #[arg(long)]
+    pub thread: bool,
+}
+
+/// A command on one document.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// The document.
+    pub id: String,
+}
+
+/// A flag to set or clear.
+#[derive(Debug, Args)]
+pub struct Toggle {
+    /// The document.
+    pub id: String,
+    /// Clear instead of set.
+    #[arg(long)]
+    pub off: bool,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct Export {
+    /// The document.
+    pub id: String,
+    /// The file to write. Default: ID.cliqueclique in the current directory.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct Import {
+    /// The export file.
+    pub file: PathBuf,
+}
+
+/// Parses the command line; exits with status 2 and a usage message on bad input.
+pub fn parse() -> Flags {
+    Flags::parse()
+}

@@ -1,0 +1,14 @@
+//! Integration tests of the `cliqueclique` command: real `cliqueclique serve` processes on
+//! 127.0.0.1 with ephemeral ports and their own data directories, driven through the CLI and the
+//! API; plus router-level tests of the API's error paths.
+//!
+//! Every wait is a poll with a generous deadline (a failure bound, not a speed claim); processes
+//! are killed when their guard drops.
+
+mod api;
+mod bad_input;
+mod center;
+mod crash;
+mod forum;
+mod local_nodes;
+mod support;

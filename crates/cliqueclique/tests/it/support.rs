@@ -1,0 +1,317 @@
+//! Test support: an [`Installation`] is one `cliqueclique serve` process with its data directory.
+
+use cliqueclique_daemon::api::{
+    DocId, DocumentView, NewPost, NodeInfo, Posted, Status, ThreadEntry,
+};
+use cliqueclique_daemon::client::Client;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The deadline of every wait: generous, because CI machines are slow.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+/// Settings that make reconnections and resends quick, so tests do not wait for long back-offs.
+const FAST_CONFIG: &str = r#"
+reconnect_initial = 200
+reconnect_max = 1000
+join_timeout = 30000
+
+[proto]
+resend_initial = 300
+resend_max = 2000
+{proto}
+
+[net]
+keepalive = 1000
+dead_after = 4000
+backoff_initial = 100
+backoff_max = 1000
+handshake_timeout = 3000
+"#;
+
+/// One running (or stopped) installation.
+pub struct Installation {
+    pub name: String,
+    pub dir: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+    child: Option<Child>,
+    pub client: Client,
+    /// The transport address, `tcp://127.0.0.1:PORT`.
+    pub address: String,
+    listen: String,
+}
+
+impl Installation {
+    /// Starts an installation in a fresh temporary directory.
+    pub async fn start(name: &str) -> Installation {
+        Installation::start_with(name, "").await
+    }
+
+    /// Starts an installation with extra lines in the `[proto]` section of its settings.
+    pub async fn start_with(name: &str, proto: &str) -> Installation {
+        let temp = tempfile::Builder::new()
+            .prefix(&format!("cc-{name}-"))
+            .tempdir()
+            .expect("temp dir");
+        let dir = temp.path().to_owned();
+        let config = FAST_CONFIG.replace("{proto}", proto);
+        std::fs::write(dir.join("config.toml"), config).expect("config");
+        let mut installation = Installation {
+            name: name.to_owned(),
+            dir,
+            _temp: Some(temp),
+            child: None,
+            client: Client::new(SocketAddr::from(([127, 0, 0, 1], 1))),
+            address: String::new(),
+            listen: "tcp://127.0.0.1:0".to_owned(),
+        };
+        installation.spawn().await;
+        installation
+    }
+
+    /// Starts the process and waits until its API answers.
+    async fn spawn(&mut self) {
+        let _ = std::fs::remove_file(self.dir.join("api.addr"));
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("serve.log"))
+            .expect("log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_cliqueclique"))
+            .arg("--data-dir")
+            .arg(&self.dir)
+            .args(["--api", "127.0.0.1:0", "serve", "--listen", &self.listen])
+            .arg("--config")
+            .arg(self.dir.join("config.toml"))
+            .env("RUST_LOG", "info,cliqueclique_daemon=debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn cliqueclique serve");
+        self.child = Some(child);
+        let api_file = self.dir.join("api.addr");
+        let started = Instant::now();
+        let api: SocketAddr = loop {
+            if let Ok(text) = std::fs::read_to_string(&api_file)
+                && let Ok(address) = text.trim().parse()
+            {
+                break address;
+            }
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!("{}: serve exited with {status}:\n{}", self.name, self.log());
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "{}: no api.addr:\n{}",
+                self.name,
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        self.client = Client::new(api);
+        let status: Status = self.client.get("/api/status").await.expect("status");
+        self.address = status.listening[0].clone();
+        // A restart keeps its port, so peers find it at the address they know.
+        self.listen = self.address.clone();
+    }
+
+    /// The daemon's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("serve.log")).unwrap_or_default()
+    }
+
+    /// `kill -9`.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Stops the process gracefully (SIGTERM) and waits for it.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("running");
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                return status;
+            }
+            if started.elapsed() > DEADLINE {
+                let _ = child.kill();
+                panic!("{}: did not stop on SIGTERM:\n{}", self.name, self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Starts the process again on the same data directory and port.
+    pub async fn restart(&mut self) {
+        assert!(self.child.is_none(), "stop it first");
+        self.spawn().await;
+    }
+
+    /// Runs the CLI against this installation.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        self.cli_with_input(args, None)
+    }
+
+    /// Runs the CLI with `input` on its standard input.
+    pub fn cli_with_input(&self, args: &[&str], input: Option<&str>) -> Output {
+        run_cli(&self.dir, args, input)
+    }
+
+    /// Runs the CLI and returns its standard output; fails the test on a non-zero exit.
+    pub fn cli_ok(&self, args: &[&str]) -> String {
+        self.cli_ok_with_input(args, None)
+    }
+
+    /// [`Installation::cli_ok`] with standard input.
+    pub fn cli_ok_with_input(&self, args: &[&str], input: Option<&str>) -> String {
+        let output = self.cli_with_input(args, input);
+        assert!(
+            output.status.success(),
+            "{}: cliqueclique {args:?} failed ({}):\n{}\n--- daemon log ---\n{}",
+            self.name,
+            output.status,
+            String::from_utf8_lossy(&output.stderr),
+            tail(&self.log())
+        );
+        String::from_utf8(output.stdout).expect("utf-8")
+    }
+
+    /// Creates a local node through the CLI.
+    pub fn create_node(&self, name: &str) -> NodeInfo {
+        let out = self.cli_ok(&["--json", "node", "create", name]);
+        serde_json::from_str(&out).expect("node json")
+    }
+
+    /// Posts through the API as `node`.
+    pub async fn post(
+        &self,
+        node: &str,
+        subject: &str,
+        body: &str,
+        parent: Option<DocId>,
+    ) -> DocId {
+        let new = NewPost {
+            subject: subject.to_owned(),
+            body: Some(body.to_owned()),
+            parent,
+            ..NewPost::default()
+        };
+        let posted: Posted = self
+            .client
+            .post(&format!("/api/nodes/{node}/documents"), &new)
+            .await
+            .unwrap_or_else(|e| panic!("{}: post failed: {e}", self.name));
+        posted.id
+    }
+
+    /// The document as `node` sees it, if known.
+    pub async fn show(&self, node: &str, doc: DocId) -> Option<DocumentView> {
+        self.client
+            .get(&format!("/api/nodes/{node}/documents/{doc}"))
+            .await
+            .ok()
+    }
+
+    /// Whether `node` holds `doc`'s body.
+    pub async fn holds(&self, node: &str, doc: DocId) -> bool {
+        self.show(node, doc)
+            .await
+            .is_some_and(|v| v.document.is_some())
+    }
+
+    /// The thread below `doc` as `node` sees it.
+    pub async fn thread(&self, node: &str, doc: DocId) -> ThreadEntry {
+        self.client
+            .get(&format!("/api/nodes/{node}/documents/{doc}/thread"))
+            .await
+            .expect("thread")
+    }
+
+    /// The status.
+    pub async fn status(&self) -> Status {
+        self.client.get("/api/status").await.expect("status")
+    }
+}
+
+impl Drop for Installation {
+    fn drop(&mut self) {
+        self.kill();
+        if std::thread::panicking() {
+            eprintln!("--- log of {} ---\n{}", self.name, tail(&self.log()));
+        }
+    }
+}
+
+/// Runs the CLI with a data directory.
+pub fn run_cli(dir: &Path, args: &[&str], input: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cliqueclique"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cliqueclique");
+    let mut stdin = child.stdin.take().expect("stdin");
+    if let Some(input) = input {
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+    }
+    drop(stdin);
+    child.wait_with_output().expect("cliqueclique output")
+}
+
+/// The last lines of a log.
+fn tail(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(80)..].join("\n")
+}
+
+/// Polls `check` every 100 ms until it holds; fails the test after [`DEADLINE`].
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "timed out after {DEADLINE:?} waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Every document id in a thread, depth first.
+pub fn thread_ids(entry: &ThreadEntry) -> Vec<DocId> {
+    let mut ids = vec![entry.id];
+    for child in &entry.children {
+        ids.extend(thread_ids(child));
+    }
+    ids
+}
+
+/// Joins `doc` as `node` of `who` through `via`'s address, with the CLI.
+pub fn join(who: &Installation, node: &str, via: &Installation, doc: DocId) -> String {
+    who.cli_ok(&["--node", node, "join", &via.address, &doc.to_string()])
+}
