@@ -77,12 +77,9 @@ impl Daemon {
             .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
         let lock = lock_data_dir(&data_dir)?;
         let path = database_path(&data_dir);
-        let db = tokio::task::spawn_blocking(move || {
-            checkpoint_leftover_wal(&path);
-            Database::open(&path)
-        })
-        .await
-        .context("opening the database")??;
+        let db = tokio::task::spawn_blocking(move || Database::open(&path))
+            .await
+            .context("opening the database")??;
         let key = static_key(&db)?;
 
         let mut listeners: Vec<Box<dyn Listener>> = Vec::new();
@@ -229,33 +226,6 @@ impl Daemon {
         self.state.net.shutdown().await;
         tracing::info!("stopped");
         Ok(())
-    }
-}
-
-/// Folds a write-ahead log left by a crash into the database file before it is examined.
-///
-/// `Database::open` judges an existing file by its header first, and after a crash the header can
-/// be stale: a fresh database's schema (with its application id) may still sit in the WAL, and the
-/// file would be refused as another application's. Checkpointing is what SQLite does on the next
-/// writable open anyway; it changes no content. Failures are left to `Database::open` to report.
-fn checkpoint_leftover_wal(path: &Path) {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    let has_wal = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
-    if !has_wal || !path.exists() {
-        return;
-    }
-    let flags =
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let result = rusqlite::Connection::open_with_flags(path, flags)
-        .and_then(|conn| conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())));
-    match result {
-        Ok(()) => {
-            tracing::info!(path = %path.display(), "folded the write-ahead log left by a crash into the database")
-        }
-        Err(error) => {
-            tracing::warn!(path = %path.display(), %error, "cannot checkpoint the write-ahead log")
-        }
     }
 }
 

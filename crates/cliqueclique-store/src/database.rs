@@ -266,6 +266,20 @@ fn examine(path: &Path) -> Result<(), OpenError> {
     };
     let conn = Connection::open_with_flags(path, flags).map_err(classify)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(classify)?;
+    // The header is stale while changes sit in the write-ahead log (after a crash, before the
+    // first checkpoint): the connection sees the log, so its values decide.
+    let pragma = |name: &str| -> Result<i64, OpenError> {
+        conn.query_row(&format!("PRAGMA {name}"), [], |row| row.get(0))
+            .map_err(classify)
+    };
+    let application_id = pragma("application_id")?;
+    let version = pragma("user_version")?;
+    if application_id != APPLICATION_ID && application_id != 0 {
+        return Err(foreign(format!("application id {application_id:#x}")));
+    }
+    if application_id == APPLICATION_ID {
+        check_version(path, version)?;
+    }
     if application_id == 0 {
         // Unmarked: only an empty database (a fresh file of ours that was never migrated) is ours.
         let n_objects: i64 = conn

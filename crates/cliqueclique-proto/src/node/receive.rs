@@ -318,13 +318,22 @@ impl<S: Store> Node<S> {
         };
         let current = sub.serial;
         let we_have_body = sub.has_body();
+        let attached = sub.meta.and_then(|m| m.link_child);
         let Some(link) = sub.links.get_mut(&from) else {
             return;
         };
         if link.state != LinkState::Active {
             return;
         }
+        let newly_has_body = has_body && !link.peer_has_body;
         link.peer_has_body = has_body;
+        if newly_has_body && let Some(child) = attached {
+            // The peer now holds this link: offer it the attached document (again).
+            self.push_new.insert(child);
+        }
+        let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&from)) else {
+            return;
+        };
         if serial != current || link.sent != current || link.acked == current {
             return;
         }
@@ -414,7 +423,20 @@ impl<S: Store> Node<S> {
         }
         self.remove_link(doc, from);
         let n_suggestions = suggestions.len().min(MAX_SUGGESTIONS);
-        if let Some(sub) = self.subs.get_mut(&doc) {
+        // A document attached by a link may have arrived before the link: it is offered again
+        // once the peer acknowledges the link, so this decline is not final.
+        let own_parent = self
+            .subs
+            .get(&doc)
+            .and_then(|s| s.meta)
+            .and_then(|m| m.parent);
+        let attached = self
+            .parents
+            .get(&doc)
+            .is_some_and(|ps| ps.iter().any(|p| Some(*p) != own_parent));
+        if let Some(sub) = self.subs.get_mut(&doc)
+            && !(attached && serial == 0)
+        {
             sub.declined.insert(from);
         }
         self.events.push_back(Event::LinkRefused {

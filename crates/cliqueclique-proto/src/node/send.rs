@@ -97,6 +97,19 @@ impl<S: Store> Node<S> {
         if parts.is_empty() {
             return;
         }
+        // A link document travels before the document it attaches: the receiver accepts the
+        // attached document because of the link.
+        let carries_link = |part: &Part| match part {
+            Part::Update {
+                doc, body: Some(_), ..
+            } => self
+                .subs
+                .get(doc)
+                .and_then(|s| s.meta)
+                .is_some_and(|m| m.link_child.is_some()),
+            _ => false,
+        };
+        parts.sort_by_key(|part| !carries_link(part));
         let Some(entry) = self.peers.get_mut(&peer) else {
             return;
         };

@@ -67,6 +67,33 @@ fn committed_state_survives_a_reopen() {
     assert_eq!(node.identity.secret_bytes(), local.secret_bytes());
 }
 
+/// A process killed before the first checkpoint leaves its schema and data in the write-ahead
+/// log while the main file's header still says "empty": the database must open all the same.
+#[test]
+fn a_database_left_in_its_write_ahead_log_by_a_crash_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    let crashed = tempfile::tempdir().unwrap();
+    let copy = crashed.path().join(DATABASE_FILE);
+    let local = identity(1);
+    let db = Database::open(&path).unwrap();
+    db.create_node("alice", &local, 17).unwrap();
+    // Copy the files while the database is open, as `kill -9` would leave them.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let mut copy_wal = copy.as_os_str().to_owned();
+    copy_wal.push("-wal");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::copy(&wal, &copy_wal).unwrap();
+    assert!(
+        std::fs::metadata(&copy_wal).unwrap().len() > 0,
+        "the data is in the log"
+    );
+    let reopened = Database::open(&copy).expect("a crashed database opens");
+    assert_eq!(reopened.nodes().unwrap().len(), 1);
+    drop(db);
+}
+
 #[test]
 fn a_rolled_back_transaction_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -125,13 +125,20 @@ async fn three_local_nodes_act_separately() {
     let link_view = server.show("alice", link).await.unwrap().document.unwrap();
     assert_eq!(link_view.link.as_deref(), Some("natural"));
     assert_eq!(link_view.child, Some(bobs));
-    // The attached post should travel with the link, but the core declines it when it arrives
-    // before the link itself (a known core issue, see the daemon's report), so only its place in
-    // the tree is checked, when it is there.
-    let tree = server.thread("alice", root).await;
-    if let Some(attached) = tree.children.iter().find(|e| e.id == bobs) {
-        assert!(attached.linked);
+    // The attached post travels with the link and shows in the thread as a linked comment.
+    for node in ["alice", "carol"] {
+        eventually(&format!("{node} gets the attached post"), || async {
+            server.holds(node, bobs).await
+        })
+        .await;
     }
+    let tree = server.thread("alice", root).await;
+    let attached = tree
+        .children
+        .iter()
+        .find(|e| e.id == bobs)
+        .expect("the attached post is in alice's thread");
+    assert!(attached.linked);
     assert!(
         !thread_ids(&tree).contains(&link),
         "the link document itself is not listed: {tree:?}"
