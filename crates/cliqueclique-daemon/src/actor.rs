@@ -292,16 +292,26 @@ impl Actor {
     }
 
     /// Builds a local node from its row and hosts it on the transport.
-    pub(crate) fn start_node(&mut self, info: LocalNode) -> anyhow::Result<()> {
-        let card = self.own_card(&info)?;
-        let store = self.db.store(info.id)?;
-        let node = Node::new(
+    /// A node of this installation, loaded from its store (a fresh random seed each start).
+    fn load_node(
+        &self,
+        info: &LocalNode,
+        card: ContactCard,
+        store: SqliteStore,
+    ) -> Node<SqliteStore> {
+        Node::new(
             info.identity.clone(),
             card,
             self.config.proto.clone(),
             store,
             rand::random(),
-        );
+        )
+    }
+
+    pub(crate) fn start_node(&mut self, info: LocalNode) -> anyhow::Result<()> {
+        let card = self.own_card(&info)?;
+        let store = self.db.store(info.id)?;
+        let node = self.load_node(&info, card, store);
         if let Some(error) = self.db.take_error() {
             anyhow::bail!("loading node {} ({}): {error}", info.name, info.id);
         }
@@ -433,13 +443,7 @@ impl Actor {
         drop(local);
         match self.db.store(id) {
             Ok(store) => {
-                let node = Node::new(
-                    info.identity.clone(),
-                    card,
-                    self.config.proto.clone(),
-                    store,
-                    rand::random(),
-                );
+                let node = self.load_node(&info, card, store);
                 if let Some(error) = self.db.take_error() {
                     tracing::error!(node = %id, %error, "reloading the node failed");
                 }
