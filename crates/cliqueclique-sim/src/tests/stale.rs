@@ -8,7 +8,7 @@
 use crate::ledger::DocKind;
 use crate::link::{Latency, LinkModel};
 use crate::network::Network;
-use cliqueclique_doc::DocumentBuilder;
+use cliqueclique_doc::{DocId, DocumentBuilder};
 use cliqueclique_proto::{Batch, Command, Config, Part};
 
 const SEED: u64 = 61;
@@ -37,14 +37,13 @@ fn pair() -> (Network, cliqueclique_doc::DocId) {
     (net, root)
 }
 
-#[test]
-fn replayed_batch_does_not_resurrect_a_removed_link() {
-    let (mut net, root) = pair();
+/// What node 1 last told node 0 about the root, encoded for a later replay: its state and its
+/// ack of node 0's state.
+fn last_words(net: &Network, root: DocId) -> Vec<u8> {
     let (id0, id1) = (net.sim_node(0).id(), net.sim_node(1).id());
-    // What node 1 last told node 0 about the root: its state and its ack of node 0's state.
     let s0 = net.node(0).unwrap().subscription(&root).unwrap().serial;
     let sub1 = net.node(1).unwrap().subscription(&root).unwrap();
-    let stale = Batch {
+    Batch {
         from: id1,
         to: id0,
         parts: vec![
@@ -61,7 +60,14 @@ fn replayed_batch_does_not_resurrect_a_removed_link() {
             },
         ],
     }
-    .encode();
+    .encode()
+}
+
+#[test]
+fn replayed_batch_does_not_resurrect_a_removed_link() {
+    let (mut net, root) = pair();
+    let id1 = net.sim_node(1).id();
+    let stale = last_words(&net, root);
     net.command(1, Command::Unsubscribe { doc: root }).unwrap();
     assert!(
         net.run_until_quiet(600_000, 1000),
@@ -94,26 +100,7 @@ fn replayed_batch_does_not_resurrect_a_removed_link() {
 fn returning_node_is_heard_after_a_replayed_batch() {
     let (mut net, root) = pair();
     let (id0, id1) = (net.sim_node(0).id(), net.sim_node(1).id());
-    let s0 = net.node(0).unwrap().subscription(&root).unwrap().serial;
-    let sub1 = net.node(1).unwrap().subscription(&root).unwrap();
-    let stale = Batch {
-        from: id1,
-        to: id0,
-        parts: vec![
-            Part::Update {
-                doc: root,
-                serial: sub1.serial,
-                advert: sub1.advert_for(&id0),
-                body: None,
-            },
-            Part::Ack {
-                doc: root,
-                serial: s0,
-                has_body: true,
-            },
-        ],
-    }
-    .encode();
+    let stale = last_words(&net, root);
     net.command(1, Command::Unsubscribe { doc: root }).unwrap();
     assert!(net.run_until_quiet(600_000, 1000));
     net.inject_frame(1, 0, stale);
