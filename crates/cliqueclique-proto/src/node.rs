@@ -165,10 +165,8 @@ impl<S: Store> Node<S> {
         // Interest as it was before the restart, so that no document looks unwanted while its
         // parents have not settled yet.
         for sub in node.subs.values_mut() {
-            sub.derived.subscribed = sub.flags.subscribed
-                || sub.links.values().any(|l| {
-                    l.is_downstream() && l.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED))
-                });
+            sub.derived.subscribed =
+                sub.flags.subscribed || sub.downstream_has(Advert::SUBSCRIBED, |_| true);
             sub.derived.wanted = true;
         }
         node

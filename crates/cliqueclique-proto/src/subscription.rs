@@ -360,6 +360,13 @@ impl Subscription {
                 .any(|(_, l)| l.advert.is_none_or(|a| a.has(Advert::HAS_BODY)))
     }
 
+    /// Whether a downstream neighbour whose interest still counts advertises `flag`.
+    pub fn downstream_has(&self, flag: u8, counts: impl Fn(&NodeId) -> bool) -> bool {
+        self.links.iter().any(|(peer, link)| {
+            link.is_downstream() && counts(peer) && link.advert.is_some_and(|a| a.has(flag))
+        })
+    }
+
     /// Neighbours on the subscribing tree that are subscribed: where comments are pushed.
     pub fn tree_targets(&self) -> Vec<NodeId> {
         self.active_links()

@@ -64,13 +64,7 @@ impl<S: Store> Node<S> {
                 .get(peer)
                 .is_none_or(|p| p.up || p.down_since.is_none_or(|t| now.since(t) < grace))
         };
-        let downstream = || {
-            sub.links
-                .iter()
-                .filter(|(p, l)| l.is_downstream() && counts(p))
-                .map(|(_, l)| l)
-        };
-        let downstream_has = |flag| downstream().any(|l| l.advert.is_some_and(|a| a.has(flag)));
+        let downstream_has = |flag| sub.downstream_has(flag, counts);
         let flags = sub.flags;
         let subscribed = flags.subscribed || downstream_has(Advert::SUBSCRIBED);
         let wanted_by_parent = self
