@@ -724,7 +724,7 @@ impl Actor {
     }
 
     /// The local node named by `name_or_id`.
-    pub(crate) fn resolve(&self, name_or_id: &str) -> Result<NodeId, ApiError> {
+    pub fn resolve(&self, name_or_id: &str) -> Result<NodeId, ApiError> {
         if let Ok(id) = name_or_id.parse::<NodeId>()
             && self.nodes.contains_key(&id)
         {
