@@ -336,10 +336,7 @@ async fn thread(
     ))
 }
 
-async fn overview(
-    State(state): State<AppState>,
-    Path(node): Path<String>,
-) -> ApiResult<Overview> {
+async fn overview(State(state): State<AppState>, Path(node): Path<String>) -> ApiResult<Overview> {
     let node = resolve(&state, node).await?;
     Ok(Json(state.handle.call(move |a| a.overview(node)).await?))
 }
@@ -403,11 +400,17 @@ pub fn attachment_response(file: &cliqueclique_doc::Attachment) -> axum::respons
             }
         })
         .collect();
-    let name = if safe.is_empty() { "attachment".to_owned() } else { safe };
-    let content_type = axum::http::HeaderValue::from_str(&file.content_type)
-        .unwrap_or(axum::http::HeaderValue::from_static("application/octet-stream"));
-    let disposition = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-        .unwrap_or(axum::http::HeaderValue::from_static("attachment"));
+    let name = if safe.is_empty() {
+        "attachment".to_owned()
+    } else {
+        safe
+    };
+    let content_type = axum::http::HeaderValue::from_str(&file.content_type).unwrap_or(
+        axum::http::HeaderValue::from_static("application/octet-stream"),
+    );
+    let disposition =
+        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+            .unwrap_or(axum::http::HeaderValue::from_static("attachment"));
     (
         [
             (header::CONTENT_TYPE, content_type),

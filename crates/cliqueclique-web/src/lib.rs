@@ -60,5 +60,8 @@ pub fn router(api: AppState, settings: Settings) -> Router {
         .with_state(state.clone())
         .layer(DefaultBodyLimit::max(body_limit))
         .merge(api_routes)
-        .layer(axum::middleware::from_fn_with_state(state, auth::guard::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            auth::guard::guard,
+        ))
 }

@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_escaped() {
-        let html = body_html("text/plain; charset=utf-8", Some("<script>alert(1)</script> & co"));
+        let html = body_html(
+            "text/plain; charset=utf-8",
+            Some("<script>alert(1)</script> & co"),
+        );
         assert_eq!(
             html,
             "<pre class=\"plain\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</pre>"
@@ -88,7 +91,9 @@ mod tests {
     fn markdown_is_rendered_and_sanitised() {
         let html = body_html(
             "text/markdown",
-            Some("# Title\n\n*hi* [x](javascript:alert(1)) <img src=x onerror=alert(1)><script>bad()</script>"),
+            Some(
+                "# Title\n\n*hi* [x](javascript:alert(1)) <img src=x onerror=alert(1)><script>bad()</script>",
+            ),
         );
         assert!(html.contains("<h1>Title</h1>"), "{html}");
         assert!(html.contains("<em>hi</em>"), "{html}");
@@ -101,10 +106,15 @@ mod tests {
     fn html_is_sanitised() {
         let html = body_html(
             "text/html",
-            Some("<p onclick=\"x()\">ok <a href=\"https://example.org\">l</a></p><iframe src=x></iframe><style>*{}</style>"),
+            Some(
+                "<p onclick=\"x()\">ok <a href=\"https://example.org\">l</a></p><iframe src=x></iframe><style>*{}</style>",
+            ),
         );
         assert!(html.contains("<p>ok"), "{html}");
-        assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("iframe"), "{html}");
         assert!(!html.contains("<style"), "{html}");

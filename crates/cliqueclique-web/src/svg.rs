@@ -25,7 +25,11 @@ pub fn network_svg(network: &Network) -> String {
         (center + RADIUS * angle.cos(), center + RADIUS * angle.sin())
     };
     let index = |id| network.nodes.iter().position(|node| node.id == id);
-    let centers: Vec<_> = network.nodes.iter().filter_map(|node| node.center).collect();
+    let centers: Vec<_> = network
+        .nodes
+        .iter()
+        .filter_map(|node| node.center)
+        .collect();
     let mut out = String::new();
     let _ = write!(
         out,
@@ -144,7 +148,11 @@ mod tests {
         let svg = network_svg(&network);
         assert_eq!(svg.matches("class=\"node\"").count(), 2);
         assert_eq!(svg.matches("class=\"edge\"").count(), 1);
-        assert_eq!(svg.matches("class=\"center\"").count(), 1, "b is the center");
+        assert_eq!(
+            svg.matches("class=\"center\"").count(),
+            1,
+            "b is the center"
+        );
         assert!(svg.contains("&lt;ann&gt;") && !svg.contains("<ann>"));
         assert!(svg.contains("d=1"));
         assert!(svg.contains("marker-end"));

@@ -33,7 +33,10 @@ pub async fn guard(State(state): State<WebState>, mut request: Request, next: Ne
         Err(refusal) => refusal,
     };
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -87,17 +90,13 @@ fn loopback_host(host: &str) -> bool {
 
 /// Whether a browser sent this request from another site.
 fn cross_site(headers: &HeaderMap, host: &str) -> bool {
-    let fetch_site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok());
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if matches!(fetch_site, Some("cross-site" | "same-site")) {
         return true;
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => false,
-        Some(origin) => {
-            origin != format!("http://{host}") && origin != format!("https://{host}")
-        }
+        Some(origin) => origin != format!("http://{host}") && origin != format!("https://{host}"),
     }
 }
 
@@ -156,8 +155,17 @@ async fn api_access(state: &WebState, request: &mut Request, safe: bool) -> Resu
 }
 
 /// What an account may call: its own node's endpoints, its events, its entry in the node list.
-async fn authorize(state: &WebState, request: &mut Request, account: &Account) -> Result<(), Response> {
-    let forbidden = || refuse(StatusCode::FORBIDDEN, "an account acts only as its own node");
+async fn authorize(
+    state: &WebState,
+    request: &mut Request,
+    account: &Account,
+) -> Result<(), Response> {
+    let forbidden = || {
+        refuse(
+            StatusCode::FORBIDDEN,
+            "an account acts only as its own node",
+        )
+    };
     let path = request.uri().path().to_owned();
     let own = account.node;
     if path == "/api/nodes" && request.method() == Method::GET {

@@ -89,7 +89,10 @@ mod tests {
         assert!(limiter.check("bob", None, 101).is_ok(), "others are free");
         assert!(limiter.check("ann", None, 100 + WINDOW_SECS).is_ok());
         limiter.failed("ann", None, 100 + WINDOW_SECS);
-        assert!(limiter.check("ann", None, 101 + WINDOW_SECS).is_ok(), "a new window");
+        assert!(
+            limiter.check("ann", None, 101 + WINDOW_SECS).is_ok(),
+            "a new window"
+        );
     }
 
     #[test]
@@ -102,6 +105,9 @@ mod tests {
         assert!(limiter.check("fresh", Some(address), 11).is_err());
         assert!(limiter.check("fresh", None, 11).is_ok());
         limiter.succeeded("user1");
-        assert!(limiter.check("fresh", Some(address), 11).is_err(), "success clears the name only");
+        assert!(
+            limiter.check("fresh", Some(address), 11).is_err(),
+            "success clears the name only"
+        );
     }
 }

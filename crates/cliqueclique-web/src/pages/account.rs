@@ -192,7 +192,9 @@ pub async fn create_owner(
 
 fn account_error(error: AccountError) -> WebError {
     match error {
-        AccountError::NameTaken(name) => WebError::BadRequest(format!("the name {name:?} is taken")),
+        AccountError::NameTaken(name) => {
+            WebError::BadRequest(format!("the name {name:?} is taken"))
+        }
         other => WebError::Internal(other.to_string()),
     }
 }
@@ -352,7 +354,9 @@ pub async fn register(
                 ));
             }
             if db.account_by_name(&username)?.is_some() {
-                return Err(WebError::BadRequest(format!("the name {username:?} is taken")));
+                return Err(WebError::BadRequest(format!(
+                    "the name {username:?} is taken"
+                )));
             }
             let node = a.create_node(&username).map_err(|e| match e {
                 ApiError::Conflict(_) => {
@@ -448,7 +452,9 @@ fn owner_only(user: &User) -> WebResult<()> {
     if user.account.is_owner {
         Ok(())
     } else {
-        Err(WebError::Forbidden("only the owner manages registration".into()))
+        Err(WebError::Forbidden(
+            "only the owner manages registration".into(),
+        ))
     }
 }
 

@@ -53,7 +53,11 @@ pub async fn compose_page(
     let parent = match query.parent.filter(|p| !p.is_empty()) {
         Some(text) => {
             let doc = parse_doc(&text)?;
-            let view = state.api.handle.try_call(move |a| a.show(node, doc)).await?;
+            let view = state
+                .api
+                .handle
+                .try_call(move |a| a.show(node, doc))
+                .await?;
             let subject = view.document.map(|c| c.subject).unwrap_or_default();
             Some((doc.to_string(), subject))
         }
@@ -128,7 +132,9 @@ pub async fn compose(
     };
     let content_type = get("content_type");
     if !CONTENT_TYPES.iter().any(|(t, _)| *t == content_type) {
-        return Err(WebError::BadRequest(format!("bad content type {content_type:?}")));
+        return Err(WebError::BadRequest(format!(
+            "bad content type {content_type:?}"
+        )));
     }
     let post = NewPost {
         subject,
@@ -147,7 +153,11 @@ pub async fn compose(
         ..NewPost::default()
     };
     let node = user.node();
-    let id = state.api.handle.try_call(move |a| a.post(node, post)).await?;
+    let id = state
+        .api
+        .handle
+        .try_call(move |a| a.post(node, post))
+        .await?;
     let target = parent.unwrap_or(id);
     Ok(Redirect::to(&format!("/t/{target}#c-{id}")).into_response())
 }
@@ -188,7 +198,11 @@ pub async fn link(
         ..NewPost::default()
     };
     let node = user.node();
-    state.api.handle.try_call(move |a| a.post(node, post)).await?;
+    state
+        .api
+        .handle
+        .try_call(move |a| a.post(node, post))
+        .await?;
     Ok(Redirect::to(&format!("/d/{this}")).into_response())
 }
 

@@ -117,11 +117,7 @@ pub async fn document(
                     _ => comments.push(related(*child)),
                 }
             }
-            let parent = view
-                .document
-                .as_ref()
-                .and_then(|c| c.parent)
-                .map(related);
+            let parent = view.document.as_ref().and_then(|c| c.parent).map(related);
             Ok((view, parent, comments, attached, attached_to, links))
         })
         .await?;
@@ -145,7 +141,10 @@ pub async fn document(
                 .enumerate()
                 .map(|(index, p)| AttachmentLink {
                     index,
-                    filename: p.filename.clone().unwrap_or_else(|| format!("attachment-{index}")),
+                    filename: p
+                        .filename
+                        .clone()
+                        .unwrap_or_else(|| format!("attachment-{index}")),
                     content_type: p.content_type.clone(),
                     size: p.size,
                 })
@@ -155,12 +154,22 @@ pub async fn document(
     Ok(DocumentPage {
         nav: Nav::of(&user, &state),
         id: doc.to_string(),
-        subject: contents
+        subject: contents.as_ref().map_or_else(
+            || "(the body has not arrived yet)".to_owned(),
+            |c| c.subject.clone(),
+        ),
+        author: contents
             .as_ref()
-            .map_or_else(|| "(the body has not arrived yet)".to_owned(), |c| c.subject.clone()),
-        author: contents.as_ref().map(|c| c.author_name.clone()).unwrap_or_default(),
-        author_id: contents.as_ref().map(|c| c.author.to_string()).unwrap_or_default(),
-        date: contents.as_ref().map(|c| format_date(c.date)).unwrap_or_default(),
+            .map(|c| c.author_name.clone())
+            .unwrap_or_default(),
+        author_id: contents
+            .as_ref()
+            .map(|c| c.author.to_string())
+            .unwrap_or_default(),
+        date: contents
+            .as_ref()
+            .map(|c| format_date(c.date))
+            .unwrap_or_default(),
         body: contents
             .as_ref()
             .filter(|c| c.link.is_none())
@@ -259,7 +268,11 @@ pub async fn export(
 ) -> WebResult<Response> {
     let doc = parse_doc(&id)?;
     let node = user.node();
-    let bytes = state.api.handle.try_call(move |a| a.export(node, doc)).await?;
+    let bytes = state
+        .api
+        .handle
+        .try_call(move |a| a.export(node, doc))
+        .await?;
     let disposition = HeaderValue::from_str(&format!(
         "attachment; filename=\"{}.cliqueclique\"",
         short(&doc)
@@ -267,7 +280,10 @@ pub async fn export(
     .unwrap_or(HeaderValue::from_static("attachment"));
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,

@@ -56,7 +56,10 @@ pub fn routes() -> Router<WebState> {
         .route("/setup", get(account::setup_page).post(account::setup))
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))
-        .route("/register", get(account::register_page).post(account::register))
+        .route(
+            "/register",
+            get(account::register_page).post(account::register),
+        )
         .route("/account", get(account::account_page))
         .route("/account/password", post(account::change_password))
         .route("/account/registration", post(account::set_registration))
@@ -65,7 +68,10 @@ pub fn routes() -> Router<WebState> {
         .route("/join", get(join::join_page).post(join::join))
         .route("/join/{doc}", get(join::progress))
         .route("/import", get(compose::import_page).post(compose::import))
-        .route("/compose", get(compose::compose_page).post(compose::compose))
+        .route(
+            "/compose",
+            get(compose::compose_page).post(compose::compose),
+        )
         .route("/d/{id}", get(document::document))
         .route("/d/{id}/flags", post(document::flags))
         .route("/d/{id}/link", post(compose::link))

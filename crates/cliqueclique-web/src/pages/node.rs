@@ -28,7 +28,11 @@ pub async fn node_page(State(state): State<WebState>, user: User) -> WebResult<N
         .api
         .handle
         .call(move |a| {
-            let peers: Vec<PeerView> = a.peer_views().into_iter().filter(|p| p.node == node).collect();
+            let peers: Vec<PeerView> = a
+                .peer_views()
+                .into_iter()
+                .filter(|p| p.node == node)
+                .collect();
             (a.node_infos(), peers)
         })
         .await?;

@@ -18,7 +18,11 @@ pub async fn run(flags: &Demo) -> anyhow::Result<()> {
     let root_dir = std::env::temp_dir().join(format!("cliqueclique-demo-{}", std::process::id()));
     let mut daemons = Vec::new();
     for (i, name) in PEOPLE.iter().take(flags.installations).enumerate() {
-        let port = if flags.port == 0 { 0 } else { flags.port + i as u16 };
+        let port = if flags.port == 0 {
+            0
+        } else {
+            flags.port + i as u16
+        };
         let config = Config {
             data_dir: root_dir.join(name),
             listen: vec!["tcp://127.0.0.1:0".to_owned()],
@@ -48,7 +52,10 @@ pub async fn run(flags: &Demo) -> anyhow::Result<()> {
         content_type: Some("text/markdown; charset=utf-8".into()),
         ..NewPost::default()
     };
-    let root = first.handle().try_call(move |a| a.post(ann, welcome)).await?;
+    let root = first
+        .handle()
+        .try_call(move |a| a.post(ann, welcome))
+        .await?;
     let first_comment = NewPost {
         subject: "Gardening".into(),
         body: Some("Tomatoes need sun. What else grows well on a balcony?".into()),
@@ -62,16 +69,28 @@ pub async fn run(flags: &Demo) -> anyhow::Result<()> {
     let address = first.state().listening[0].clone();
     for (name, daemon) in daemons.iter().skip(1) {
         let node = daemon.handle().call(|a| a.node_infos()[0].id).await?;
-        cliqueclique_daemon::join::join(&daemon.state(), node, &address, root, Duration::from_secs(30))
-            .await
-            .with_context(|| format!("{name} joining the forum"))?;
+        cliqueclique_daemon::join::join(
+            &daemon.state(),
+            node,
+            &address,
+            root,
+            Duration::from_secs(30),
+        )
+        .await
+        .with_context(|| format!("{name} joining the forum"))?;
     }
     println!("The demo forum is {root}.");
-    println!("Log in with the name shown and the password {:?}:", flags.password);
+    println!(
+        "Log in with the name shown and the password {:?}:",
+        flags.password
+    );
     for (name, daemon) in &daemons {
         println!("  {name:6} http://{}/t/{root}", daemon.api_addr());
     }
-    println!("Press Ctrl-C to stop (the demo's data is in {}).", root_dir.display());
+    println!(
+        "Press Ctrl-C to stop (the demo's data is in {}).",
+        root_dir.display()
+    );
     super::serve::shutdown_signal().await;
     for (_, daemon) in daemons {
         daemon.stop().await?;
