@@ -75,20 +75,22 @@ impl Actor {
             )));
         }
         let mut seen = BTreeSet::new();
-        Ok(self.entry(id, doc, false, bodies, &mut seen))
+        let document = node.document(&doc);
+        Ok(self.entry(id, doc, document, false, bodies, &mut seen))
     }
 
+    /// One entry; `document` is `doc`'s body if held (parsed once by the caller).
     fn entry(
         &self,
         id: NodeId,
         doc: DocId,
+        document: Option<Document>,
         linked: bool,
         bodies: bool,
         seen: &mut BTreeSet<DocId>,
     ) -> ThreadEntry {
         let node = &self.nodes[&id].node;
         seen.insert(doc);
-        let document = node.document(&doc);
         let mut comments = Vec::new();
         let mut attached = BTreeSet::new();
         for child in node.children(&doc) {
@@ -97,16 +99,16 @@ impl Actor {
                 Some(d) if d.link().is_some() => {
                     attached.extend(d.semantic_child());
                 }
-                _ => comments.push(*child),
+                d => comments.push((*child, d)),
             }
         }
         let mut children = Vec::new();
-        for child in comments {
+        for (child, document) in comments {
             if seen.contains(&child) || seen.len() >= MAX_THREAD_ENTRIES {
                 continue;
             }
             let linked = attached.contains(&child);
-            children.push(self.entry(id, child, linked, bodies, seen));
+            children.push(self.entry(id, child, document, linked, bodies, seen));
         }
         children.sort_by_key(|a| (a.date, a.id));
         ThreadEntry {

@@ -11,4 +11,5 @@ mod center;
 mod crash;
 mod forum;
 mod local_nodes;
+mod public;
 mod support;
