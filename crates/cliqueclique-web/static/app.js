@@ -67,6 +67,12 @@
           if (!before.has(li.dataset.doc)) { li.classList.add("arrived"); }
           if (closed.has(li.dataset.doc)) { li.querySelector("details").removeAttribute("open"); }
         });
+        const count = function (id, css) {
+          const el = document.getElementById(id);
+          if (el) { el.textContent = String(tree.querySelectorAll(css).length); }
+        };
+        count("n-comments", "li.comment");
+        count("n-unread", "li.comment.unread");
         const none = document.getElementById("no-comments");
         if (none && tree.children.length > 0) { none.remove(); }
       }).catch(function () {});

@@ -430,6 +430,44 @@ pub async fn thread(
     .into_response())
 }
 
+/// A form that only carries its CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /t/{id}/read`: marks the whole thread read.
+pub async fn mark_thread_read(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let doc = parse_doc(&id)?;
+    let node = user.node();
+    state
+        .api
+        .handle
+        .try_call(move |a| {
+            let entry = a.thread(node, doc, false)?;
+            let mut stack = vec![&entry];
+            while let Some(next) = stack.pop() {
+                if !next.read {
+                    let read = FlagsChange {
+                        read: Some(true),
+                        ..FlagsChange::default()
+                    };
+                    a.change_flags(node, next.id, read)?;
+                }
+                stack.extend(next.children.iter());
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/t/{doc}")).into_response())
+}
+
 /// Renders a thread page without the server, for the benchmark.
 pub fn render_thread(entry: &ThreadEntry) -> Result<String, askama::Error> {
     let rows = flatten(entry);

@@ -80,6 +80,7 @@ pub fn routes() -> Router<WebState> {
         .route("/d/{id}/network", get(document::network_page))
         .route("/d/{id}/network.svg", get(document::network_svg))
         .route("/t/{id}", get(document::thread))
+        .route("/t/{id}/read", post(document::mark_thread_read))
         .route("/node", get(node::node_page))
 }
 

@@ -47,6 +47,7 @@ pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -129,6 +130,7 @@ impl Browser {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -153,17 +155,41 @@ impl Browser {
     }
 
     pub async fn multipart(&mut self, h: &Harness, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.multipart_with(h, path, fields, &[]).await
+    }
+
+    /// A multipart form with files: `(field, file name, content type, bytes)`.
+    pub async fn multipart_with(
+        &mut self,
+        h: &Harness,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Answer {
         let boundary = "XBOUNDARYX";
-        let mut body = String::new();
+        let mut body = Vec::new();
         for (k, v) in fields {
-            body.push_str(&format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-            ));
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
         }
-        body.push_str(&format!("--{boundary}--\r\n"));
+        for (field, filename, content_type, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+                     Content-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let ct = format!("multipart/form-data; boundary={boundary}");
-        self.send(h, Method::POST, path, Some(&ct), body.into_bytes(), &[])
-            .await
+        self.send(h, Method::POST, path, Some(&ct), body, &[]).await
     }
 
     /// Sets up the owner account through the setup page.

@@ -370,3 +370,190 @@ async fn documents_threads_toggles_and_escaping() {
     assert!(progress.body.contains("Joining") || progress.body.contains("failed"));
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_import_mark_read_and_password_change() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let csrf = ann.csrf(&h).await;
+
+    // An attachment is posted with the compose form and downloaded, never inline.
+    let png: &[u8] = b"\x89PNG\r\n\x1a\nnot really";
+    let posted = ann
+        .multipart_with(
+            &h,
+            "/compose",
+            &[
+                ("csrf", &csrf),
+                ("subject", "With a file"),
+                ("body", "see"),
+                ("content_type", "text/plain; charset=utf-8"),
+            ],
+            &[("attachment", "../evil name.png", "image/png", png)],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let doc = posted.location().rsplit("#c-").next().unwrap().to_owned();
+    let page = ann.get(&h, &format!("/d/{doc}")).await;
+    assert!(
+        page.body.contains(&format!("/d/{doc}/attachments/0")),
+        "{}",
+        page.body
+    );
+    let file = ann.get(&h, &format!("/d/{doc}/attachments/0")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers["content-type"], "image/png");
+    let disposition = file.headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment;") && !disposition.contains('/'),
+        "{disposition}"
+    );
+    assert_eq!(file.bytes, png);
+
+    // Import: a document exported by another local node comes in through the upload form.
+    let mut cli = Browser::default();
+    let made = cli
+        .send(
+            &h,
+            axum::http::Method::POST,
+            "/api/nodes",
+            Some("application/json"),
+            br#"{"name":"other"}"#.to_vec(),
+            &[],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let post = cli
+        .send(
+            &h,
+            axum::http::Method::POST,
+            "/api/nodes/other/documents",
+            Some("application/json"),
+            br#"{"subject":"Exported forum","body":"from the other node"}"#.to_vec(),
+            &[],
+        )
+        .await;
+    let other_doc: serde_json::Value = serde_json::from_str(&post.body).unwrap();
+    let other_doc = other_doc["id"].as_str().unwrap().to_owned();
+    let export = cli
+        .get(
+            &h,
+            &format!("/api/nodes/other/documents/{other_doc}/export"),
+        )
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    let export_bytes = export.bytes;
+    let imported = ann
+        .multipart_with(
+            &h,
+            "/import",
+            &[("csrf", &csrf)],
+            &[(
+                "file",
+                "forum.cliqueclique",
+                "application/octet-stream",
+                &export_bytes,
+            )],
+        )
+        .await;
+    assert_eq!(
+        imported.location(),
+        format!("/d/{other_doc}"),
+        "{}",
+        imported.body
+    );
+    assert!(
+        ann.get(&h, &format!("/d/{other_doc}"))
+            .await
+            .body
+            .contains("from the other node")
+    );
+    let garbage = ann
+        .multipart_with(
+            &h,
+            "/import",
+            &[("csrf", &csrf)],
+            &[("file", "x", "application/octet-stream", b"garbage")],
+        )
+        .await;
+    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
+
+    // Mark a whole thread read.
+    let root = ann.post(&h, "Root", "r", None).await;
+    // A comment posted through the API (the compose page marks one's own posts read).
+    let body = format!(r#"{{"subject":"Re","body":"unread","parent":"{root}"}}"#);
+    let by_api = cli
+        .send(
+            &h,
+            axum::http::Method::POST,
+            "/api/nodes/ann/documents",
+            Some("application/json"),
+            body.into_bytes(),
+            &[],
+        )
+        .await;
+    assert_eq!(by_api.status, StatusCode::OK, "{}", by_api.body);
+    let before = ann.get(&h, &format!("/t/{root}")).await;
+    assert!(before.body.contains("comment unread"), "{}", before.body);
+    let read = ann
+        .form(&h, &format!("/t/{root}/read"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(read.location(), format!("/t/{root}"));
+    let after = ann.get(&h, &format!("/t/{root}")).await;
+    assert!(!after.body.contains("comment unread"), "{}", after.body);
+
+    // Password change: the old one stops working, the session goes on.
+    let wrong = ann
+        .form(
+            &h,
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current", "not it"),
+                ("new", "new password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let changed = ann
+        .form(
+            &h,
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current", "correct horse"),
+                ("new", "new password"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.location(), "/account");
+    assert_eq!(ann.get(&h, "/account").await.status, StatusCode::OK);
+    let mut again = Browser::default();
+    let login_csrf = again.get(&h, "/login").await.csrf();
+    let old = again
+        .form(
+            &h,
+            "/login",
+            &[
+                ("csrf", &login_csrf),
+                ("username", "ann"),
+                ("password", "correct horse"),
+            ],
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = again
+        .form(
+            &h,
+            "/login",
+            &[
+                ("csrf", &login_csrf),
+                ("username", "ann"),
+                ("password", "new password"),
+            ],
+        )
+        .await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER);
+    h.stop().await;
+}
