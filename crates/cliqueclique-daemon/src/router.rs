@@ -85,6 +85,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/nodes/{node}/documents", post(post_document))
         .route("/api/nodes/{node}/documents/{id}", get(show))
         .route("/api/nodes/{node}/documents/{id}/thread", get(thread))
+        .route(
+            "/api/nodes/{node}/documents/{id}/thread/read",
+            post(thread_read),
+        )
         .route("/api/nodes/{node}/documents/{id}/flags", post(flags))
         .route("/api/nodes/{node}/documents/{id}/export", get(export))
         .route(
@@ -334,6 +338,19 @@ async fn thread(
             .try_call(move |a| a.thread(node, doc, query.bodies))
             .await?,
     ))
+}
+
+async fn thread_read(
+    State(state): State<AppState>,
+    Path((node, id)): Path<(String, String)>,
+) -> ApiResult<serde_json::Value> {
+    let doc = parse_doc(&id)?;
+    let node = resolve(&state, node).await?;
+    let marked = state
+        .handle
+        .try_call(move |a| a.mark_thread_read(node, doc))
+        .await?;
+    Ok(Json(serde_json::json!({ "marked": marked })))
 }
 
 async fn overview(State(state): State<AppState>, Path(node): Path<String>) -> ApiResult<Overview> {

@@ -206,6 +206,78 @@ pub async fn link(
     Ok(Redirect::to(&format!("/d/{this}")).into_response())
 }
 
+/// The MIME type of a forwarded document: an export file attached to a comment.
+pub const FORWARD_TYPE: &str = "application/x-cliqueclique-export";
+
+/// The forward form on a document page.
+#[derive(Deserialize)]
+pub struct ForwardForm {
+    csrf: String,
+    /// The document whose readers receive this one.
+    to: String,
+}
+
+/// `POST /d/{id}/forward`: posts a comment under another document carrying this one's export, so
+/// that its readers can take the document, with the forwarder as their peer for it.
+pub async fn forward(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+    Form(form): Form<ForwardForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let doc = parse_doc(&id)?;
+    let to = parse_doc(&form.to)?;
+    let node = user.node();
+    let posted = state
+        .api
+        .handle
+        .try_call(move |a| {
+            let subject = a
+                .show(node, doc)?
+                .document
+                .map(|c| c.subject)
+                .unwrap_or_default();
+            let export = a.export(node, doc)?;
+            let post = NewPost {
+                subject: format!("Fwd: {subject}"),
+                body: Some(format!("Forwarded: {subject}")),
+                parent: Some(to),
+                attachments: vec![NewAttachment {
+                    filename: format!("{doc}.cliqueclique"),
+                    content_type: Some(FORWARD_TYPE.to_owned()),
+                    data: BASE64.encode(&export),
+                }],
+                ..NewPost::default()
+            };
+            a.post(node, post)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/t/{to}#c-{posted}")).into_response())
+}
+
+/// `POST /d/{id}/attachments/{index}/import`: takes a forwarded document (imports the attached
+/// export: the document, a subscription, and the forwarder as a peer).
+pub async fn take_forwarded(
+    State(state): State<WebState>,
+    user: User,
+    Path((id, index)): Path<(String, usize)>,
+    Form(form): Form<super::document::CsrfForm>,
+) -> WebResult<Response> {
+    user.check_csrf(form.token())?;
+    let doc = parse_doc(&id)?;
+    let node = user.node();
+    let taken = state
+        .api
+        .handle
+        .try_call(move |a| {
+            let file = a.attachment(node, doc, index)?;
+            a.import(node, &file.data).map(|(doc, _)| doc)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/d/{taken}")).into_response())
+}
+
 /// `GET /import`.
 pub async fn import_page(State(state): State<WebState>, user: User) -> ImportPage {
     ImportPage {

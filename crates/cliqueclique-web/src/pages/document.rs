@@ -38,6 +38,8 @@ pub struct AttachmentLink {
     pub content_type: String,
     /// Its size in bytes.
     pub size: usize,
+    /// A forwarded document (an export file) that can be taken.
+    pub forwarded: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -147,6 +149,7 @@ pub async fn document(
                         .unwrap_or_else(|| format!("attachment-{index}")),
                     content_type: p.content_type.clone(),
                     size: p.size,
+                    forwarded: p.content_type.starts_with(super::compose::FORWARD_TYPE),
                 })
                 .collect()
         })
@@ -436,6 +439,13 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+impl CsrfForm {
+    /// The token.
+    pub fn token(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /t/{id}/read`: marks the whole thread read.
 pub async fn mark_thread_read(
     State(state): State<WebState>,
@@ -449,21 +459,7 @@ pub async fn mark_thread_read(
     state
         .api
         .handle
-        .try_call(move |a| {
-            let entry = a.thread(node, doc, false)?;
-            let mut stack = vec![&entry];
-            while let Some(next) = stack.pop() {
-                if !next.read {
-                    let read = FlagsChange {
-                        read: Some(true),
-                        ..FlagsChange::default()
-                    };
-                    a.change_flags(node, next.id, read)?;
-                }
-                stack.extend(next.children.iter());
-            }
-            Ok(())
-        })
+        .try_call(move |a| a.mark_thread_read(node, doc))
         .await?;
     Ok(Redirect::to(&format!("/t/{doc}")).into_response())
 }

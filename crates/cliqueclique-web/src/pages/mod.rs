@@ -76,6 +76,11 @@ pub fn routes() -> Router<WebState> {
         .route("/d/{id}/flags", post(document::flags))
         .route("/d/{id}/link", post(compose::link))
         .route("/d/{id}/attachments/{index}", get(document::attachment))
+        .route(
+            "/d/{id}/attachments/{index}/import",
+            post(compose::take_forwarded),
+        )
+        .route("/d/{id}/forward", post(compose::forward))
         .route("/d/{id}/export", get(document::export))
         .route("/d/{id}/network", get(document::network_page))
         .route("/d/{id}/network.svg", get(document::network_svg))

@@ -503,6 +503,31 @@ async fn attachments_import_mark_read_and_password_change() {
     let after = ann.get(&h, &format!("/t/{root}")).await;
     assert!(!after.body.contains("comment unread"), "{}", after.body);
 
+    // The same through the JSON API.
+    let body = format!(r#"{{"subject":"Re 2","body":"unread","parent":"{root}"}}"#);
+    cli.send(
+        &h,
+        axum::http::Method::POST,
+        "/api/nodes/ann/documents",
+        Some("application/json"),
+        body.into_bytes(),
+        &[],
+    )
+    .await;
+    for expected in [1, 0] {
+        let marked = cli
+            .send(
+                &h,
+                axum::http::Method::POST,
+                &format!("/api/nodes/ann/documents/{root}/thread/read"),
+                None,
+                Vec::new(),
+                &[],
+            )
+            .await;
+        assert_eq!(marked.body, format!("{{\"marked\":{expected}}}"));
+    }
+
     // Password change: the old one stops working, the session goes on.
     let wrong = ann
         .form(
@@ -555,5 +580,182 @@ async fn attachments_import_mark_read_and_password_change() {
         )
         .await;
     assert_eq!(new.status, StatusCode::SEE_OTHER);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forwarded_document_can_be_taken() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let csrf = ann.csrf(&h).await;
+    let forum = ann.post(&h, "Forum", "where people read", None).await;
+    // A document of another local node, imported by ann so that she can forward it.
+    let mut cli = Browser::default();
+    cli.send(
+        &h,
+        axum::http::Method::POST,
+        "/api/nodes",
+        Some("application/json"),
+        br#"{"name":"other"}"#.to_vec(),
+        &[],
+    )
+    .await;
+    let made = cli
+        .send(
+            &h,
+            axum::http::Method::POST,
+            "/api/nodes/other/documents",
+            Some("application/json"),
+            br#"{"subject":"Worth reading","body":"news"}"#.to_vec(),
+            &[],
+        )
+        .await;
+    let news: serde_json::Value = serde_json::from_str(&made.body).unwrap();
+    let news = news["id"].as_str().unwrap().to_owned();
+    let export = cli
+        .get(&h, &format!("/api/nodes/other/documents/{news}/export"))
+        .await;
+    ann.multipart_with(
+        &h,
+        "/import",
+        &[("csrf", &csrf)],
+        &[("file", "n", "application/octet-stream", &export.bytes)],
+    )
+    .await;
+
+    let bad = ann
+        .form(
+            &h,
+            &format!("/d/{news}/forward"),
+            &[("csrf", "x"), ("to", &forum)],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let forwarded = ann
+        .form(
+            &h,
+            &format!("/d/{news}/forward"),
+            &[("csrf", &csrf), ("to", &forum)],
+        )
+        .await;
+    assert_eq!(
+        forwarded.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        forwarded.body
+    );
+    let comment = forwarded
+        .location()
+        .rsplit("#c-")
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = ann.get(&h, &format!("/d/{comment}")).await;
+    assert!(page.body.contains("Fwd: Worth reading"));
+    assert!(
+        page.body.contains("Take the forwarded document"),
+        "{}",
+        page.body
+    );
+    // Taking one's own forward is refused clearly.
+    let own = ann
+        .form(
+            &h,
+            &format!("/d/{comment}/attachments/0/import"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    assert!(own.body.contains("own peer"), "{}", own.body);
+
+    // A forward from another node arrives in a forum ann reads; she takes it, and its forwarder
+    // becomes her peer for it.
+    let json = |b: &mut Browser, path: String, body: String| {
+        let mut b = b.clone();
+        let h = &h;
+        async move {
+            let answer = b
+                .send(
+                    h,
+                    axum::http::Method::POST,
+                    &path,
+                    Some("application/json"),
+                    body.into_bytes(),
+                    &[],
+                )
+                .await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+            let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+            v["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let their_forum = json(
+        &mut cli,
+        "/api/nodes/other/documents".into(),
+        r#"{"subject":"Their forum","body":"x"}"#.into(),
+    )
+    .await;
+    let export = cli
+        .get(
+            &h,
+            &format!("/api/nodes/other/documents/{their_forum}/export"),
+        )
+        .await;
+    ann.multipart_with(
+        &h,
+        "/import",
+        &[("csrf", &csrf)],
+        &[("file", "f", "application/octet-stream", &export.bytes)],
+    )
+    .await;
+    let article = json(
+        &mut cli,
+        "/api/nodes/other/documents".into(),
+        r#"{"subject":"An article","body":"long read"}"#.into(),
+    )
+    .await;
+    let article_export = cli
+        .get(&h, &format!("/api/nodes/other/documents/{article}/export"))
+        .await;
+    let attachment = serde_json::json!({
+        "subject": "Fwd: An article",
+        "body": "have a look",
+        "parent": their_forum,
+        "attachments": [{
+            "filename": "article.cliqueclique",
+            "content_type": crate::pages::compose::FORWARD_TYPE,
+            "data": data_encoding::BASE64.encode(&article_export.bytes),
+        }],
+    });
+    let fwd = json(
+        &mut cli,
+        "/api/nodes/other/documents".into(),
+        attachment.to_string(),
+    )
+    .await;
+    let mut arrived = false;
+    for _ in 0..100 {
+        if ann.get(&h, &format!("/d/{fwd}")).await.status == StatusCode::OK {
+            arrived = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(arrived, "the forward reached ann");
+    let taken = ann
+        .form(
+            &h,
+            &format!("/d/{fwd}/attachments/0/import"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(taken.location(), format!("/d/{article}"), "{}", taken.body);
+    assert!(
+        ann.get(&h, &format!("/d/{article}"))
+            .await
+            .body
+            .contains("long read")
+    );
     h.stop().await;
 }
