@@ -88,7 +88,7 @@ pub fn network_svg(network: &Network) -> String {
         let _ = write!(
             out,
             "<g class=\"node\" data-node=\"{id}\"><title>{title}</title>{shape} fill=\"{fill}\" stroke=\"#1f2d3a\" stroke-width=\"{stroke_width}\"/>\
-             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#1f2d3a\">{label}</text>",
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#1f2d3a\" stroke=\"#fbfaf7\" stroke-width=\"4\" paint-order=\"stroke\">{label}</text>",
             y + NODE + 16.0,
             id = node.id,
             title = escape(&format!("{name} ({})", node.id)),
@@ -97,7 +97,7 @@ pub fn network_svg(network: &Network) -> String {
         if let Some(distance) = node.distance {
             let _ = write!(
                 out,
-                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#5b6b7a\">d={distance}</text>",
+                "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#5b6b7a\" stroke=\"#fbfaf7\" stroke-width=\"4\" paint-order=\"stroke\">d={distance}</text>",
                 y + NODE + 30.0
             );
         }
