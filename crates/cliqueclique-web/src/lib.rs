@@ -18,7 +18,8 @@
 //!
 //! # Security
 //!
-//! Sessions are random 256-bit tokens in `HttpOnly; SameSite=Strict` cookies, stored as hashes
+//! Sessions are random 256-bit tokens in `HttpOnly; SameSite=Strict` cookies (`Secure` in public
+//! mode), stored as hashes
 //! with an expiry ([`cliqueclique_store::accounts`]); passwords are argon2 hashes; every
 //! state-changing request carries a CSRF token; logins are rate-limited. Every answer carries a
 //! Content-Security-Policy that forbids inline script, `X-Frame-Options: DENY` and `nosniff`.

@@ -35,10 +35,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value for our cookies: HttpOnly, SameSite=Strict, whole site.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: u64) -> HeaderValue {
+/// A `Set-Cookie` value for our cookies: HttpOnly, SameSite=Strict, whole site; `Secure` on a
+/// public website (which is served over HTTPS, behind a proxy that terminates TLS; browsers also
+/// accept secure cookies from `http://127.0.0.1` and `http://localhost`).
+pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}"
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
     ))
     .unwrap_or(HeaderValue::from_static("cc_invalid=1"))
 }
@@ -136,7 +139,12 @@ pub async fn start(state: &WebState, account: i64) -> Result<HeaderValue, WebErr
                 .create_session(&hash, account, &csrf, now, now + lifetime)
         })
         .await??;
-    Ok(set_cookie(SESSION_COOKIE, &token, lifetime))
+    Ok(set_cookie(
+        SESSION_COOKIE,
+        &token,
+        lifetime,
+        state.settings.public,
+    ))
 }
 
 /// The pre-login CSRF token of a request: the `cc_pre` cookie's value, or a new one to set.
@@ -159,10 +167,13 @@ impl AnonCsrf {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for AnonCsrf {
+impl FromRequestParts<WebState> for AnonCsrf {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<AnonCsrf, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<AnonCsrf, Self::Rejection> {
         Ok(match cookie(&parts.headers, PRE_COOKIE) {
             Some(token) if token.len() == 52 => AnonCsrf {
                 token: token.to_owned(),
@@ -170,7 +181,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AnonCsrf {
             },
             _ => {
                 let token = random_token();
-                let set = set_cookie(PRE_COOKIE, &token, 24 * 3600);
+                let set = set_cookie(PRE_COOKIE, &token, 24 * 3600, state.settings.public);
                 AnonCsrf {
                     token,
                     set: Some(set),

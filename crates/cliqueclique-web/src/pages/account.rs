@@ -286,7 +286,7 @@ pub async fn logout(
         .await??;
     Ok(with_cookie(
         Redirect::to("/login"),
-        Some(set_cookie(SESSION_COOKIE, "", 0)),
+        Some(set_cookie(SESSION_COOKIE, "", 0, state.settings.public)),
     ))
 }
 

@@ -32,6 +32,12 @@ async fn accounts_are_isolated_and_the_api_is_guarded() {
     let root = ann.post(&h, "Ann's forum", "private thoughts", None).await;
     let (mut bob, status) = register(&h, "bob", "").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let login_page = Browser::default().get(&h, "/login").await;
+    let cookie = login_page.headers["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("; Secure"),
+        "a website's cookies are secure: {cookie}"
+    );
     assert_eq!(
         register(&h, "bob", "").await.1,
         StatusCode::BAD_REQUEST,
