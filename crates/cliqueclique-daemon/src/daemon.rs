@@ -26,13 +26,13 @@ const LOCK_FILE: &str = "daemon.lock";
 ///
 /// Refuses to start on a database that is newer, corrupt or foreign, with the store's message.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
-    run_with(config, router, shutdown).await
+    run_with(config, |state| Ok(router(state)), shutdown).await
 }
 
 /// [`run`] with the HTTP server's routes built by `app` (the web UI adds its pages and guards).
 pub async fn run_with(
     config: Config,
-    app: impl FnOnce(AppState) -> Router,
+    app: impl FnOnce(AppState) -> anyhow::Result<Router>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let daemon = Daemon::start_with(config, app).await?;
@@ -67,16 +67,18 @@ pub struct Daemon {
 impl Daemon {
     /// Opens the database, starts the transport, the node thread and the API, and writes `api.addr`.
     pub async fn start(config: Config) -> anyhow::Result<Daemon> {
-        Daemon::start_with(config, router).await
+        Daemon::start_with(config, |state| Ok(router(state))).await
     }
 
     /// [`Daemon::start`] with the HTTP server's routes built by `app` from the API's state.
+    /// `app` runs once the data directory is locked and the database open, so it may write files
+    /// there; if it fails, the daemon stops again.
     ///
     /// A non-loopback address is accepted only with `config.public`, whose caller promises that
     /// `app` guards the API (the web UI's public mode requires an account for it).
     pub async fn start_with(
         config: Config,
-        app: impl FnOnce(AppState) -> Router,
+        app: impl FnOnce(AppState) -> anyhow::Result<Router>,
     ) -> anyhow::Result<Daemon> {
         if !config.api.ip().is_loopback() && !config.public {
             bail!(
@@ -188,7 +190,14 @@ impl Daemon {
             advertised,
             api_addr,
         );
-        let app = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let app = match app(state.clone()) {
+            Ok(app) => app.into_make_service_with_connect_info::<SocketAddr>(),
+            Err(error) => {
+                handle.stop().await;
+                net.shutdown().await;
+                return Err(error);
+            }
+        };
         let (server_stop, stop_rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(api, app).with_graceful_shutdown(async move {

@@ -36,7 +36,7 @@ impl Site {
         config.public = settings.public;
         config.net.backoff_initial = Duration::from_millis(100);
         let daemon = Daemon::start_with(config, move |state| {
-            cliqueclique_web::router(state, settings)
+            Ok(cliqueclique_web::router(state, settings))
         })
         .await
         .unwrap();

@@ -30,7 +30,7 @@ pub async fn run(flags: &Demo) -> anyhow::Result<()> {
             ..Config::default()
         };
         let daemon = Daemon::start_with(config, |state| {
-            cliqueclique_web::router(state, Settings::local())
+            Ok(cliqueclique_web::router(state, Settings::local()))
         })
         .await
         .with_context(|| format!("starting {name}'s installation"))?;

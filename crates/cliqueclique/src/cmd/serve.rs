@@ -13,15 +13,25 @@ pub const OWNER_TOKEN_FILE: &str = "owner.token";
 
 pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow::Result<()> {
     let (config, settings) = settings(flags, data_dir, api)?;
+    let data_dir = config.data_dir.clone();
     cliqueclique_daemon::run_with(
         config,
-        move |state| cliqueclique_web::router(state, settings),
+        // Runs with the data directory locked: the owner token of another daemon is never replaced.
+        move |state| {
+            match &settings.owner_token {
+                Some(token) => write_owner_token(&data_dir, token)?,
+                None => {
+                    let _ = std::fs::remove_file(data_dir.join(OWNER_TOKEN_FILE));
+                }
+            }
+            Ok(cliqueclique_web::router(state, settings))
+        },
         shutdown_signal(),
     )
     .await
 }
 
-/// The daemon's settings and the web UI's, from the flags (writing the owner token in public mode).
+/// The daemon's settings and the web UI's, from the flags.
 pub fn settings(
     flags: &Serve,
     data_dir: PathBuf,
@@ -52,11 +62,8 @@ pub fn settings(
     }
     config.public |= flags.public;
     let mut settings = if config.public {
-        let token = cliqueclique_web::auth::random_token();
-        write_owner_token(&config.data_dir, &token)?;
-        Settings::public(token)
+        Settings::public(cliqueclique_web::auth::random_token())
     } else {
-        let _ = std::fs::remove_file(config.data_dir.join(OWNER_TOKEN_FILE));
         Settings::local()
     };
     if let Some(mode) = &flags.registration {
@@ -67,8 +74,6 @@ pub fn settings(
 
 /// Writes the owner token readable by the owner only.
 fn write_owner_token(data_dir: &Path, token: &str) -> anyhow::Result<()> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let path = data_dir.join(OWNER_TOKEN_FILE);
     let _ = std::fs::remove_file(&path);
     let mut options = std::fs::OpenOptions::new();

@@ -23,6 +23,24 @@ async fn a_public_website_needs_credentials_and_the_cli_has_the_owner_token() {
     let wrong = Client::new(site.client.addr()).with_token(Some("guess".into()));
     assert!(wrong.get::<serde_json::Value>("/api/nodes").await.is_err());
 
+    // A second daemon on the same directory is refused and leaves the token alone.
+    let token = std::fs::read_to_string(&token_file).unwrap();
+    let second = crate::support::run_cli(
+        &site.dir,
+        &[
+            "--api",
+            "127.0.0.1:0",
+            "serve",
+            "--public",
+            "--listen",
+            "tcp://127.0.0.1:0",
+        ],
+        None,
+    );
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("another cliqueclique daemon"));
+    assert_eq!(std::fs::read_to_string(&token_file).unwrap(), token);
+
     // The CLI reads the token file: node creation, posting and reading work as before.
     site.create_node("ann");
     let id = site.cli_ok_with_input(&["post", "--subject", "Hello"], Some("from the CLI"));
