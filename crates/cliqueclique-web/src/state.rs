@@ -45,6 +45,9 @@ impl Settings {
     }
 }
 
+/// The most joins whose progress the join page remembers.
+const MAX_JOINS_KEPT: usize = 1024;
+
 /// How long a login lasts unless set: 30 days.
 pub const DEFAULT_SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
@@ -128,6 +131,15 @@ impl WebState {
     /// The joins of the join page.
     pub fn joins(&self) -> MutexGuard<'_, BTreeMap<(NodeId, DocId), JoinProgress>> {
         self.joins.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records a join's progress; finished joins are forgotten first when too many are kept.
+    pub fn set_join(&self, key: (NodeId, DocId), progress: JoinProgress) {
+        let mut joins = self.joins();
+        if joins.len() >= MAX_JOINS_KEPT {
+            joins.retain(|_, p| matches!(p, JoinProgress::Waiting { .. }));
+        }
+        joins.insert(key, progress);
     }
 }
 

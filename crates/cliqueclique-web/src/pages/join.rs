@@ -71,7 +71,7 @@ pub async fn join(
         }
     };
     let node = user.node();
-    state.joins().insert(
+    state.set_join(
         (node, doc),
         JoinProgress::Waiting {
             address: address.clone(),
@@ -87,7 +87,7 @@ pub async fn join(
             Ok(_) => JoinProgress::Done,
             Err(e) => JoinProgress::Failed(e.to_string()),
         };
-        background.joins().insert((node, doc), progress);
+        background.set_join((node, doc), progress);
     });
     Ok(Redirect::to(&format!("/join/{doc}")).into_response())
 }
