@@ -14,6 +14,7 @@
 //! This thread is the only place that reads the clock (milliseconds since the Unix epoch).
 
 mod commands;
+mod overview;
 mod views;
 
 use crate::config::Config;
@@ -239,6 +240,12 @@ impl Actor {
             .unwrap_or(0);
         self.last_now = self.last_now.max(Time(wall));
         self.last_now
+    }
+
+    /// The installation's database, for the tables beside the nodes' (settings, web accounts).
+    /// Only for short reads and writes outside the nodes' transactions.
+    pub fn database(&self) -> &Database {
+        &self.db
     }
 
     /// Loads the local nodes and connects them to each other and to the transport.
@@ -717,7 +724,7 @@ impl Actor {
     }
 
     /// The local node named by `name_or_id`.
-    pub(crate) fn resolve(&self, name_or_id: &str) -> Result<NodeId, ApiError> {
+    pub fn resolve(&self, name_or_id: &str) -> Result<NodeId, ApiError> {
         if let Ok(id) = name_or_id.parse::<NodeId>()
             && self.nodes.contains_key(&id)
         {

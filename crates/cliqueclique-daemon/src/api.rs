@@ -101,6 +101,12 @@ pub struct LinkView {
     pub subscribed: bool,
     /// It holds the body.
     pub has_body: bool,
+    /// The newest serial heard from it.
+    #[serde(default)]
+    pub peer_serial: u64,
+    /// The newest of our serials it acknowledged.
+    #[serde(default)]
+    pub acked: u64,
 }
 
 /// A document's overlay state on one node.
@@ -116,6 +122,9 @@ pub struct StateView {
     pub center: NodeId,
     /// Hops to the center.
     pub distance: u32,
+    /// The serial of the state this node advertises (bumped when it changes).
+    #[serde(default)]
+    pub serial: u64,
     /// Overlay neighbours.
     pub links: Vec<LinkView>,
 }
@@ -179,6 +188,12 @@ pub struct ThreadEntry {
     pub read: bool,
     /// Attached by a link document rather than a direct comment.
     pub linked: bool,
+    /// The main content's MIME type (only with `?bodies=true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The main content as text, when it is text (only with `?bodies=true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     /// Comments and attached documents, oldest first.
     pub children: Vec<ThreadEntry>,
 }
@@ -321,4 +336,98 @@ pub struct Peers {
     pub dialing: Vec<String>,
     /// Every local node's peers.
     pub peers: Vec<PeerView>,
+}
+
+/// One thread in `GET /api/nodes/{node}/overview`: a forum root or a bookmarked document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadSummary {
+    /// The document.
+    pub id: DocId,
+    /// Its subject (empty while the body is missing).
+    pub subject: String,
+    /// Its author's display name.
+    pub author_name: String,
+    /// The user's flags on it.
+    pub flags: Flags,
+    /// Held documents in the thread, itself included.
+    pub documents: usize,
+    /// Of those, the ones not marked read.
+    pub unread: usize,
+    /// The newest date in the thread, unix seconds (0 while nothing is held).
+    pub last_activity: u64,
+}
+
+/// `GET /api/nodes/{node}/overview`: what the home page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    /// Subscribed documents without a parent (forums), newest activity first.
+    pub forums: Vec<ThreadSummary>,
+    /// Bookmarked documents, newest activity first.
+    pub bookmarks: Vec<ThreadSummary>,
+    /// Documents being fetched (joins in progress).
+    pub joining: Vec<DocId>,
+}
+
+/// One node in `GET /api/nodes/{node}/documents/{id}/network`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkNode {
+    /// The node.
+    pub id: NodeId,
+    /// Its name, if known.
+    pub name: Option<String>,
+    /// A node of this installation (its state is known exactly); else a neighbour seen from here.
+    pub local: bool,
+    /// It holds the body (for a neighbour: as it advertises).
+    pub has_body: bool,
+    /// It is subscribed (for a neighbour: as it advertises).
+    pub subscribed: bool,
+    /// The center it follows (local nodes only).
+    pub center: Option<NodeId>,
+    /// Its distance to that center (local nodes only).
+    pub distance: Option<u32>,
+}
+
+/// One overlay link in the network view.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkEdge {
+    /// A local node.
+    pub from: NodeId,
+    /// Its neighbour.
+    pub to: NodeId,
+    /// `from` follows `to` toward the center.
+    pub upstream: bool,
+    /// `to` follows `from` toward the center.
+    pub downstream: bool,
+}
+
+/// `GET /api/nodes/{node}/documents/{id}/network`: a document's overlay as far as it is seen here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    /// The document.
+    pub doc: DocId,
+    /// The nodes, local ones first.
+    pub nodes: Vec<NetworkNode>,
+    /// The links of the local nodes.
+    pub edges: Vec<NetworkEdge>,
+}
+
+/// Formats unix seconds as `YYYY-MM-DD HH:MM` (UTC).
+pub fn format_date(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    let secs = unix % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
 }

@@ -42,15 +42,23 @@ pub enum ClientError {
 }
 
 /// A client of one daemon's API.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
     addr: SocketAddr,
+    token: Option<String>,
 }
 
 impl Client {
     /// A client of the API at `addr`.
     pub fn new(addr: SocketAddr) -> Client {
-        Client { addr }
+        Client { addr, token: None }
+    }
+
+    /// Sends `Authorization: Bearer TOKEN` with every request (a public website's API needs the
+    /// owner token or an account's API token).
+    pub fn with_token(mut self, token: Option<String>) -> Client {
+        self.token = token;
+        self
     }
 
     /// The API address.
@@ -80,6 +88,9 @@ impl Client {
             .method(method)
             .uri(path)
             .header(hyper::header::HOST, self.addr.to_string());
+        if let Some(token) = &self.token {
+            request = request.header(hyper::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
         let bytes = match body {
             Some((bytes, content_type)) => {
                 request = request.header(hyper::header::CONTENT_TYPE, content_type);

@@ -16,8 +16,12 @@ pub struct Config {
     /// The addresses written into the local nodes' contact cards. Empty: the bound listen addresses
     /// (which is wrong for a listener on `0.0.0.0`: set this then).
     pub advertise: Vec<String>,
-    /// The local HTTP API; only loopback addresses are accepted. Port 0 picks a free port.
+    /// The HTTP server (JSON API and web UI). Port 0 picks a free port. Only loopback addresses are
+    /// accepted unless `public` is set.
     pub api: SocketAddr,
+    /// A public website: the HTTP server may bind any address, and the web UI then requires an
+    /// account (or the owner's token) for every API call.
+    pub public: bool,
     /// How long a join waits for the looked-up installation and then for the document.
     #[serde(with = "millis")]
     pub join_timeout: Duration,
@@ -44,6 +48,7 @@ impl Default for Config {
             listen: vec!["tcp://0.0.0.0:7117".to_owned()],
             advertise: Vec::new(),
             api: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
+            public: false,
             join_timeout: Duration::from_secs(30),
             reconnect_initial: Duration::from_secs(1),
             reconnect_max: Duration::from_secs(60),

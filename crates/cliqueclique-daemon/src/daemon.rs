@@ -4,6 +4,7 @@ use crate::actor::{self, Handle, Input, STATIC_KEY_SETTING, Start};
 use crate::config::Config;
 use crate::router::{AppState, router};
 use anyhow::{Context, bail};
+use axum::Router;
 use cliqueclique_net::{Listener, PeerAddress, SessionManager, StaticKey, TcpTransport, Transport};
 use cliqueclique_store::{Database, database_path};
 use std::fs::File;
@@ -25,7 +26,16 @@ const LOCK_FILE: &str = "daemon.lock";
 ///
 /// Refuses to start on a database that is newer, corrupt or foreign, with the store's message.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
-    let daemon = Daemon::start(config).await?;
+    run_with(config, |state| Ok(router(state)), shutdown).await
+}
+
+/// [`run`] with the HTTP server's routes built by `app` (the web UI adds its pages and guards).
+pub async fn run_with(
+    config: Config,
+    app: impl FnOnce(AppState) -> anyhow::Result<Router>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let daemon = Daemon::start_with(config, app).await?;
     tracing::info!(api = %daemon.api_addr(), "serving");
     tokio::pin!(shutdown);
     let mut failed = daemon.failed.clone();
@@ -57,9 +67,23 @@ pub struct Daemon {
 impl Daemon {
     /// Opens the database, starts the transport, the node thread and the API, and writes `api.addr`.
     pub async fn start(config: Config) -> anyhow::Result<Daemon> {
-        if !config.api.ip().is_loopback() {
+        Daemon::start_with(config, |state| Ok(router(state))).await
+    }
+
+    /// [`Daemon::start`] with the HTTP server's routes built by `app` from the API's state.
+    /// `app` runs once the data directory is locked and the database open, so it may write files
+    /// there; if it fails, the daemon stops again.
+    ///
+    /// A non-loopback address is accepted only with `config.public`, whose caller promises that
+    /// `app` guards the API (the web UI's public mode requires an account for it).
+    pub async fn start_with(
+        config: Config,
+        app: impl FnOnce(AppState) -> anyhow::Result<Router>,
+    ) -> anyhow::Result<Daemon> {
+        if !config.api.ip().is_loopback() && !config.public {
             bail!(
-                "the API address {} is not a loopback address: the API has no authentication, so it binds to 127.0.0.1 only",
+                "the API address {} is not a loopback address: the API has no authentication, so it binds to 127.0.0.1 \
+                 only (a public website runs with --public, where accounts guard it)",
                 config.api
             );
         }
@@ -166,7 +190,14 @@ impl Daemon {
             advertised,
             api_addr,
         );
-        let app = router(state.clone());
+        let app = match app(state.clone()) {
+            Ok(app) => app.into_make_service_with_connect_info::<SocketAddr>(),
+            Err(error) => {
+                handle.stop().await;
+                net.shutdown().await;
+                return Err(error);
+            }
+        };
         let (server_stop, stop_rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(api, app).with_graceful_shutdown(async move {

@@ -36,6 +36,6 @@ pub mod router;
 
 pub use actor::Handle;
 pub use config::Config;
-pub use daemon::{API_ADDR_FILE, Daemon, run};
+pub use daemon::{API_ADDR_FILE, Daemon, run, run_with};
 pub use error::ApiError;
 pub use router::{AppState, router};

@@ -6,8 +6,8 @@
 
 use crate::actor::{Handle, NodeEvent};
 use crate::api::{
-    CreateNode, DocumentView, FlagsChange, JoinRequest, Joined, NewPost, NodeInfo, Peers, Posted,
-    SessionView, Status, ThreadEntry,
+    CreateNode, DocumentView, FlagsChange, JoinRequest, Joined, Network, NewPost, NodeInfo,
+    Overview, Peers, Posted, SessionView, Status, ThreadEntry,
 };
 use crate::config::Config;
 use crate::error::ApiError;
@@ -85,8 +85,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/nodes/{node}/documents", post(post_document))
         .route("/api/nodes/{node}/documents/{id}", get(show))
         .route("/api/nodes/{node}/documents/{id}/thread", get(thread))
+        .route(
+            "/api/nodes/{node}/documents/{id}/thread/read",
+            post(thread_read),
+        )
         .route("/api/nodes/{node}/documents/{id}/flags", post(flags))
         .route("/api/nodes/{node}/documents/{id}/export", get(export))
+        .route(
+            "/api/nodes/{node}/documents/{id}/attachments/{index}",
+            get(attachment),
+        )
+        .route("/api/nodes/{node}/documents/{id}/network", get(network))
+        .route("/api/nodes/{node}/overview", get(overview))
         .route("/api/nodes/{node}/join", post(join_document))
         .route("/api/nodes/{node}/import", post(import))
         .fallback(not_found)
@@ -308,15 +318,128 @@ async fn show(
     ))
 }
 
+/// `?bodies=true` adds each entry's content type and text body.
+#[derive(serde::Deserialize)]
+struct ThreadQuery {
+    #[serde(default)]
+    bodies: bool,
+}
+
 async fn thread(
     State(state): State<AppState>,
     Path((node, id)): Path<(String, String)>,
+    Query(query): Query<ThreadQuery>,
 ) -> ApiResult<ThreadEntry> {
     let doc = parse_doc(&id)?;
     let node = resolve(&state, node).await?;
     Ok(Json(
-        state.handle.try_call(move |a| a.thread(node, doc)).await?,
+        state
+            .handle
+            .try_call(move |a| a.thread(node, doc, query.bodies))
+            .await?,
     ))
+}
+
+async fn thread_read(
+    State(state): State<AppState>,
+    Path((node, id)): Path<(String, String)>,
+) -> ApiResult<serde_json::Value> {
+    let doc = parse_doc(&id)?;
+    let node = resolve(&state, node).await?;
+    let marked = state
+        .handle
+        .try_call(move |a| a.mark_thread_read(node, doc))
+        .await?;
+    Ok(Json(serde_json::json!({ "marked": marked })))
+}
+
+async fn overview(State(state): State<AppState>, Path(node): Path<String>) -> ApiResult<Overview> {
+    let node = resolve(&state, node).await?;
+    Ok(Json(state.handle.call(move |a| a.overview(node)).await?))
+}
+
+/// `?scope=installation` shows every local node's state, not only `{node}`'s.
+#[derive(serde::Deserialize)]
+struct NetworkQuery {
+    scope: Option<String>,
+}
+
+async fn network(
+    State(state): State<AppState>,
+    Path((node, id)): Path<(String, String)>,
+    Query(query): Query<NetworkQuery>,
+) -> ApiResult<Network> {
+    let doc = parse_doc(&id)?;
+    let node = resolve(&state, node).await?;
+    let installation = match query.scope.as_deref() {
+        None | Some("node") => false,
+        Some("installation") => true,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "bad scope {other:?}: use node or installation"
+            )));
+        }
+    };
+    Ok(Json(
+        state
+            .handle
+            .try_call(move |a| a.network(node, doc, installation))
+            .await?,
+    ))
+}
+
+async fn attachment(
+    State(state): State<AppState>,
+    Path((node, id, index)): Path<(String, String, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let doc = parse_doc(&id)?;
+    let index: usize = index
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("bad attachment number {index:?}")))?;
+    let node = resolve(&state, node).await?;
+    let file = state
+        .handle
+        .try_call(move |a| a.attachment(node, doc, index))
+        .await?;
+    Ok(attachment_response(&file))
+}
+
+/// An attachment as a download: its type and a sanitised file name, never rendered inline.
+pub fn attachment_response(file: &cliqueclique_doc::Attachment) -> axum::response::Response {
+    let safe: String = file
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let name = if safe.is_empty() {
+        "attachment".to_owned()
+    } else {
+        safe
+    };
+    let content_type = axum::http::HeaderValue::from_str(&file.content_type).unwrap_or(
+        axum::http::HeaderValue::from_static("application/octet-stream"),
+    );
+    let disposition =
+        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+            .unwrap_or(axum::http::HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                axum::http::HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        file.data.clone(),
+    )
+        .into_response()
 }
 
 async fn flags(

@@ -3,7 +3,7 @@
 //! Each local node is one identity (one user account) with its secret key, stored in the clear:
 //! the database file is created readable by its owner only.
 //! Settings are opaque bytes under a text key, for things like the transport's static key.
-//! Later schema steps will add accounts.
+//! The web accounts that act as these nodes are in [`crate::accounts`].
 
 use crate::codec::{id_bytes, time_from_sql, time_to_sql};
 use crate::database::Database;

@@ -27,11 +27,13 @@
 //! - [`migrations`]: the ordered schema steps keyed on `PRAGMA user_version`.
 //! - [`transaction`]: begin, commit, rollback and a closure helper.
 //! - [`installation`]: the installation-level tables, local nodes and settings.
+//! - [`accounts`]: web accounts, login sessions and registration invites.
 //! - [`store`]: [`SqliteStore`], one node's view of the shared tables.
 //! - [`error`]: one error type per kind of operation.
 
 #![deny(missing_docs)]
 
+pub mod accounts;
 mod codec;
 pub mod data_dir;
 pub mod database;
@@ -44,6 +46,7 @@ pub mod transaction;
 #[cfg(test)]
 mod tests;
 
+pub use accounts::{Account, AccountError, TokenHash, WebSession};
 pub use data_dir::{
     DATA_DIR_ENV, DATABASE_FILE, database_path, default_data_dir, resolve_data_dir,
 };

@@ -10,8 +10,11 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-/// The schema steps, in order. Step 1 is the initial schema.
-pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+/// The schema steps, in order. Step 1 is the initial schema, step 2 adds the web accounts.
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_accounts.sql"),
+];
 
 /// The newest schema version this build knows (and creates).
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

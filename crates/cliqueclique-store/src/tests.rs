@@ -1,6 +1,7 @@
 //! Tests of the store crate: the `Store` contract (run against `MemStore` too), body sharing,
 //! persistence and transactions, refusals when opening, and the data directory.
 
+mod accounts;
 mod contract;
 mod data_dir;
 mod errors;

@@ -39,7 +39,9 @@ Examples:
   echo 'Welcome!' | cliqueclique post --subject 'Our forum'
   cliqueclique join tcp://forum.example.org:7117 ROOT_ID
   cliqueclique thread ROOT_ID
-  cliqueclique reply ID --file answer.txt";
+  cliqueclique reply ID --file answer.txt
+  cliqueclique serve --public --http 0.0.0.0:8080 --advertise tcp://forum.example.org:7117
+  cliqueclique demo";
 
 /// What to do.
 #[derive(Debug, Subcommand)]
@@ -78,6 +80,23 @@ pub enum Command {
     Peers,
     /// Show the installation: addresses, nodes, peers, documents, queues and counters.
     Status,
+    /// Start several installations on loopback with a small sample forum and print their web
+    /// addresses (until Ctrl-C), to watch a reply travel between browsers.
+    Demo(Demo),
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct Demo {
+    /// How many installations.
+    #[arg(long, default_value_t = 3)]
+    pub installations: usize,
+    /// The first web port; the others follow (0 picks free ports).
+    #[arg(long, default_value_t = 8081)]
+    pub port: u16,
+    /// The password of every demo account (each installation's owner is named after a person).
+    #[arg(long, default_value = "demo-password")]
+    pub password: String,
 }
 
 /// `serve`.
@@ -93,6 +112,17 @@ pub struct Serve {
     /// A TOML file of settings (every key of the daemon's Config; flags win over it).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Where the web UI and the API listen, such as 0.0.0.0:8080 with --public (same as --api).
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<String>,
+    /// Run as a public website: any --http address; accounts with one node each; the API needs a
+    /// login or a token (the CLI uses DATA_DIR/owner.token).
+    #[arg(long)]
+    pub public: bool,
+    /// Who may register in public mode: open, invite or closed (default: the owner's setting on the
+    /// account page, else invite).
+    #[arg(long, value_name = "MODE")]
+    pub registration: Option<String>,
 }
 
 /// `node …`.

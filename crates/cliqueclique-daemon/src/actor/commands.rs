@@ -168,6 +168,27 @@ impl Actor {
         Ok(())
     }
 
+    /// Marks `doc` and every held document below it read; returns how many changed.
+    pub fn mark_thread_read(&mut self, id: NodeId, doc: DocId) -> Result<usize, ApiError> {
+        let entry = self.thread(id, doc, false)?;
+        let mut unread = Vec::new();
+        let mut stack = vec![&entry];
+        while let Some(next) = stack.pop() {
+            if !next.read {
+                unread.push(next.id);
+            }
+            stack.extend(next.children.iter());
+        }
+        for doc in &unread {
+            let read = FlagsChange {
+                read: Some(true),
+                ..FlagsChange::default()
+            };
+            self.change_flags(id, *doc, read)?;
+        }
+        Ok(unread.len())
+    }
+
     /// Joins `doc` through the first of `cards` (the others become extra peers), all of which were
     /// found at `address`. Returns the card used.
     pub fn join(

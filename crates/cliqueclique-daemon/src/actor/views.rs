@@ -36,6 +36,7 @@ impl Actor {
             wanted: s.derived.wanted,
             center: s.route.center,
             distance: s.route.dist,
+            serial: s.serial,
             links: s
                 .links
                 .iter()
@@ -49,6 +50,8 @@ impl Actor {
                         upstream: s.route.upstream == Some(*peer),
                         subscribed: advert.is_some_and(|a| a.has(Advert::SUBSCRIBED)),
                         has_body: advert.is_some_and(|a| a.has(Advert::HAS_BODY)),
+                        peer_serial: link.peer_serial,
+                        acked: link.acked,
                     }
                 })
                 .collect(),
@@ -62,8 +65,9 @@ impl Actor {
         })
     }
 
-    /// The tree of held comments (and attached documents) below `doc`, oldest first at each level.
-    pub fn thread(&self, id: NodeId, doc: DocId) -> Result<ThreadEntry, ApiError> {
+    /// The tree of held comments (and attached documents) below `doc`, oldest first at each level;
+    /// with `bodies`, each entry carries its content type and text body too.
+    pub fn thread(&self, id: NodeId, doc: DocId, bodies: bool) -> Result<ThreadEntry, ApiError> {
         let node = &self.nodes[&id].node;
         if node.subscription(&doc).is_none() {
             return Err(ApiError::NotFound(format!(
@@ -71,19 +75,22 @@ impl Actor {
             )));
         }
         let mut seen = BTreeSet::new();
-        Ok(self.entry(id, doc, false, &mut seen))
+        let document = node.document(&doc);
+        Ok(self.entry(id, doc, document, false, bodies, &mut seen))
     }
 
+    /// One entry; `document` is `doc`'s body if held (parsed once by the caller).
     fn entry(
         &self,
         id: NodeId,
         doc: DocId,
+        document: Option<Document>,
         linked: bool,
+        bodies: bool,
         seen: &mut BTreeSet<DocId>,
     ) -> ThreadEntry {
         let node = &self.nodes[&id].node;
         seen.insert(doc);
-        let document = node.document(&doc);
         let mut comments = Vec::new();
         let mut attached = BTreeSet::new();
         for child in node.children(&doc) {
@@ -92,16 +99,16 @@ impl Actor {
                 Some(d) if d.link().is_some() => {
                     attached.extend(d.semantic_child());
                 }
-                _ => comments.push(*child),
+                d => comments.push((*child, d)),
             }
         }
         let mut children = Vec::new();
-        for child in comments {
+        for (child, document) in comments {
             if seen.contains(&child) || seen.len() >= MAX_THREAD_ENTRIES {
                 continue;
             }
             let linked = attached.contains(&child);
-            children.push(self.entry(id, child, linked, seen));
+            children.push(self.entry(id, child, document, linked, bodies, seen));
         }
         children.sort_by_key(|a| (a.date, a.id));
         ThreadEntry {
@@ -117,8 +124,34 @@ impl Actor {
             date: document.as_ref().map_or(0, Document::date),
             read: node.flags(&doc).is_some_and(|f| f.read),
             linked,
+            content_type: document
+                .as_ref()
+                .filter(|_| bodies)
+                .map(|d| d.content_type().to_owned()),
+            body: document
+                .as_ref()
+                .filter(|_| bodies)
+                .and_then(Document::body_text),
             children,
         }
+    }
+
+    /// Attachment number `index` (counting from 0, in the order of the document's attachments) of a
+    /// held document.
+    pub fn attachment(
+        &self,
+        id: NodeId,
+        doc: DocId,
+        index: usize,
+    ) -> Result<cliqueclique_doc::Attachment, ApiError> {
+        let document = self.nodes[&id].node.document(&doc).ok_or_else(|| {
+            ApiError::NotFound(format!("document {doc} is not held by this node"))
+        })?;
+        document
+            .attachments()
+            .into_iter()
+            .nth(index)
+            .ok_or_else(|| ApiError::NotFound(format!("document {doc} has no attachment {index}")))
     }
 
     /// The nodes' part of the status.

@@ -1,5 +1,6 @@
 //! The subcommands. `serve` runs the daemon; the others are HTTP clients of its API.
 
+mod demo;
 mod docs;
 mod info;
 mod join;
@@ -13,6 +14,7 @@ use cliqueclique_daemon::api::NodeInfo;
 use cliqueclique_daemon::client::Client;
 use cliqueclique_daemon::{API_ADDR_FILE, Config};
 use cliqueclique_store::{DATA_DIR_ENV, resolve_data_dir};
+use serve::OWNER_TOKEN_FILE;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -38,13 +40,19 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
     if let Command::Serve(serve) = &flags.command {
         return serve::run(serve, data_dir, flags.api.as_deref()).await;
     }
+    if let Command::Demo(demo) = &flags.command {
+        return demo::run(demo).await;
+    }
+    let token = std::fs::read_to_string(data_dir.join(OWNER_TOKEN_FILE))
+        .ok()
+        .map(|t| t.trim().to_owned());
     let ctx = Ctx {
-        client: Client::new(api_address(&data_dir, flags.api.as_deref())?),
+        client: Client::new(api_address(&data_dir, flags.api.as_deref())?).with_token(token),
         node: flags.node.clone(),
         json: flags.json,
     };
     match flags.command {
-        Command::Serve(_) => unreachable!("handled above"),
+        Command::Serve(_) | Command::Demo(_) => unreachable!("handled above"),
         Command::Node(command) => node::run(&ctx, command).await,
         Command::Post(post) => post::post(&ctx, post).await,
         Command::Reply(reply) => post::reply(&ctx, reply).await,
@@ -135,23 +143,4 @@ fn parse_api(text: &str) -> anyhow::Result<SocketAddr> {
     })
 }
 
-/// Formats unix seconds as `YYYY-MM-DD HH:MM` (UTC).
-pub fn format_date(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        secs / 3600,
-        (secs % 3600) / 60
-    )
-}
+pub use cliqueclique_daemon::api::format_date;

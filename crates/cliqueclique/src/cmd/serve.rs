@@ -1,11 +1,42 @@
-//! `cliqueclique serve`: settings from defaults, then a TOML file, then flags; run until Ctrl-C or SIGTERM.
+//! `cliqueclique serve`: settings from defaults, then a TOML file, then flags; run the daemon with
+//! the web UI until Ctrl-C or SIGTERM. In public mode a fresh owner token is written to
+//! `DATA_DIR/owner.token` (mode 0600) for the local CLI.
 
 use crate::flags::Serve;
 use anyhow::Context;
 use cliqueclique_daemon::Config;
-use std::path::PathBuf;
+use cliqueclique_web::{Registration, Settings};
+use std::path::{Path, PathBuf};
+
+/// The file holding the owner token of a public website, read by the CLI.
+pub const OWNER_TOKEN_FILE: &str = "owner.token";
 
 pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow::Result<()> {
+    let (config, settings) = settings(flags, data_dir, api)?;
+    let data_dir = config.data_dir.clone();
+    cliqueclique_daemon::run_with(
+        config,
+        // Runs with the data directory locked: the owner token of another daemon is never replaced.
+        move |state| {
+            match &settings.owner_token {
+                Some(token) => write_owner_token(&data_dir, token)?,
+                None => {
+                    let _ = std::fs::remove_file(data_dir.join(OWNER_TOKEN_FILE));
+                }
+            }
+            Ok(cliqueclique_web::router(state, settings))
+        },
+        shutdown_signal(),
+    )
+    .await
+}
+
+/// The daemon's settings and the web UI's, from the flags.
+pub fn settings(
+    flags: &Serve,
+    data_dir: PathBuf,
+    api: Option<&str>,
+) -> anyhow::Result<(Config, Settings)> {
     let mut config = match &flags.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -22,18 +53,45 @@ pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow:
     if !flags.advertise.is_empty() {
         config.advertise = flags.advertise.clone();
     }
-    if let Some(api) = api {
+    if let Some(api) = flags.http.as_deref().or(api) {
         config.api = api
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .parse()
-            .with_context(|| format!("bad API address {api:?}"))?;
+            .with_context(|| format!("bad HTTP address {api:?}"))?;
     }
-    cliqueclique_daemon::run(config, shutdown_signal()).await
+    config.public |= flags.public;
+    let mut settings = if config.public {
+        Settings::public(cliqueclique_web::auth::random_token())
+    } else {
+        Settings::local()
+    };
+    if let Some(mode) = &flags.registration {
+        settings.registration = Some(mode.parse::<Registration>().map_err(anyhow::Error::msg)?);
+    }
+    Ok((config, settings))
+}
+
+/// Writes the owner token readable by the owner only.
+fn write_owner_token(data_dir: &Path, token: &str) -> anyhow::Result<()> {
+    let path = data_dir.join(OWNER_TOKEN_FILE);
+    let _ = std::fs::remove_file(&path);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -46,7 +46,7 @@ async fn a_relay_killed_while_comments_flow_loses_and_duplicates_nothing() {
     );
 
     // Comments flow from both ends while the relay is killed and restarted.
-    let c_client = c.client;
+    let c_client = c.client.clone();
     let flow = tokio::spawn(async move {
         let mut posted = Vec::new();
         for i in 0..40 {

@@ -9,6 +9,8 @@ mod api;
 mod bad_input;
 mod center;
 mod crash;
+mod demo;
 mod forum;
 mod local_nodes;
+mod public;
 mod support;

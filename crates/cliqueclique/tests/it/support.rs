@@ -42,6 +42,8 @@ pub struct Installation {
     /// The transport address, `tcp://127.0.0.1:PORT`.
     pub address: String,
     listen: String,
+    /// Run as a public website (`serve --public`).
+    public: bool,
 }
 
 impl Installation {
@@ -52,6 +54,15 @@ impl Installation {
 
     /// Starts an installation with extra lines in the `[proto]` section of its settings.
     pub async fn start_with(name: &str, proto: &str) -> Installation {
+        Installation::start_mode(name, proto, false).await
+    }
+
+    /// Starts a public website (`serve --public`); its client uses the owner token.
+    pub async fn start_public(name: &str) -> Installation {
+        Installation::start_mode(name, "", true).await
+    }
+
+    async fn start_mode(name: &str, proto: &str, public: bool) -> Installation {
         let temp = tempfile::Builder::new()
             .prefix(&format!("cc-{name}-"))
             .tempdir()
@@ -67,6 +78,7 @@ impl Installation {
             client: Client::new(SocketAddr::from(([127, 0, 0, 1], 1))),
             address: String::new(),
             listen: "tcp://127.0.0.1:0".to_owned(),
+            public,
         };
         installation.spawn().await;
         installation
@@ -86,6 +98,7 @@ impl Installation {
             .args(["--api", "127.0.0.1:0", "serve", "--listen", &self.listen])
             .arg("--config")
             .arg(self.dir.join("config.toml"))
+            .args(self.public.then_some("--public"))
             .env("RUST_LOG", "info,cliqueclique_daemon=debug")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -116,7 +129,15 @@ impl Installation {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
-        self.client = Client::new(api);
+        let token = std::fs::read_to_string(self.dir.join("owner.token"))
+            .ok()
+            .map(|t| t.trim().to_owned());
+        assert_eq!(
+            token.is_some(),
+            self.public,
+            "an owner token only in public mode"
+        );
+        self.client = Client::new(api).with_token(token);
         let status: Status = self.client.get("/api/status").await.expect("status");
         self.address = status.listening[0].clone();
         // A restart keeps its port, so peers find it at the address they know.

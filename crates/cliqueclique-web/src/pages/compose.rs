@@ -1,0 +1,306 @@
+//! Writing: a new forum (a root document), a reply, attaching existing documents to each other
+//! with link documents (both directions), and importing an export file.
+
+use super::{Nav, parse_doc};
+use crate::auth::User;
+use crate::error::{WebError, WebResult};
+use crate::state::WebState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use cliqueclique_daemon::api::{NewAttachment, NewPost};
+use data_encoding::BASE64;
+use serde::Deserialize;
+
+/// The content types offered by the compose form.
+const CONTENT_TYPES: [(&str, &str); 3] = [
+    ("text/plain; charset=utf-8", "Plain text"),
+    ("text/markdown; charset=utf-8", "Markdown"),
+    ("text/html; charset=utf-8", "HTML (sanitised when shown)"),
+];
+
+#[derive(Template, WebTemplate)]
+#[template(path = "compose.html")]
+/// The template of this page.
+pub struct ComposePage {
+    nav: Nav,
+    parent: Option<(String, String)>,
+    subject: String,
+    content_types: [(&'static str, &'static str); 3],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import.html")]
+/// The template of this page.
+pub struct ImportPage {
+    nav: Nav,
+}
+
+/// `?parent=ID` makes the form a reply.
+#[derive(Deserialize)]
+pub struct ComposeQuery {
+    parent: Option<String>,
+}
+
+/// `GET /compose`.
+pub async fn compose_page(
+    State(state): State<WebState>,
+    user: User,
+    Query(query): Query<ComposeQuery>,
+) -> WebResult<ComposePage> {
+    let node = user.node();
+    let parent = match query.parent.filter(|p| !p.is_empty()) {
+        Some(text) => {
+            let doc = parse_doc(&text)?;
+            let view = state
+                .api
+                .handle
+                .try_call(move |a| a.show(node, doc))
+                .await?;
+            let subject = view.document.map(|c| c.subject).unwrap_or_default();
+            Some((doc.to_string(), subject))
+        }
+        None => None,
+    };
+    let subject = match &parent {
+        Some((_, s)) if s.starts_with("Re: ") => s.clone(),
+        Some((_, s)) => format!("Re: {s}"),
+        None => String::new(),
+    };
+    Ok(ComposePage {
+        nav: Nav::of(&user, &state),
+        parent,
+        subject,
+        content_types: CONTENT_TYPES,
+    })
+}
+
+/// The fields of a multipart form, read whole.
+#[derive(Default)]
+struct Fields {
+    text: std::collections::BTreeMap<String, String>,
+    files: Vec<(String, String, Vec<u8>)>,
+}
+
+async fn read_multipart(mut multipart: Multipart) -> WebResult<Fields> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        WebError::BadRequest(format!("the form could not be read: {e}"))
+    };
+    let mut fields = Fields::default();
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let content_type = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let bytes = field.bytes().await.map_err(bad)?;
+        match filename {
+            Some(filename) if !filename.is_empty() || !bytes.is_empty() => {
+                if !bytes.is_empty() {
+                    fields.files.push((filename, content_type, bytes.to_vec()));
+                }
+            }
+            Some(_) => {}
+            None => {
+                fields
+                    .text
+                    .insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    Ok(fields)
+}
+
+/// `POST /compose`: posts a new document (multipart form, with optional attachments).
+pub async fn compose(
+    State(state): State<WebState>,
+    user: User,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let fields = read_multipart(multipart).await?;
+    let get = |name: &str| fields.text.get(name).cloned().unwrap_or_default();
+    user.check_csrf(&get("csrf"))?;
+    let subject = get("subject").trim().to_owned();
+    if subject.is_empty() {
+        return Err(WebError::BadRequest("a subject is needed".into()));
+    }
+    let parent = match get("parent").trim() {
+        "" => None,
+        text => Some(parse_doc(text)?),
+    };
+    let content_type = get("content_type");
+    if !CONTENT_TYPES.iter().any(|(t, _)| *t == content_type) {
+        return Err(WebError::BadRequest(format!(
+            "bad content type {content_type:?}"
+        )));
+    }
+    let post = NewPost {
+        subject,
+        body: Some(get("body").replace("\r\n", "\n")),
+        content_type: Some(content_type),
+        parent,
+        attachments: fields
+            .files
+            .iter()
+            .map(|(filename, content_type, data)| NewAttachment {
+                filename: filename.clone(),
+                content_type: Some(content_type.clone()),
+                data: BASE64.encode(data),
+            })
+            .collect(),
+        ..NewPost::default()
+    };
+    let node = user.node();
+    let id = state
+        .api
+        .handle
+        .try_call(move |a| a.post(node, post))
+        .await?;
+    let target = parent.unwrap_or(id);
+    Ok(Redirect::to(&format!("/t/{target}#c-{id}")).into_response())
+}
+
+/// The link form on a document page.
+#[derive(Deserialize)]
+pub struct LinkForm {
+    csrf: String,
+    /// The other document's id.
+    other: String,
+    /// `child`: attach the other document under this one; `parent`: this one under the other.
+    role: String,
+    /// Show the parent under the child instead (the link travels with the child).
+    #[serde(default)]
+    reversed: Option<String>,
+}
+
+/// `POST /d/{id}/link`: posts a link document between this document and another held one.
+pub async fn link(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let this = parse_doc(&id)?;
+    let other = parse_doc(&form.other)?;
+    let (parent, child) = match form.role.as_str() {
+        "child" => (this, other),
+        "parent" => (other, this),
+        role => return Err(WebError::BadRequest(format!("bad role {role:?}"))),
+    };
+    let post = NewPost {
+        subject: "link".into(),
+        parent: Some(parent),
+        link_child: Some(child),
+        reversed: form.reversed.is_some(),
+        ..NewPost::default()
+    };
+    let node = user.node();
+    state
+        .api
+        .handle
+        .try_call(move |a| a.post(node, post))
+        .await?;
+    Ok(Redirect::to(&format!("/d/{this}")).into_response())
+}
+
+/// The MIME type of a forwarded document: an export file attached to a comment.
+pub const FORWARD_TYPE: &str = "application/x-cliqueclique-export";
+
+/// The forward form on a document page.
+#[derive(Deserialize)]
+pub struct ForwardForm {
+    csrf: String,
+    /// The document whose readers receive this one.
+    to: String,
+}
+
+/// `POST /d/{id}/forward`: posts a comment under another document carrying this one's export, so
+/// that its readers can take the document, with the forwarder as their peer for it.
+pub async fn forward(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+    Form(form): Form<ForwardForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let doc = parse_doc(&id)?;
+    let to = parse_doc(&form.to)?;
+    let node = user.node();
+    let posted = state
+        .api
+        .handle
+        .try_call(move |a| {
+            let subject = a
+                .show(node, doc)?
+                .document
+                .map(|c| c.subject)
+                .unwrap_or_default();
+            let export = a.export(node, doc)?;
+            let post = NewPost {
+                subject: format!("Fwd: {subject}"),
+                body: Some(format!("Forwarded: {subject}")),
+                parent: Some(to),
+                attachments: vec![NewAttachment {
+                    filename: format!("{doc}.cliqueclique"),
+                    content_type: Some(FORWARD_TYPE.to_owned()),
+                    data: BASE64.encode(&export),
+                }],
+                ..NewPost::default()
+            };
+            a.post(node, post)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/t/{to}#c-{posted}")).into_response())
+}
+
+/// `POST /d/{id}/attachments/{index}/import`: takes a forwarded document (imports the attached
+/// export: the document, a subscription, and the forwarder as a peer).
+pub async fn take_forwarded(
+    State(state): State<WebState>,
+    user: User,
+    Path((id, index)): Path<(String, usize)>,
+    Form(form): Form<super::document::CsrfForm>,
+) -> WebResult<Response> {
+    user.check_csrf(form.token())?;
+    let doc = parse_doc(&id)?;
+    let node = user.node();
+    let taken = state
+        .api
+        .handle
+        .try_call(move |a| {
+            let file = a.attachment(node, doc, index)?;
+            a.import(node, &file.data).map(|(doc, _)| doc)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/d/{taken}")).into_response())
+}
+
+/// `GET /import`.
+pub async fn import_page(State(state): State<WebState>, user: User) -> ImportPage {
+    ImportPage {
+        nav: Nav::of(&user, &state),
+    }
+}
+
+/// `POST /import`: stores the uploaded export, subscribes and links to the exporter.
+pub async fn import(
+    State(state): State<WebState>,
+    user: User,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let fields = read_multipart(multipart).await?;
+    user.check_csrf(fields.text.get("csrf").map_or("", String::as_str))?;
+    let Some((_, _, bytes)) = fields.files.into_iter().next() else {
+        return Err(WebError::BadRequest("choose an export file".into()));
+    };
+    let node = user.node();
+    let (doc, _) = state
+        .api
+        .handle
+        .try_call(move |a| a.import(node, &bytes))
+        .await?;
+    Ok(Redirect::to(&format!("/d/{doc}")).into_response())
+}

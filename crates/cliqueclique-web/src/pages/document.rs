@@ -1,0 +1,546 @@
+//! A document: its page (body, attachments, toggles, parents, children and link documents, the
+//! raw overlay state), its thread as a collapsible tree, its network picture, and downloads.
+
+use super::{Nav, parse_doc};
+use crate::auth::User;
+use crate::error::{WebError, WebResult};
+use crate::render::{body_html, format_date, short};
+use crate::state::WebState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cliqueclique_daemon::api::{DocumentView, FlagsChange, Network, ThreadEntry};
+use cliqueclique_doc::DocId;
+use serde::Deserialize;
+
+/// Another document, as a link on a page.
+#[derive(Clone, Debug)]
+pub struct Related {
+    /// Its id.
+    pub id: String,
+    /// Its subject, or a short id while its body is missing.
+    pub subject: String,
+    /// Its author's name.
+    pub author: String,
+}
+
+/// An attachment, as a download link.
+#[derive(Clone, Debug)]
+pub struct AttachmentLink {
+    /// Its number among the attachments.
+    pub index: usize,
+    /// Its file name.
+    pub filename: String,
+    /// Its type.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: usize,
+    /// A forwarded document (an export file) that can be taken.
+    pub forwarded: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "document.html")]
+/// The template of this page.
+pub struct DocumentPage {
+    nav: Nav,
+    view: DocumentView,
+    id: String,
+    subject: String,
+    author: String,
+    author_id: String,
+    date: String,
+    body: String,
+    attachments: Vec<AttachmentLink>,
+    parent: Option<Related>,
+    comments: Vec<Related>,
+    attached: Vec<Related>,
+    attached_to: Vec<Related>,
+    links: Vec<Related>,
+    link_info: Option<String>,
+}
+
+/// `GET /d/{id}`: the document page; viewing it marks it read.
+pub async fn document(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+) -> WebResult<DocumentPage> {
+    let doc = parse_doc(&id)?;
+    let node = user.node();
+    let page = state
+        .api
+        .handle
+        .try_call(move |a| {
+            let view = a.show(node, doc)?;
+            if view.document.is_some() && !view.flags.read {
+                a.change_flags(
+                    node,
+                    doc,
+                    FlagsChange {
+                        read: Some(true),
+                        ..FlagsChange::default()
+                    },
+                )?;
+            }
+            let view = a.show(node, doc)?;
+            let related = |id: DocId| {
+                let other = a.show(node, id).ok();
+                let contents = other.and_then(|v| v.document);
+                Related {
+                    id: id.to_string(),
+                    subject: contents
+                        .as_ref()
+                        .map_or_else(|| short(&id), |c| c.subject.clone()),
+                    author: contents.map(|c| c.author_name).unwrap_or_default(),
+                }
+            };
+            let mut comments = Vec::new();
+            let mut attached = Vec::new();
+            let mut attached_to = Vec::new();
+            let mut links = Vec::new();
+            for child in &view.children {
+                let contents = a.show(node, *child).ok().and_then(|v| v.document);
+                match contents {
+                    Some(c) if c.link.is_some() => {
+                        links.push(related(*child));
+                        let reversed = c.link.as_deref() == Some("reversed");
+                        // A natural link under this document attaches its child here; a
+                        // reversed one shows this document under its child.
+                        match (reversed, c.child) {
+                            (false, Some(other)) => attached.push(related(other)),
+                            (true, Some(other)) => attached_to.push(related(other)),
+                            _ => {}
+                        }
+                    }
+                    _ => comments.push(related(*child)),
+                }
+            }
+            let parent = view.document.as_ref().and_then(|c| c.parent).map(related);
+            Ok((view, parent, comments, attached, attached_to, links))
+        })
+        .await?;
+    let (view, parent, comments, attached, attached_to, links) = page;
+    let contents = view.document.clone();
+    let link_info = contents.as_ref().and_then(|c| {
+        c.link.as_ref().map(|direction| {
+            format!(
+                "A link document ({direction}): it attaches {} under {}.",
+                c.child.map(|d| short(&d)).unwrap_or_default(),
+                c.parent.map(|d| short(&d)).unwrap_or_default()
+            )
+        })
+    });
+    let attachments = contents
+        .as_ref()
+        .map(|c| {
+            c.parts
+                .iter()
+                .filter(|p| p.part_type == "attachment")
+                .enumerate()
+                .map(|(index, p)| AttachmentLink {
+                    index,
+                    filename: p
+                        .filename
+                        .clone()
+                        .unwrap_or_else(|| format!("attachment-{index}")),
+                    content_type: p.content_type.clone(),
+                    size: p.size,
+                    forwarded: p.content_type.starts_with(super::compose::FORWARD_TYPE),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(DocumentPage {
+        nav: Nav::of(&user, &state),
+        id: doc.to_string(),
+        subject: contents.as_ref().map_or_else(
+            || "(the body has not arrived yet)".to_owned(),
+            |c| c.subject.clone(),
+        ),
+        author: contents
+            .as_ref()
+            .map(|c| c.author_name.clone())
+            .unwrap_or_default(),
+        author_id: contents
+            .as_ref()
+            .map(|c| c.author.to_string())
+            .unwrap_or_default(),
+        date: contents
+            .as_ref()
+            .map(|c| format_date(c.date))
+            .unwrap_or_default(),
+        body: contents
+            .as_ref()
+            .filter(|c| c.link.is_none())
+            .map(|c| body_html(&c.content_type, c.body.as_deref()))
+            .unwrap_or_default(),
+        attachments,
+        parent,
+        comments,
+        attached,
+        attached_to,
+        links,
+        link_info,
+        view,
+    })
+}
+
+/// The toggle form: one flag and its new value.
+#[derive(Deserialize)]
+pub struct FlagForm {
+    csrf: String,
+    flag: String,
+    value: String,
+    /// Where to go back to (a path on this site).
+    #[serde(default)]
+    back: String,
+}
+
+/// `POST /d/{id}/flags`: sets read, bookmarked or subscribed. A script asking for JSON gets the
+/// new flags; a plain form goes back to the page.
+pub async fn flags(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<FlagForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let doc = parse_doc(&id)?;
+    let on = match form.value.as_str() {
+        "true" | "on" => true,
+        "false" | "off" => false,
+        other => return Err(WebError::BadRequest(format!("bad value {other:?}"))),
+    };
+    let mut change = FlagsChange::default();
+    match form.flag.as_str() {
+        "read" => change.read = Some(on),
+        "bookmarked" => change.bookmarked = Some(on),
+        "subscribed" => change.subscribed = Some(on),
+        other => return Err(WebError::BadRequest(format!("no flag {other:?}"))),
+    }
+    let node = user.node();
+    let view = state
+        .api
+        .handle
+        .try_call(move |a| {
+            a.change_flags(node, doc, change)?;
+            a.show(node, doc)
+        })
+        .await?;
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        return Ok(Json(view.flags).into_response());
+    }
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        format!("/d/{doc}")
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// `GET /d/{id}/attachments/{index}`: a download, never shown inline.
+pub async fn attachment(
+    State(state): State<WebState>,
+    user: User,
+    Path((id, index)): Path<(String, usize)>,
+) -> WebResult<Response> {
+    let doc = parse_doc(&id)?;
+    let node = user.node();
+    let file = state
+        .api
+        .handle
+        .try_call(move |a| a.attachment(node, doc, index))
+        .await?;
+    Ok(cliqueclique_daemon::router::attachment_response(&file))
+}
+
+/// `GET /d/{id}/export`: the export file, for someone to import.
+pub async fn export(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let doc = parse_doc(&id)?;
+    let node = user.node();
+    let bytes = state
+        .api
+        .handle
+        .try_call(move |a| a.export(node, doc))
+        .await?;
+    let disposition = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}.cliqueclique\"",
+        short(&doc)
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// One comment of the flattened thread tree.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The document.
+    pub id: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its author.
+    pub author: String,
+    /// Its date.
+    pub date: String,
+    /// Its rendered body.
+    pub body: String,
+    /// Not marked read.
+    pub unread: bool,
+    /// The newest comment of the thread.
+    pub newest: bool,
+    /// Attached by a link document.
+    pub linked: bool,
+    /// It has comments below (a nested list opens after it).
+    pub opens: bool,
+    /// How many nested lists close after it.
+    pub closes: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "thread.html")]
+/// The template of this page.
+pub struct ThreadPage {
+    nav: Nav,
+    root: Row,
+    rows: Vec<Row>,
+    id: String,
+    flags: cliqueclique_daemon::api::Flags,
+    comments: usize,
+    unread: usize,
+}
+
+#[derive(Template)]
+#[template(path = "tree.html")]
+struct Tree<'a> {
+    rows: &'a [Row],
+}
+
+/// Flattens a thread (without its root) into rows, depth first, oldest first at each level.
+pub fn flatten(root: &ThreadEntry) -> Vec<Row> {
+    fn walk(entry: &ThreadEntry, rows: &mut Vec<Row>, newest: Option<DocId>) {
+        for child in &entry.children {
+            rows.push(row(child, newest));
+            if child.children.is_empty() {
+                continue;
+            }
+            if let Some(last) = rows.last_mut() {
+                last.opens = true;
+            }
+            walk(child, rows, newest);
+            if let Some(last) = rows.last_mut() {
+                last.closes += 1;
+            }
+        }
+    }
+    fn newest(entry: &ThreadEntry, best: &mut Option<(u64, DocId)>) {
+        for child in &entry.children {
+            if best.is_none_or(|(date, _)| child.date >= date) {
+                *best = Some((child.date, child.id));
+            }
+            newest(child, best);
+        }
+    }
+    let mut best = None;
+    newest(root, &mut best);
+    let mut rows = Vec::new();
+    walk(root, &mut rows, best.map(|(_, id)| id));
+    rows
+}
+
+fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
+    Row {
+        id: entry.id.to_string(),
+        subject: if entry.subject.is_empty() {
+            short(&entry.id)
+        } else {
+            entry.subject.clone()
+        },
+        author: entry.author_name.clone(),
+        date: format_date(entry.date),
+        body: entry
+            .content_type
+            .as_deref()
+            .map(|t| body_html(t, entry.body.as_deref()))
+            .unwrap_or_default(),
+        unread: !entry.read,
+        newest: newest == Some(entry.id),
+        linked: entry.linked,
+        opens: false,
+        closes: 0,
+    }
+}
+
+/// `?fragment=tree` answers only the comment tree, for the live-update script.
+#[derive(Deserialize)]
+pub struct ThreadQuery {
+    fragment: Option<String>,
+}
+
+/// `GET /t/{id}`: the thread as a collapsible tree; the script refreshes it as comments arrive.
+pub async fn thread(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+    Query(query): Query<ThreadQuery>,
+) -> WebResult<Response> {
+    let doc = parse_doc(&id)?;
+    let node = user.node();
+    let (entry, view) = state
+        .api
+        .handle
+        .try_call(move |a| Ok((a.thread(node, doc, true)?, a.show(node, doc)?)))
+        .await?;
+    let rows = flatten(&entry);
+    if query.fragment.as_deref() == Some("tree") {
+        let html = Tree { rows: &rows }
+            .render()
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        return Ok(Html(html).into_response());
+    }
+    let unread = rows.iter().filter(|r| r.unread).count();
+    Ok(ThreadPage {
+        nav: Nav::of(&user, &state),
+        root: row(&entry, None),
+        comments: rows.len(),
+        unread,
+        rows,
+        id: doc.to_string(),
+        flags: view.flags,
+    }
+    .into_response())
+}
+
+/// A form that only carries its CSRF token.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+impl CsrfForm {
+    /// The token.
+    pub fn token(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// `POST /t/{id}/read`: marks the whole thread read.
+pub async fn mark_thread_read(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let doc = parse_doc(&id)?;
+    let node = user.node();
+    state
+        .api
+        .handle
+        .try_call(move |a| a.mark_thread_read(node, doc))
+        .await?;
+    Ok(Redirect::to(&format!("/t/{doc}")).into_response())
+}
+
+/// Renders a thread page without the server, for the benchmark.
+pub fn render_thread(entry: &ThreadEntry) -> Result<String, askama::Error> {
+    let rows = flatten(entry);
+    ThreadPage {
+        nav: Nav::default(),
+        root: row(entry, None),
+        comments: rows.len(),
+        unread: rows.iter().filter(|r| r.unread).count(),
+        rows,
+        id: entry.id.to_string(),
+        flags: cliqueclique_daemon::api::Flags::default(),
+    }
+    .render()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "network.html")]
+/// The template of this page.
+pub struct NetworkPage {
+    nav: Nav,
+    id: String,
+    subject: String,
+    svg: String,
+    network: Network,
+    holders: usize,
+    subscribed: usize,
+}
+
+async fn load_network(state: &WebState, user: &User, doc: DocId) -> WebResult<Network> {
+    let node = user.node();
+    let installation = !state.settings.public;
+    Ok(state
+        .api
+        .handle
+        .try_call(move |a| a.network(node, doc, installation))
+        .await?)
+}
+
+/// `GET /d/{id}/network`: the overlay picture and its figures; the script refreshes it live.
+pub async fn network_page(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+) -> WebResult<NetworkPage> {
+    let doc = parse_doc(&id)?;
+    let network = load_network(&state, &user, doc).await?;
+    let node = user.node();
+    let subject = state
+        .api
+        .handle
+        .try_call(move |a| a.show(node, doc))
+        .await?
+        .document
+        .map(|c| c.subject)
+        .unwrap_or_default();
+    Ok(NetworkPage {
+        nav: Nav::of(&user, &state),
+        id: doc.to_string(),
+        subject,
+        svg: crate::svg::network_svg(&network),
+        holders: network.nodes.iter().filter(|n| n.has_body).count(),
+        subscribed: network.nodes.iter().filter(|n| n.subscribed).count(),
+        network,
+    })
+}
+
+/// `GET /d/{id}/network.svg`: the picture alone.
+pub async fn network_svg(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let doc = parse_doc(&id)?;
+    let network = load_network(&state, &user, doc).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        crate::svg::network_svg(&network),
+    )
+        .into_response())
+}

@@ -1,0 +1,126 @@
+//! Joining a forum: a peer's address and the root document's id. The join runs in the
+//! background; its page shows the progress (refreshing itself, no script needed) until the root
+//! arrives, then goes to the thread, or shows why it failed.
+
+use super::{Nav, parse_doc};
+use crate::auth::User;
+use crate::error::WebResult;
+use crate::state::{JoinProgress, WebState, now_secs};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "join.html")]
+/// The template of this page.
+pub struct JoinPage {
+    nav: Nav,
+    address: String,
+    doc: String,
+    error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "joining.html")]
+/// The template of this page.
+pub struct JoiningPage {
+    doc: String,
+    address: String,
+    waited: u64,
+    error: Option<String>,
+}
+
+/// `GET /join`.
+pub async fn join_page(State(state): State<WebState>, user: User) -> JoinPage {
+    JoinPage {
+        nav: Nav::of(&user, &state),
+        address: String::new(),
+        doc: String::new(),
+        error: None,
+    }
+}
+
+/// The join form.
+#[derive(Deserialize)]
+pub struct JoinForm {
+    csrf: String,
+    address: String,
+    doc: String,
+}
+
+/// `POST /join`: starts the join and goes to its progress page.
+pub async fn join(
+    State(state): State<WebState>,
+    user: User,
+    Form(form): Form<JoinForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let address = form.address.trim().to_owned();
+    let doc = match parse_doc(&form.doc) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let page = JoinPage {
+                nav: Nav::of(&user, &state),
+                address,
+                doc: form.doc,
+                error: Some(e.to_string()),
+            };
+            return Ok((e.status(), page).into_response());
+        }
+    };
+    let node = user.node();
+    state.set_join(
+        (node, doc),
+        JoinProgress::Waiting {
+            address: address.clone(),
+            since: now_secs(),
+        },
+    );
+    let background = state.clone();
+    tokio::spawn(async move {
+        let wait = background.api.config.join_timeout;
+        let result =
+            cliqueclique_daemon::join::join(&background.api, node, &address, doc, wait).await;
+        let progress = match result {
+            Ok(_) => JoinProgress::Done,
+            Err(e) => JoinProgress::Failed(e.to_string()),
+        };
+        background.set_join((node, doc), progress);
+    });
+    Ok(Redirect::to(&format!("/join/{doc}")).into_response())
+}
+
+/// `GET /join/{doc}`: the progress of a join.
+pub async fn progress(
+    State(state): State<WebState>,
+    user: User,
+    Path(doc): Path<String>,
+) -> WebResult<Response> {
+    let doc = parse_doc(&doc)?;
+    let node = user.node();
+    let held = state
+        .api
+        .handle
+        .call(move |a| a.has_body(node, &doc))
+        .await?;
+    let progress = state.joins().get(&(node, doc)).cloned();
+    if held || progress == Some(JoinProgress::Done) {
+        return Ok(Redirect::to(&format!("/t/{doc}")).into_response());
+    }
+    let (address, waited, error) = match progress {
+        Some(JoinProgress::Waiting { address, since }) => {
+            (address, now_secs().saturating_sub(since), None)
+        }
+        Some(JoinProgress::Failed(error)) => (String::new(), 0, Some(error)),
+        Some(JoinProgress::Done) | None => (String::new(), 0, None),
+    };
+    Ok(JoiningPage {
+        doc: doc.to_string(),
+        address,
+        waited,
+        error,
+    }
+    .into_response())
+}

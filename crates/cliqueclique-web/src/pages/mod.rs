@@ -1,0 +1,97 @@
+//! The pages, one module per family. Handlers are thin: they check who asks (the [`User`]
+//! extractor) and the CSRF token, call the daemon through its [`Handle`], and render a template.
+//!
+//! [`Handle`]: cliqueclique_daemon::Handle
+
+pub mod account;
+pub mod compose;
+pub mod document;
+pub mod home;
+pub mod join;
+pub mod node;
+
+use crate::auth::User;
+use crate::state::WebState;
+use axum::Router;
+use axum::routing::{get, post};
+use cliqueclique_doc::DocId;
+
+/// What the frame of every page shows: who is logged in, the token for the logout form.
+#[derive(Clone, Debug, Default)]
+pub struct Nav {
+    /// The logged-in account's name.
+    pub username: Option<String>,
+    /// Its node id (for the live-update script).
+    pub node: String,
+    /// The session's CSRF token (empty before login).
+    pub csrf: String,
+    /// A public website.
+    pub public: bool,
+}
+
+impl Nav {
+    /// The frame for a logged-in user.
+    pub fn of(user: &User, state: &WebState) -> Nav {
+        Nav {
+            username: Some(user.account.username.clone()),
+            node: user.node().to_string(),
+            csrf: user.csrf.clone(),
+            public: state.settings.public,
+        }
+    }
+
+    /// The frame before login.
+    pub fn anonymous(state: &WebState) -> Nav {
+        Nav {
+            public: state.settings.public,
+            ..Nav::default()
+        }
+    }
+}
+
+/// Every page route.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/setup", get(account::setup_page).post(account::setup))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/register",
+            get(account::register_page).post(account::register),
+        )
+        .route("/account", get(account::account_page))
+        .route("/account/password", post(account::change_password))
+        .route("/account/registration", post(account::set_registration))
+        .route("/account/invites", post(account::create_invite))
+        .route("/account/token", post(account::create_token))
+        .route("/join", get(join::join_page).post(join::join))
+        .route("/join/{doc}", get(join::progress))
+        .route("/import", get(compose::import_page).post(compose::import))
+        .route(
+            "/compose",
+            get(compose::compose_page).post(compose::compose),
+        )
+        .route("/d/{id}", get(document::document))
+        .route("/d/{id}/flags", post(document::flags))
+        .route("/d/{id}/link", post(compose::link))
+        .route("/d/{id}/attachments/{index}", get(document::attachment))
+        .route(
+            "/d/{id}/attachments/{index}/import",
+            post(compose::take_forwarded),
+        )
+        .route("/d/{id}/forward", post(compose::forward))
+        .route("/d/{id}/export", get(document::export))
+        .route("/d/{id}/network", get(document::network_page))
+        .route("/d/{id}/network.svg", get(document::network_svg))
+        .route("/t/{id}", get(document::thread))
+        .route("/t/{id}/read", post(document::mark_thread_read))
+        .route("/node", get(node::node_page))
+}
+
+/// A document id from the path or a form.
+pub fn parse_doc(text: &str) -> Result<DocId, crate::error::WebError> {
+    text.trim()
+        .parse()
+        .map_err(|e| crate::error::WebError::BadRequest(format!("bad document id {text:?}: {e}")))
+}

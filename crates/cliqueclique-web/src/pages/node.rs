@@ -1,0 +1,75 @@
+//! The node page: my node's id and addresses, its peers, and (for the owner of a local node) the
+//! transport's sessions.
+
+use super::Nav;
+use crate::auth::User;
+use crate::error::{WebError, WebResult};
+use crate::state::WebState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use cliqueclique_daemon::api::{NodeInfo, PeerView};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "node.html")]
+/// The template of this page.
+pub struct NodePage {
+    nav: Nav,
+    info: NodeInfo,
+    peers: Vec<PeerView>,
+    sessions: Vec<(String, String, usize)>,
+    show_sessions: bool,
+}
+
+/// `GET /node`.
+pub async fn node_page(State(state): State<WebState>, user: User) -> WebResult<NodePage> {
+    let node = user.node();
+    let (infos, peers) = state
+        .api
+        .handle
+        .call(move |a| {
+            let peers: Vec<PeerView> = a
+                .peer_views()
+                .into_iter()
+                .filter(|p| p.node == node)
+                .collect();
+            (a.node_infos(), peers)
+        })
+        .await?;
+    let info = infos
+        .into_iter()
+        .find(|n| n.id == node)
+        .ok_or_else(|| WebError::Internal("the account's node is gone".into()))?;
+    let show_sessions = !state.settings.public || user.account.is_owner;
+    let sessions = if show_sessions {
+        let status = state
+            .api
+            .net
+            .status()
+            .await
+            .map_err(|_| WebError::Api(cliqueclique_daemon::ApiError::Stopped))?;
+        status
+            .sessions
+            .iter()
+            .map(|s| {
+                (
+                    s.dialed
+                        .as_ref()
+                        .map_or_else(|| "incoming".to_owned(), ToString::to_string),
+                    s.installation
+                        .map_or_else(|| "handshaking".to_owned(), |k| crate::render::short(&k)),
+                    s.remote_nodes.len(),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(NodePage {
+        nav: Nav::of(&user, &state),
+        info,
+        peers,
+        sessions,
+        show_sessions,
+    })
+}

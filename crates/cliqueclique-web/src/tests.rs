@@ -1,0 +1,8 @@
+//! Router-level tests of every page handler against a real daemon (SQLite in a temporary
+//! directory, real node thread), driven with `tower::ServiceExt::oneshot`: status codes, CSRF and
+//! login rejections, escaping, public-mode isolation, and the guard's headers.
+
+mod harness;
+mod pages;
+mod public;
+mod security;

@@ -1,0 +1,230 @@
+//! Installations with the web UI, chromedriver, and browser helpers.
+
+use cliqueclique_daemon::{Config, Daemon};
+use cliqueclique_web::Settings;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The deadline of every wait (CI machines are slow).
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// An installation with the web UI.
+pub struct Site {
+    pub daemon: Option<Daemon>,
+    pub url: String,
+    pub address: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub async fn start(name: &str, settings: Settings) -> Site {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("cc-web-{name}-"))
+            .tempdir()
+            .unwrap();
+        let mut config = Config {
+            data_dir: dir.path().to_owned(),
+            listen: vec!["tcp://127.0.0.1:0".into()],
+            api: ([127, 0, 0, 1], 0).into(),
+            ..Config::default()
+        };
+        config.public = settings.public;
+        config.net.backoff_initial = Duration::from_millis(100);
+        let daemon = Daemon::start_with(config, move |state| {
+            Ok(cliqueclique_web::router(state, settings))
+        })
+        .await
+        .unwrap();
+        let url = format!("http://{}", daemon.api_addr());
+        let address = daemon.state().listening[0].clone();
+        Site {
+            daemon: Some(daemon),
+            url,
+            address,
+            _dir: dir,
+        }
+    }
+
+    pub fn daemon(&self) -> &Daemon {
+        self.daemon.as_ref().unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(d) = self.daemon.take() {
+            d.stop().await.unwrap();
+        }
+    }
+}
+
+/// A chromedriver process, killed when dropped.
+pub struct Driver {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts chromedriver, or `None` (after a loud message) when it is missing outside CI.
+pub async fn driver() -> Option<Driver> {
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        let required = std::env::var_os("CI").is_some()
+            || std::env::var("CLIQUECLIQUE_BROWSER_TESTS").as_deref() == Ok("required");
+        assert!(
+            !required,
+            "{CHROMEDRIVER} is missing: run scripts/install-test-deps (apt-get install chromium chromium-driver)"
+        );
+        eprintln!(
+            "\n!!! SKIPPING THE BROWSER TESTS: {CHROMEDRIVER} is missing. Run scripts/install-test-deps to install \
+             chromium and chromium-driver. !!!\n"
+        );
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(started.elapsed() < DEADLINE, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Some(Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+/// A new headless browser window.
+pub async fn browser(driver: &Driver) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1200,900"],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a browser session")
+}
+
+/// Waits until `check` holds, polling.
+pub async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < DEADLINE, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Types into a field.
+pub async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks an element.
+pub async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The page's text.
+pub async fn text(client: &Client) -> String {
+    client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
+/// The path of the current page.
+pub async fn path(client: &Client) -> String {
+    client.current_url().await.unwrap().path().to_owned()
+}
+
+/// Sets up the owner account through the setup page.
+pub async fn set_up(client: &Client, site: &Site, name: &str) {
+    client.goto(&site.url).await.unwrap();
+    assert_eq!(path(client).await, "/setup");
+    fill(client, "#username", name).await;
+    fill(client, "#password", "correct horse battery").await;
+    click(client, "#submit").await;
+    until("the home page", || async { path(client).await == "/" }).await;
+}
+
+/// Posts through the compose page; returns the new document's id.
+pub async fn compose(
+    client: &Client,
+    site: &Site,
+    parent: Option<&str>,
+    subject: &str,
+    body: &str,
+    format: &str,
+) -> String {
+    let url = match parent {
+        Some(p) => format!("{}/compose?parent={p}", site.url),
+        None => format!("{}/compose", site.url),
+    };
+    client.goto(&url).await.unwrap();
+    fill(client, "#subject", subject).await;
+    fill(client, "#body", body).await;
+    let select = client.find(Locator::Css("#content_type")).await.unwrap();
+    select.select_by_value(format).await.unwrap();
+    click(client, "#send").await;
+    until("the thread page", || async {
+        path(client).await.starts_with("/t/")
+    })
+    .await;
+    let url = client.current_url().await.unwrap();
+    url.fragment().unwrap().trim_start_matches("c-").to_owned()
+}
+
+/// Writes a screenshot to `target/screenshots/NAME.png`.
+pub async fn screenshot(client: &Client, name: &str) {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
