@@ -11,7 +11,16 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema steps, in order. Step 1 is the initial schema.
-pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+///
+/// Files are named after the step they are meant to become when branches merge; the position in
+/// this list is what counts.
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0003_search.sql"),
+];
+
+/// The index in [`MIGRATIONS`] of the step that creates the search index.
+const SEARCH_STEP: usize = 1;
 
 /// The newest schema version this build knows (and creates).
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -33,6 +42,14 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), (u32, rusqlite::Error
             tracing::info!(version, "schema step applied");
         }
     }
+    // The search index's rows are extracted by the program, not by SQL: index the bodies
+    // that have none (those stored before the search step, or by an interrupted backfill).
+    let search_version = SEARCH_STEP as u32 + 1;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|source| (search_version, source))?;
+    crate::search::backfill(&tx).map_err(|source| (search_version, source))?;
+    tx.commit().map_err(|source| (search_version, source))?;
     Ok(())
 }
 

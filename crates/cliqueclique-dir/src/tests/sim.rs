@@ -61,6 +61,8 @@ pub struct Figures {
     pub levels: usize,
     pub distinct_prefixes: usize,
     pub duplicate_levels: usize,
+    /// Levels a tree with one level per distinct prefix of the names would have.
+    pub prefixes_of_names: usize,
     pub republished: usize,
     pub convergence_rounds: usize,
     pub publish_virtual_s: f64,
@@ -477,6 +479,13 @@ pub fn run(p: &Params) -> Figures {
         levels,
         distinct_prefixes: prefixes.len(),
         duplicate_levels: levels - prefixes.len(),
+        prefixes_of_names: all
+            .iter()
+            .flat_map(|n| {
+                (1..=n.key().chars().count()).map(|l| crate::name::take_chars(n.key(), l))
+            })
+            .collect::<BTreeSet<_>>()
+            .len(),
         republished,
         convergence_rounds: rounds,
         publish_virtual_s,

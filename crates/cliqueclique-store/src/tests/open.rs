@@ -32,8 +32,7 @@ fn a_new_path_is_created_at_the_current_version() {
     let db = Database::open(&path).unwrap();
     assert_eq!(db.path(), Some(path.as_path()));
     drop(db);
-    assert_eq!(SCHEMA_VERSION, 1);
-    assert_eq!(pragma(&path, "user_version"), 1);
+    assert_eq!(pragma(&path, "user_version"), i64::from(SCHEMA_VERSION));
     assert_eq!(pragma(&path, "application_id"), APPLICATION_ID);
     #[cfg(unix)]
     {
@@ -51,7 +50,7 @@ fn an_empty_file_is_initialised() {
     let path = dir.path().join(DATABASE_FILE);
     fs::write(&path, b"").unwrap();
     Database::open(&path).unwrap();
-    assert_eq!(pragma(&path, "user_version"), 1);
+    assert_eq!(pragma(&path, "user_version"), i64::from(SCHEMA_VERSION));
 }
 
 #[test]
@@ -89,15 +88,15 @@ fn a_newer_database_is_refused_untouched() {
             error,
             OpenError::NewerVersion {
                 found: 7,
-                supported: 1,
+                supported,
                 ..
-            }
+            } if supported == SCHEMA_VERSION
         ),
         "{error:?}"
     );
     let message = error.to_string();
     assert!(
-        message.contains("schema 7, this build supports 1"),
+        message.contains(&format!("schema 7, this build supports {SCHEMA_VERSION}")),
         "{message}"
     );
     assert!(message.contains("upgrade cliqueclique"), "{message}");
@@ -122,15 +121,17 @@ fn a_newer_schema_still_in_the_wal_is_refused() {
     // Another connection commits a newer schema into the WAL and keeps it there.
     let newer = Connection::open(&path).unwrap();
     newer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-    newer.pragma_update(None, "user_version", 3).unwrap();
+    newer
+        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
     assert_eq!(
         fs::read(&path).unwrap()[60..64],
-        1u32.to_be_bytes(),
+        SCHEMA_VERSION.to_be_bytes(),
         "the file's header is stale"
     );
     let error = Database::open(&path).unwrap_err();
     assert!(
-        matches!(error, OpenError::NewerVersion { found: 3, .. }),
+        matches!(error, OpenError::NewerVersion { found, .. } if found == SCHEMA_VERSION + 1),
         "{error:?}"
     );
 }
