@@ -1,10 +1,12 @@
 //! The subcommands. `serve` runs the daemon; the others are HTTP clients of its API.
 
+mod dir;
 mod docs;
 mod info;
 mod join;
 mod node;
 mod post;
+mod search;
 mod serve;
 
 use crate::flags::{Command, Flags};
@@ -58,6 +60,8 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Thread(t) => docs::thread(&ctx, t).await,
         Command::Export(e) => docs::export(&ctx, e).await,
         Command::Import(i) => docs::import(&ctx, i).await,
+        Command::Dir(command) => dir::run(&ctx, command).await,
+        Command::Search(search) => search::run(&ctx, search).await,
         Command::Peers => info::peers(&ctx).await,
         Command::Status => info::status(&ctx).await,
     }
@@ -133,6 +137,19 @@ fn parse_api(text: &str) -> anyhow::Result<SocketAddr> {
     bare.parse().with_context(|| {
         format!("bad API address {text:?}: expected HOST:PORT such as 127.0.0.1:8080")
     })
+}
+
+/// Percent-encodes a query parameter value (everything but RFC 3986's unreserved characters).
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// Formats unix seconds as `YYYY-MM-DD HH:MM` (UTC).

@@ -9,6 +9,7 @@ mod api;
 mod bad_input;
 mod center;
 mod crash;
+mod directory;
 mod forum;
 mod local_nodes;
 mod support;
