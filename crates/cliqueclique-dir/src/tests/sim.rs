@@ -42,14 +42,24 @@ pub struct Params {
     pub max_prefix: usize,
 }
 
-#[derive(Debug, Serialize)]
+/// Averages over fresh readers (each joins the root, then looks up one prefix).
+#[derive(Debug, Default, Serialize)]
 pub struct Cost {
     pub prefix_len: usize,
     pub lookups: usize,
-    /// Averages per lookup (join of the root included).
+    /// Locating the prefix only (a page of 0 names): batches sent network-wide.
+    pub locate_messages: f64,
+    /// Documents the reader holds after locating.
+    pub locate_documents: f64,
+    /// Levels read while locating.
+    pub locate_levels: f64,
+    /// A page of 10 names: batches sent network-wide.
     pub messages: f64,
+    /// Body transmissions network-wide.
     pub bodies: f64,
+    /// Documents the reader holds after the page.
     pub documents_held: f64,
+    /// Levels read for the page.
     pub levels_read: f64,
 }
 
@@ -237,7 +247,7 @@ impl Driver {
 
 /// The whole scenario; panics (naming the seed) when a property fails.
 pub fn run(p: &Params) -> Figures {
-    let fresh = p.samples * (p.max_prefix + 1);
+    let fresh = 2 * p.samples * (p.max_prefix + 1);
     let nodes = p.publishers + p.readers + fresh;
     let mut d = Driver::new(p.seed, nodes);
     let seed = p.seed;
@@ -419,11 +429,7 @@ pub fn run(p: &Params) -> Figures {
     for len in 0..=p.max_prefix {
         let mut cost = Cost {
             prefix_len: len,
-            lookups: 0,
-            messages: 0.0,
-            bodies: 0.0,
-            documents_held: 0.0,
-            levels_read: 0.0,
+            ..Cost::default()
         };
         for _ in 0..p.samples {
             let candidates: Vec<&Name> = all
@@ -431,41 +437,59 @@ pub fn run(p: &Params) -> Figures {
                 .filter(|n| n.key().chars().count() >= len)
                 .collect();
             let name = candidates[rng.random_range(0..candidates.len())];
-            let query = Query {
-                prefix: crate::name::take_chars(name.key(), len).to_owned(),
-                after: None,
-                limit: 10,
-                follow: Follow::Winners,
-            };
-            assert!(
-                d.net.run_until_quiet(3_600_000, 1_000),
-                "failing seed {seed}: not quiet"
-            );
-            let before = d.net.total_traffic();
-            let page = d.lookup(reader, &query);
-            assert!(
-                d.net.run_until_quiet(3_600_000, 1_000),
-                "failing seed {seed}: not quiet"
-            );
-            let after = d.net.total_traffic();
-            assert!(
-                !page.names.is_empty(),
-                "failing seed {seed}: empty page for a known prefix"
-            );
-            let held = d
-                .net
-                .node(reader)
-                .expect("readers run")
-                .subscriptions()
-                .count();
+            let prefix = crate::name::take_chars(name.key(), len).to_owned();
+            for limit in [0, 10] {
+                let query = Query {
+                    prefix: prefix.clone(),
+                    after: None,
+                    limit,
+                    follow: Follow::Winners,
+                };
+                assert!(
+                    d.net.run_until_quiet(3_600_000, 1_000),
+                    "failing seed {seed}: not quiet"
+                );
+                let before = d.net.total_traffic();
+                let page = d.lookup(reader, &query);
+                assert!(
+                    d.net.run_until_quiet(3_600_000, 1_000),
+                    "failing seed {seed}: not quiet"
+                );
+                let after = d.net.total_traffic();
+                let held = d
+                    .net
+                    .node(reader)
+                    .expect("readers run")
+                    .subscriptions()
+                    .count() as f64;
+                let messages = (after.messages - before.messages) as f64;
+                if limit == 0 {
+                    assert!(
+                        page.levels_read <= len + 1,
+                        "failing seed {seed}: locating a prefix of {len} characters read {} levels",
+                        page.levels_read
+                    );
+                    cost.locate_messages += messages;
+                    cost.locate_documents += held;
+                    cost.locate_levels += page.levels_read as f64;
+                } else {
+                    assert!(
+                        !page.names.is_empty(),
+                        "failing seed {seed}: empty page for a known prefix"
+                    );
+                    cost.messages += messages;
+                    cost.bodies += (after.bodies - before.bodies) as f64;
+                    cost.documents_held += held;
+                    cost.levels_read += page.levels_read as f64;
+                }
+                reader += 1;
+            }
             cost.lookups += 1;
-            cost.messages += (after.messages - before.messages) as f64;
-            cost.bodies += (after.bodies - before.bodies) as f64;
-            cost.documents_held += held as f64;
-            cost.levels_read += page.levels_read as f64;
-            reader += 1;
         }
         let n = cost.lookups.max(1) as f64;
+        cost.locate_messages /= n;
+        cost.locate_documents /= n;
+        cost.locate_levels /= n;
         cost.messages /= n;
         cost.bodies /= n;
         cost.documents_held /= n;
