@@ -10,6 +10,7 @@ mod bad_input;
 mod center;
 mod crash;
 mod directory;
+mod directory_api;
 mod forum;
 mod local_nodes;
 mod support;
