@@ -340,6 +340,9 @@ pub struct PublishName {
     pub name: String,
     /// The document it names; this node must hold it.
     pub target: DocId,
+    /// How long to wait for the directory's levels to arrive (default 30,000, at most 120,000).
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
 }
 
 /// The answer to a publication.
@@ -365,6 +368,8 @@ pub struct ListNames {
     pub limit: Option<usize>,
     /// `all` (default: every duplicate level) or `winners`.
     pub follow: Option<String>,
+    /// How long to wait for the directory's levels to arrive (default 30,000, at most 120,000).
+    pub timeout_ms: Option<u64>,
 }
 
 /// One name in a listing.

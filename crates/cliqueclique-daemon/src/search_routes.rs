@@ -19,25 +19,35 @@ use crate::api::{
 use crate::error::ApiError;
 use crate::router::{ApiResult, AppState, parse, parse_doc, resolve};
 
-/// How long a publication or a listing may wait for levels to arrive.
+/// How long a publication or a listing waits for levels to arrive, unless the request says.
 pub const DIRECTORY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest wait a request may ask for.
+const MAX_TIMEOUT: Duration = Duration::from_secs(120);
+
+fn timeout(ms: Option<u64>) -> Duration {
+    ms.map_or(DIRECTORY_TIMEOUT, Duration::from_millis)
+        .min(MAX_TIMEOUT)
+}
 
 /// The default and the largest page or result count.
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 1000;
 
-/// Calls `step` on the node thread until it is done or the timeout passes.
+/// Calls `step` on the node thread until it is done or `timeout` passes.
 async fn until_done<T: Send + 'static>(
     state: &AppState,
+    timeout: Duration,
     step: impl Fn(&mut Actor) -> Result<Progress<T>, ApiError> + Send + Sync + Clone + 'static,
 ) -> Result<T, ApiError> {
-    let deadline = tokio::time::Instant::now() + DIRECTORY_TIMEOUT;
+    let deadline = tokio::time::Instant::now() + timeout;
     loop {
         let once = step.clone();
         match state.handle.try_call(move |a| once(a)).await? {
             Progress::Done(value) => return Ok(value),
             Progress::Wait(wait) => {
                 if tokio::time::Instant::now() + wait > deadline {
+                    // The steps taken so far (subscriptions) stay: a later call goes on from them.
                     return Err(ApiError::Timeout(
                         "the directory's levels did not arrive in time: is a peer holding them reachable?"
                             .into(),
@@ -71,7 +81,8 @@ pub(crate) async fn publish_name(
     let root = parse_doc(&root)?;
     let request: PublishName = parse(&body)?;
     let node = resolve(&state, node).await?;
-    let published = until_done(&state, move |a| {
+    let wait = timeout(request.timeout_ms);
+    let published = until_done(&state, wait, move |a| {
         a.dir_publish(node, root, &request.name, request.target)
     })
     .await?;
@@ -95,7 +106,8 @@ pub(crate) async fn list_names(
     };
     let limit = request.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let node = resolve(&state, node).await?;
-    let page = until_done(&state, move |a| {
+    let wait = timeout(request.timeout_ms);
+    let page = until_done(&state, wait, move |a| {
         a.dir_list(
             node,
             root,

@@ -40,6 +40,9 @@ pub struct Params {
     /// Fresh readers per prefix length for the cost figures.
     pub samples: usize,
     pub max_prefix: usize,
+    /// Publish with the publishers split in two halves that cannot reach each other, and heal
+    /// the partition only before converging.
+    pub partitioned: bool,
 }
 
 /// Averages over fresh readers (each joins the root, then looks up one prefix).
@@ -281,6 +284,18 @@ pub fn run(p: &Params) -> Figures {
     for i in 1..p.publishers {
         d.act(i, Action::Join(d.root));
     }
+    if p.partitioned {
+        assert!(
+            d.net.run_until_quiet(3_600_000, 1_000),
+            "failing seed {seed}: the joins did not settle"
+        );
+        let half = p.publishers / 2;
+        d.net.partition(
+            (0..nodes)
+                .map(|i| u32::from(half <= i && i < p.publishers))
+                .collect(),
+        );
+    }
     // Concurrent publishing: each publisher works on a window of names per tick.
     let start = d.net.now();
     let mut windows: Vec<Vec<(Name, DocId)>> = vec![Vec::new(); p.publishers];
@@ -313,6 +328,9 @@ pub fn run(p: &Params) -> Figures {
         d.net.run_for(TICK_MS, |_, _| {});
     }
     let publish_virtual_s = d.net.now().since(start).as_secs_f64();
+    if p.partitioned {
+        d.net.heal();
+    }
     // Convergence: publishers plan every name they published again until nothing moves.
     let mut republished = 0;
     let mut rounds = 0;
@@ -534,10 +552,32 @@ fn concurrent_publishers_converge_and_every_node_finds_every_name() {
             readers: 1,
             samples: 1,
             max_prefix: 4,
+            partitioned: false,
         });
         assert!(figures.levels > 0, "seed {seed}: the tree grew levels");
         eprintln!("{}", serde_json::to_string(&figures).unwrap_or_default());
     }
+}
+
+/// Two halves of the publishers build the same directory apart (each half creates its own
+/// levels for the same prefixes), then the partition heals: they converge onto one winner per
+/// prefix and every node finds every name.
+#[test]
+fn publishers_split_by_a_partition_converge_after_it_heals() {
+    let figures = run(&Params {
+        seed: 11,
+        names: 400,
+        publishers: 4,
+        readers: 1,
+        samples: 1,
+        max_prefix: 2,
+        partitioned: true,
+    });
+    assert!(
+        figures.duplicate_levels > 0,
+        "seed 11: the halves duplicated levels ({figures:?})"
+    );
+    eprintln!("{}", serde_json::to_string(&figures).unwrap_or_default());
 }
 
 /// The runs of `docs/BENCHMARKS.md` (1,000 and 10,000 names):
@@ -553,6 +593,7 @@ fn ten_thousand_names() {
             readers: 2,
             samples: 3,
             max_prefix: 6,
+            partitioned: false,
         });
         println!("{}", serde_json::to_string(&figures).unwrap_or_default());
     }

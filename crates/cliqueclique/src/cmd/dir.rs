@@ -47,7 +47,11 @@ pub async fn run(ctx: &Ctx, command: DirCommand) -> anyhow::Result<()> {
                 .client
                 .post(
                     &format!("/api/nodes/{node}/directories/{root}/names"),
-                    &PublishName { name, target },
+                    &PublishName {
+                        name,
+                        target,
+                        timeout_ms: None,
+                    },
                 )
                 .await?;
             if ctx.json {
