@@ -40,6 +40,6 @@ pub use catalog::{Catalog, NameRef};
 pub use explore::{Action, Explorer};
 pub use lookup::{Cursor, Follow, Listed, Page, Query, Step, lookup};
 pub use name::{MAX_NAME_CHARS, Name, NameError, prefix_key};
-pub use publish::{DEFAULT_BUCKET, Plan, plan, published_by_me};
+pub use publish::{DEFAULT_BUCKET, Plan, plan, published_anywhere_by_me, published_by_me};
 pub use schema::{Entry, level_document, name_document, root_document};
 pub use view::{Holding, View};

@@ -99,20 +99,28 @@ pub fn published_by_me(
     catalog: &mut Catalog,
     root: &DocId,
 ) -> Vec<(Name, DocId)> {
+    published_anywhere_by_me(view, catalog)
+        .into_iter()
+        .filter(|(r, _, _)| r == root)
+        .map(|(_, name, target)| (name, target))
+        .collect()
+}
+
+/// Every name this node published, in any directory: (root, name, target), sorted, each once.
+pub fn published_anywhere_by_me(
+    view: &impl View,
+    catalog: &mut Catalog,
+) -> Vec<(DocId, Name, DocId)> {
     let mut out = Vec::new();
     for id in view.authored() {
         if let Some((
             Entry::Name {
-                root: r,
-                name,
-                target,
-                ..
+                root, name, target, ..
             },
             _,
         )) = catalog.entry(view, &id)
-            && r == *root
         {
-            out.push((name, target));
+            out.push((root, name, target));
         }
     }
     out.sort();

@@ -101,15 +101,7 @@ impl Actor {
                         link,
                     }));
                 }
-                Plan::Post(documents) => {
-                    for document in documents {
-                        let is_name = matches!(
-                            cliqueclique_dir::Entry::of(&document),
-                            Some(cliqueclique_dir::Entry::Name { .. })
-                        );
-                        self.post_signed(id, document, !is_name)?;
-                    }
-                }
+                Plan::Post(documents) => self.post_plan(id, documents)?,
                 Plan::Need(action) => return self.dir_act(id, root, action),
             }
         }
@@ -152,6 +144,54 @@ impl Actor {
         }
     }
 
+    /// Plans every name the local nodes published again, once, and carries out what that asks
+    /// for: names found under a losing duplicate level move onto the winner
+    /// (`docs/directory.md` §4). Returns how many names moved. Called periodically.
+    pub fn dir_converge(&mut self) -> usize {
+        let mut moved = 0;
+        let ids: Vec<NodeId> = self.nodes.keys().copied().collect();
+        for id in ids {
+            let mine = {
+                let local = &self.nodes[&id];
+                let state = self.directories.entry(id).or_default();
+                cliqueclique_dir::published_anywhere_by_me(&local.node, &mut state.catalog)
+            };
+            for (root, name, target) in mine {
+                let now = self.now();
+                let local = &self.nodes[&id];
+                let state = self.directories.entry(id).or_default();
+                let step = plan(
+                    &local.node,
+                    &mut state.catalog,
+                    &mut state.explorer,
+                    &local.info.identity,
+                    &root,
+                    &name,
+                    &target,
+                    cliqueclique_dir::DEFAULT_BUCKET,
+                    now,
+                );
+                let done = match step {
+                    Plan::Published { .. } | Plan::Need(Action::Wait(_) | Action::Join(_)) => {
+                        Ok(())
+                    }
+                    Plan::Need(action) => self.dir_act::<()>(id, root, action).map(drop),
+                    Plan::Post(documents) => {
+                        moved += 1;
+                        self.post_plan(id, documents)
+                    }
+                };
+                if let Err(error) = done {
+                    tracing::warn!(node = %id, %root, %name, %error, "moving a name onto the winning level failed");
+                }
+            }
+        }
+        if moved > 0 {
+            tracing::info!(moved, "directory names moved onto winning levels");
+        }
+        moved
+    }
+
     /// Carries out what the directory asked for, and says how long to wait.
     fn dir_act<T>(
         &mut self,
@@ -175,6 +215,19 @@ impl Actor {
                 Ok(Progress::Wait(at.since(now).max(Duration::from_millis(10))))
             }
         }
+    }
+
+    /// Posts the documents of a plan in order: levels subscribed (new names below them must
+    /// reach this node), name links not (nothing hangs below them).
+    fn post_plan(&mut self, id: NodeId, documents: Vec<Document>) -> Result<(), ApiError> {
+        for document in documents {
+            let is_name = matches!(
+                cliqueclique_dir::Entry::of(&document),
+                Some(cliqueclique_dir::Entry::Name { .. })
+            );
+            self.post_signed(id, document, !is_name)?;
+        }
+        Ok(())
     }
 
     /// Posts a document signed by local node `id`.
