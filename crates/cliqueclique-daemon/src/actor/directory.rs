@@ -79,21 +79,7 @@ impl Actor {
         }
         // A step posts at most a level and the name: a few rounds always suffice.
         for _ in 0..4 {
-            let now = self.now();
-            let local = &self.nodes[&id];
-            let state = self.directories.entry(id).or_default();
-            let step = plan(
-                &local.node,
-                &mut state.catalog,
-                &mut state.explorer,
-                &local.info.identity,
-                &root,
-                &name,
-                &target,
-                cliqueclique_dir::DEFAULT_BUCKET,
-                now,
-            );
-            match step {
+            match self.dir_plan(id, &root, &name, &target) {
                 Plan::Published { link } => {
                     return Ok(Progress::Done(Published {
                         name: name.as_str().to_owned(),
@@ -144,6 +130,24 @@ impl Actor {
         }
     }
 
+    /// One planning step of publishing `target` under `name` as local node `id`.
+    fn dir_plan(&mut self, id: NodeId, root: &DocId, name: &Name, target: &DocId) -> Plan {
+        let now = self.now();
+        let local = &self.nodes[&id];
+        let state = self.directories.entry(id).or_default();
+        plan(
+            &local.node,
+            &mut state.catalog,
+            &mut state.explorer,
+            &local.info.identity,
+            root,
+            name,
+            target,
+            cliqueclique_dir::DEFAULT_BUCKET,
+            now,
+        )
+    }
+
     /// Plans every name the local nodes published again, once, and carries out what that asks
     /// for: names found under a losing duplicate level move onto the winner
     /// (`docs/directory.md` §4). Returns how many names moved. Called periodically.
@@ -157,21 +161,7 @@ impl Actor {
                 cliqueclique_dir::published_anywhere_by_me(&local.node, &mut state.catalog)
             };
             for (root, name, target) in mine {
-                let now = self.now();
-                let local = &self.nodes[&id];
-                let state = self.directories.entry(id).or_default();
-                let step = plan(
-                    &local.node,
-                    &mut state.catalog,
-                    &mut state.explorer,
-                    &local.info.identity,
-                    &root,
-                    &name,
-                    &target,
-                    cliqueclique_dir::DEFAULT_BUCKET,
-                    now,
-                );
-                let done = match step {
+                let done = match self.dir_plan(id, &root, &name, &target) {
                     Plan::Published { .. } | Plan::Need(Action::Wait(_) | Action::Join(_)) => {
                         Ok(())
                     }

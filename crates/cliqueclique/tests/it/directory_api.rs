@@ -3,6 +3,14 @@
 use crate::api::{SOME_ID, call, daemon, message};
 use axum::http::StatusCode;
 
+/// Node ann creates a directory titled T; returns the root id.
+async fn create_directory(daemon: &cliqueclique_daemon::Daemon) -> String {
+    let body = r#"{"title":"T"}"#;
+    let (status, json) = call(daemon, "POST", "/api/nodes/ann/directories", body).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    json["id"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn directory_and_search_errors_are_json_with_fitting_status_codes() {
     let dir = tempfile::tempdir().unwrap();
@@ -19,15 +27,7 @@ async fn directory_and_search_errors_are_json_with_fitting_status_codes() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(message(&json).contains("needs a title"), "{json}");
-    let (status, json) = call(
-        &daemon,
-        "POST",
-        "/api/nodes/ann/directories",
-        r#"{"title":"T"}"#,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let root = json["id"].as_str().unwrap().to_owned();
+    let root = create_directory(&daemon).await;
 
     // A directory this node does not hold: join it first.
     let uri = format!("/api/nodes/ann/directories/{SOME_ID}/names?prefix=a");
@@ -102,14 +102,7 @@ async fn a_level_created_twice_converges_onto_the_winner() {
         );
     }
     let (ann, bob) = (ids[0], ids[1]);
-    let (_, json) = call(
-        &daemon,
-        "POST",
-        "/api/nodes/ann/directories",
-        r#"{"title":"T"}"#,
-    )
-    .await;
-    let root: DocId = json["id"].as_str().unwrap().parse().unwrap();
+    let root: DocId = create_directory(&daemon).await.parse().unwrap();
     let post = |node: &'static str, subject: String| {
         let daemon = &daemon;
         async move {
