@@ -14,13 +14,11 @@ use rusqlite::{Connection, TransactionBehavior};
 ///
 /// Files are named after the step they are meant to become when branches merge; the position in
 /// this list is what counts.
-pub const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_initial.sql"),
-    include_str!("migrations/0003_search.sql"),
-];
+pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql"), SEARCH_STEP_SQL];
 
-/// The index in [`MIGRATIONS`] of the step that creates the search index.
-const SEARCH_STEP: usize = 1;
+/// The step that creates the search index (its place in [`MIGRATIONS`] is looked up, so that
+/// steps merged before it do not need this file to change).
+const SEARCH_STEP_SQL: &str = include_str!("migrations/0003_search.sql");
 
 /// The newest schema version this build knows (and creates).
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -44,7 +42,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), (u32, rusqlite::Error
     }
     // The search index's rows are extracted by the program, not by SQL: index the bodies
     // that have none (those stored before the search step, or by an interrupted backfill).
-    let search_version = SEARCH_STEP as u32 + 1;
+    let search_version = MIGRATIONS
+        .iter()
+        .position(|sql| *sql == SEARCH_STEP_SQL)
+        .map_or(SCHEMA_VERSION, |index| index as u32 + 1);
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|source| (search_version, source))?;
