@@ -53,6 +53,10 @@ struct Graph<'c, C: Corpus> {
     structural_children: BTreeMap<DocId, BTreeSet<DocId>>,
     structural_parents: BTreeMap<DocId, BTreeSet<DocId>>,
     text_cache: BTreeMap<String, BTreeSet<DocId>>,
+    /// Whether a `has(…)` or `!…` step (by address) keeps a document: computed once per pair,
+    /// so nested steps cost at most (documents × steps) evaluations, never a walk over every
+    /// path.
+    kept: BTreeMap<(usize, DocId), bool>,
 }
 
 /// Evaluates `query` over `corpus`; the result is sorted by id.
@@ -65,6 +69,7 @@ pub fn evaluate<C: Corpus>(query: &Query, corpus: &C) -> Result<BTreeSet<DocId>,
         structural_children: BTreeMap::new(),
         structural_parents: BTreeMap::new(),
         text_cache: BTreeMap::new(),
+        kept: BTreeMap::new(),
         facts: BTreeMap::new(),
     };
     let edge = |map: &mut BTreeMap<DocId, BTreeSet<DocId>>, from: DocId, to: DocId| {
@@ -133,25 +138,45 @@ impl<C: Corpus> Graph<'_, C> {
             Step::Filter(filter) => self.filter(filter, set)?,
             Step::Group(query) => self.query(query, set)?,
             Step::Has(query) => {
+                let key = std::ptr::from_ref(step) as usize;
                 let mut kept = BTreeSet::new();
                 for id in set {
-                    if !self.query(query, &BTreeSet::from([*id]))?.is_empty() {
+                    if self.keeps(key, *id, |graph, one| {
+                        Ok(!graph.query(query, one)?.is_empty())
+                    })? {
                         kept.insert(*id);
                     }
                 }
                 kept
             }
             Step::Not(inner) => {
+                let key = std::ptr::from_ref(step) as usize;
                 let mut kept = BTreeSet::new();
                 for id in set {
-                    let one = BTreeSet::from([*id]);
-                    if self.step(inner, &one)?.is_empty() {
+                    if self.keeps(key, *id, |graph, one| {
+                        Ok(graph.step(inner, one)?.is_empty())
+                    })? {
                         kept.insert(*id);
                     }
                 }
                 kept
             }
         })
+    }
+
+    /// Whether step `key` keeps document `id`, computing `test` on `{id}` the first time.
+    fn keeps(
+        &mut self,
+        key: usize,
+        id: DocId,
+        test: impl FnOnce(&mut Self, &BTreeSet<DocId>) -> Result<bool, C::Error>,
+    ) -> Result<bool, C::Error> {
+        if let Some(known) = self.kept.get(&(key, id)) {
+            return Ok(*known);
+        }
+        let answer = test(self, &BTreeSet::from([id]))?;
+        self.kept.insert((key, id), answer);
+        Ok(answer)
     }
 
     /// Follows a relation from every member of the set, keeping held documents only.

@@ -62,6 +62,8 @@ pub struct Cost {
     pub bodies: f64,
     /// Documents the reader holds after the page.
     pub documents_held: f64,
+    /// Bodies the reader received that it already held.
+    pub reader_duplicate_bodies: f64,
     /// Levels read for the page.
     pub levels_read: f64,
 }
@@ -474,12 +476,9 @@ pub fn run(p: &Params) -> Figures {
                     "failing seed {seed}: not quiet"
                 );
                 let after = d.net.total_traffic();
-                let held = d
-                    .net
-                    .node(reader)
-                    .expect("readers run")
-                    .subscriptions()
-                    .count() as f64;
+                let reader_node = d.net.node(reader).expect("readers run");
+                let held = reader_node.subscriptions().count() as f64;
+                let duplicates = reader_node.stats().duplicate_bodies as f64;
                 let messages = (after.messages - before.messages) as f64;
                 if limit == 0 {
                     assert!(
@@ -498,6 +497,7 @@ pub fn run(p: &Params) -> Figures {
                     cost.messages += messages;
                     cost.bodies += (after.bodies - before.bodies) as f64;
                     cost.documents_held += held;
+                    cost.reader_duplicate_bodies += duplicates;
                     cost.levels_read += page.levels_read as f64;
                 }
                 reader += 1;
@@ -511,6 +511,7 @@ pub fn run(p: &Params) -> Figures {
         cost.messages /= n;
         cost.bodies /= n;
         cost.documents_held /= n;
+        cost.reader_duplicate_bodies /= n;
         cost.levels_read /= n;
         costs.push(cost);
     }

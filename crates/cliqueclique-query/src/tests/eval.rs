@@ -148,3 +148,56 @@ fn filters_alternatives_groups_has_and_not() {
     assert_eq!(run("(tomato | roses) <-"), set(&[1]));
     assert!(run("nothing-matches ->").is_empty());
 }
+
+/// A root with many comments, counting the header reads a query makes.
+struct Star {
+    children: u8,
+    header_reads: std::cell::Cell<usize>,
+}
+
+impl Corpus for Star {
+    type Error = String;
+    fn documents(&self) -> BTreeMap<DocId, Facts> {
+        let mut docs = BTreeMap::new();
+        docs.insert(id(0), Facts::default());
+        for n in 1..=self.children {
+            docs.insert(
+                id(n),
+                Facts {
+                    parent: Some(id(0)),
+                    ..Facts::default()
+                },
+            );
+        }
+        docs
+    }
+    fn header(&self, _doc: &DocId, _name: &str) -> Option<String> {
+        self.header_reads.set(self.header_reads.get() + 1);
+        None
+    }
+    fn text(&self, _term: &TextTerm) -> Result<BTreeSet<DocId>, String> {
+        Ok(BTreeSet::new())
+    }
+}
+
+#[test]
+fn nested_has_and_not_are_evaluated_once_per_document() {
+    let star = Star {
+        children: 40,
+        header_reads: std::cell::Cell::new(0),
+    };
+    // Without memoization this walks root -> 40 children -> root -> 40 children ... (40^4
+    // header reads); with it, each (step, document) pair is decided once.
+    let q = parse("has(<- has(-> has(<- has(-> !header.x:y))))").unwrap();
+    let found = evaluate(&q, &star).unwrap();
+    assert_eq!(
+        found.len(),
+        40,
+        "every comment, not the root (it has no parent)"
+    );
+    assert!(
+        star.header_reads.get() <= 41,
+        "{} header reads",
+        star.header_reads.get()
+    );
+}
