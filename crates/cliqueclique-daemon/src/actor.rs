@@ -15,7 +15,11 @@
 
 mod commands;
 mod overview;
+mod directory;
+mod search;
 mod views;
+
+pub use directory::Progress;
 
 use crate::config::Config;
 use crate::error::ApiError;
@@ -163,6 +167,10 @@ pub struct Actor {
     last_now: Time,
     /// Rejections logged in the current second (the counters count them all).
     log_budget: (u64, u32),
+    /// Per local node: what it has read of directories.
+    pub(crate) directories: BTreeMap<NodeId, directory::Explorers>,
+    /// Structural facts of documents, parsed once (documents never change).
+    pub(crate) doc_facts: search::FactsCache,
 }
 
 /// What the thread needs to start.
@@ -215,6 +223,8 @@ pub(crate) fn spawn(
                 counters: Counters::default(),
                 last_now: Time::ZERO,
                 log_budget: (0, 0),
+                directories: BTreeMap::new(),
+                doc_facts: search::FactsCache::default(),
             };
             match actor.load() {
                 Ok(()) => {

@@ -431,3 +431,114 @@ pub fn format_date(unix: u64) -> String {
         (secs % 3600) / 60
     )
 }
+
+/// `POST /api/nodes/{node}/directories`: a new directory.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NewDirectory {
+    /// Its title (the root's subject).
+    pub title: String,
+    /// What it is for (the root's body).
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `POST /api/nodes/{node}/directories/{root}/names`: publish a held document under a name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PublishName {
+    /// The name (at most 200 characters; whitespace is normalized).
+    pub name: String,
+    /// The document it names; this node must hold it.
+    pub target: DocId,
+    /// How long to wait for the directory's levels to arrive (default 30,000, at most 120,000).
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+/// The answer to a publication.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    /// The name as published (normalized).
+    pub name: String,
+    /// The named document.
+    pub target: DocId,
+    /// The link document that publishes it (an existing one if the name was already there).
+    pub link: DocId,
+}
+
+/// `GET /api/nodes/{node}/directories/{root}/names` query parameters.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListNames {
+    /// The prefix (case is ignored); empty lists the whole directory.
+    pub prefix: String,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+    /// At most this many names (default 50, at most 1000).
+    pub limit: Option<usize>,
+    /// `all` (default: every duplicate level) or `winners`.
+    pub follow: Option<String>,
+    /// How long to wait for the directory's levels to arrive (default 30,000, at most 120,000).
+    pub timeout_ms: Option<u64>,
+}
+
+/// One name in a listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameEntry {
+    /// The name as published.
+    pub name: String,
+    /// The named document.
+    pub target: DocId,
+    /// The link document that published it.
+    pub link: DocId,
+    /// Who published it.
+    pub publisher: NodeId,
+}
+
+/// A page of names below a prefix, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamePage {
+    /// The names.
+    pub names: Vec<NameEntry>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+    /// How many levels of the tree were read.
+    pub levels_read: usize,
+}
+
+/// `GET /api/nodes/{node}/search` query parameters.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    /// The query (`docs/query.md`).
+    pub q: String,
+    /// At most this many results (default 50, at most 1000).
+    pub limit: Option<usize>,
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The document.
+    pub id: DocId,
+    /// Its subject.
+    pub subject: String,
+    /// Its author.
+    pub author: NodeId,
+    /// The author's name.
+    pub author_name: String,
+    /// Its date, unix seconds.
+    pub date: u64,
+    /// The user's flags.
+    pub flags: Flags,
+}
+
+/// The answer to a search: newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The query in canonical form.
+    pub query: String,
+    /// How many documents matched.
+    pub total: usize,
+    /// The first `limit` of them.
+    pub hits: Vec<SearchHit>,
+}

@@ -59,6 +59,7 @@ pub struct Daemon {
     server: JoinHandle<()>,
     server_stop: oneshot::Sender<()>,
     forwarder: JoinHandle<()>,
+    converger: JoinHandle<()>,
     thread: std::thread::JoinHandle<()>,
     failed: tokio::sync::watch::Receiver<bool>,
     _lock: File,
@@ -176,6 +177,7 @@ impl Daemon {
             }
         };
         tokio::spawn(thread_done);
+        let converger = tokio::spawn(converge_directories(handle.clone()));
 
         let api = tokio::net::TcpListener::bind(config.api)
             .await
@@ -215,6 +217,7 @@ impl Daemon {
             server,
             server_stop,
             forwarder,
+            converger,
             thread,
             failed,
             _lock: lock,
@@ -250,6 +253,7 @@ impl Daemon {
         }
         self.state.handle.stop().await;
         self.forwarder.abort();
+        self.converger.abort();
         let thread = self.thread;
         tokio::task::spawn_blocking(move || thread.join())
             .await?
@@ -257,6 +261,20 @@ impl Daemon {
         self.state.net.shutdown().await;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// How often the local nodes re-plan the names they published, to move names found under a
+/// losing duplicate level onto the winner (`docs/directory.md` §4).
+const CONVERGE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Re-plans the published directory names every [`CONVERGE_INTERVAL`] until the node thread stops.
+async fn converge_directories(handle: Handle) {
+    loop {
+        tokio::time::sleep(CONVERGE_INTERVAL).await;
+        if handle.call(|actor| actor.dir_converge()).await.is_err() {
+            return;
+        }
     }
 }
 

@@ -33,6 +33,7 @@ pub mod daemon;
 pub mod error;
 pub mod join;
 pub mod router;
+mod search_routes;
 
 pub use actor::Handle;
 pub use config::Config;

@@ -72,7 +72,7 @@ impl AppState {
     }
 }
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
+pub(crate) type ApiResult<T> = Result<Json<T>, ApiError>;
 
 /// The API routes, all under `/api`.
 pub fn router(state: AppState) -> Router {
@@ -99,6 +99,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/nodes/{node}/overview", get(overview))
         .route("/api/nodes/{node}/join", post(join_document))
         .route("/api/nodes/{node}/import", post(import))
+        .route(
+            "/api/nodes/{node}/directories",
+            post(crate::search_routes::create_directory),
+        )
+        .route(
+            "/api/nodes/{node}/directories/{root}/names",
+            get(crate::search_routes::list_names).post(crate::search_routes::publish_name),
+        )
+        .route(
+            "/api/nodes/{node}/search",
+            get(crate::search_routes::search),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
@@ -109,16 +121,16 @@ async fn not_found() -> ApiError {
 }
 
 /// Parses a JSON body, with errors in the API's format.
-fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))
 }
 
-fn parse_doc(text: &str) -> Result<DocId, ApiError> {
+pub(crate) fn parse_doc(text: &str) -> Result<DocId, ApiError> {
     text.parse()
         .map_err(|e| ApiError::BadRequest(format!("bad document id {text:?}: {e}")))
 }
 
-async fn resolve(state: &AppState, node: String) -> Result<NodeId, ApiError> {
+pub(crate) async fn resolve(state: &AppState, node: String) -> Result<NodeId, ApiError> {
     state.handle.try_call(move |a| a.resolve(&node)).await
 }
 

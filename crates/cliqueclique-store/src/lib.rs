@@ -29,6 +29,7 @@
 //! - [`installation`]: the installation-level tables, local nodes and settings.
 //! - [`accounts`]: web accounts, login sessions and registration invites.
 //! - [`store`]: [`SqliteStore`], one node's view of the shared tables.
+//! - [`search`]: full-text search (FTS5) over the documents a node holds.
 //! - [`error`]: one error type per kind of operation.
 
 #![deny(missing_docs)]
@@ -40,6 +41,7 @@ pub mod database;
 pub mod error;
 pub mod installation;
 pub mod migrations;
+pub mod search;
 pub mod store;
 pub mod transaction;
 
@@ -54,4 +56,5 @@ pub use database::Database;
 pub use error::{NodeError, OpenError, StoreError, TransactionError};
 pub use installation::LocalNode;
 pub use migrations::SCHEMA_VERSION;
+pub use search::{Column, Term};
 pub use store::SqliteStore;

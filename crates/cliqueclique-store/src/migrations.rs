@@ -10,11 +10,19 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-/// The schema steps, in order. Step 1 is the initial schema, step 2 adds the web accounts.
+/// The schema steps, in order: step 1 is the initial schema, step 2 adds the web accounts,
+/// step 3 the search index.
+///
+/// Files are named after the step they are meant to be; the position in this list is what counts.
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_accounts.sql"),
+    SEARCH_STEP_SQL,
 ];
+
+/// The step that creates the search index (its place in [`MIGRATIONS`] is looked up, so that
+/// steps merged before it do not need this file to change).
+const SEARCH_STEP_SQL: &str = include_str!("migrations/0003_search.sql");
 
 /// The newest schema version this build knows (and creates).
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -36,6 +44,17 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), (u32, rusqlite::Error
             tracing::info!(version, "schema step applied");
         }
     }
+    // The search index's rows are extracted by the program, not by SQL: index the bodies
+    // that have none (those stored before the search step, or by an interrupted backfill).
+    let search_version = MIGRATIONS
+        .iter()
+        .position(|sql| *sql == SEARCH_STEP_SQL)
+        .map_or(SCHEMA_VERSION, |index| index as u32 + 1);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|source| (search_version, source))?;
+    crate::search::backfill(&tx).map_err(|source| (search_version, source))?;
+    tx.commit().map_err(|source| (search_version, source))?;
     Ok(())
 }
 

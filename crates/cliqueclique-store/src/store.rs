@@ -96,10 +96,14 @@ impl Store for SqliteStore {
     fn put_document(&mut self, doc: &Document) {
         let id = doc.id();
         self.run("put_document", (), |conn| {
-            conn.prepare_cached(
-                "INSERT INTO documents (id, bytes) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
-            )?
-            .execute(params![id.as_bytes(), doc.bytes().as_ref()])?;
+            let inserted = conn
+                .prepare_cached(
+                    "INSERT INTO documents (id, bytes) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
+                )?
+                .execute(params![id.as_bytes(), doc.bytes().as_ref()])?;
+            if inserted == 1 {
+                crate::search::index(conn, conn.last_insert_rowid(), doc)?;
+            }
             conn.prepare_cached(
                 "INSERT INTO holdings (node, doc) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             )?

@@ -8,6 +8,7 @@ mod errors;
 mod installation;
 mod open;
 mod persistence;
+mod search;
 mod sharing;
 
 use crate::{Database, SqliteStore};

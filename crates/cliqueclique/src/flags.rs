@@ -76,6 +76,14 @@ pub enum Command {
     Export(Export),
     /// Import an export file: store its document, subscribe, and connect to the exporter.
     Import(Import),
+    /// Directories: names found by prefix (create, publish, ls).
+    #[command(subcommand)]
+    Dir(DirCommand),
+    /// Search the documents this node holds (words, flags, links; see docs/query.md).
+    #[command(
+        after_help = "Examples:\n  cliqueclique search tomato\n  cliqueclique search 'is:bookmarked -> is:unread'\n  cliqueclique search 'subject:\"weekly report\" <-'"
+    )]
+    Search(Search),
     /// List transport sessions and every local node's peers.
     Peers,
     /// Show the installation: addresses, nodes, peers, documents, queues and counters.
@@ -123,6 +131,59 @@ pub struct Serve {
     /// account page, else invite).
     #[arg(long, value_name = "MODE")]
     pub registration: Option<String>,
+}
+
+/// `dir …`.
+#[derive(Debug, Subcommand)]
+pub enum DirCommand {
+    /// Create a directory; prints its root id (others join it like a forum).
+    Create {
+        /// Its title.
+        title: String,
+        /// What it is for.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Publish a document under a name. Without DOC, posts a new document titled NAME whose body
+    /// is read from --file or stdin.
+    Publish {
+        /// The directory's root id.
+        root: String,
+        /// The name.
+        name: String,
+        /// The document to publish (held by this node).
+        doc: Option<String>,
+        #[command(flatten)]
+        body: Body,
+    },
+    /// List the names below a prefix, in order, one page at a time.
+    Ls {
+        /// The directory's root id.
+        root: String,
+        /// The prefix (case is ignored). Default: everything.
+        #[arg(default_value = "")]
+        prefix: String,
+        /// At most this many names per page.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Start after this cursor (printed at the end of the previous page).
+        #[arg(long, value_name = "CURSOR")]
+        after: Option<String>,
+        /// Print every page, not only the first.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// `search`.
+#[derive(Debug, Args)]
+pub struct Search {
+    /// The query (several arguments are joined with spaces).
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// At most this many results.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
 }
 
 /// `node …`.

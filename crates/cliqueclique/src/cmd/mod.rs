@@ -1,11 +1,13 @@
 //! The subcommands. `serve` runs the daemon; the others are HTTP clients of its API.
 
 mod demo;
+mod dir;
 mod docs;
 mod info;
 mod join;
 mod node;
 mod post;
+mod search;
 mod serve;
 
 use crate::flags::{Command, Flags};
@@ -66,6 +68,8 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Thread(t) => docs::thread(&ctx, t).await,
         Command::Export(e) => docs::export(&ctx, e).await,
         Command::Import(i) => docs::import(&ctx, i).await,
+        Command::Dir(command) => dir::run(&ctx, command).await,
+        Command::Search(search) => search::run(&ctx, search).await,
         Command::Peers => info::peers(&ctx).await,
         Command::Status => info::status(&ctx).await,
     }
@@ -144,3 +148,17 @@ fn parse_api(text: &str) -> anyhow::Result<SocketAddr> {
 }
 
 pub use cliqueclique_daemon::api::format_date;
+
+/// Percent-encodes a query parameter value (everything but RFC 3986's unreserved characters).
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+

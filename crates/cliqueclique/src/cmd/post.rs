@@ -65,7 +65,7 @@ async fn send(ctx: &Ctx, node: &str, new: NewPost) -> anyhow::Result<()> {
 }
 
 /// Reads the body (file or stdin) and the attachments.
-fn body(flags: &Body) -> anyhow::Result<NewPost> {
+pub fn body(flags: &Body) -> anyhow::Result<NewPost> {
     let bytes = match flags.file.as_deref() {
         Some(path) if path.as_os_str() != "-" => {
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?

@@ -8,7 +8,7 @@ use cliqueclique_daemon::{Config, Daemon, router};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-async fn daemon(dir: &std::path::Path) -> Daemon {
+pub(crate) async fn daemon(dir: &std::path::Path) -> Daemon {
     let config = Config {
         data_dir: dir.to_owned(),
         listen: vec!["tcp://127.0.0.1:0".to_owned()],
@@ -19,7 +19,7 @@ async fn daemon(dir: &std::path::Path) -> Daemon {
 }
 
 /// Sends one request through the router; returns the status and the JSON body.
-async fn call(
+pub(crate) async fn call(
     daemon: &Daemon,
     method: &str,
     uri: &str,
@@ -38,11 +38,11 @@ async fn call(
     (status, json)
 }
 
-fn message(json: &serde_json::Value) -> &str {
+pub(crate) fn message(json: &serde_json::Value) -> &str {
     json["error"].as_str().unwrap_or("")
 }
 
-const SOME_ID: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+pub(crate) const SOME_ID: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_errors_are_json_with_fitting_status_codes() {

@@ -10,6 +10,8 @@ mod bad_input;
 mod center;
 mod crash;
 mod demo;
+mod directory;
+mod directory_api;
 mod forum;
 mod local_nodes;
 mod public;
