@@ -78,6 +78,9 @@ pub enum Part {
         doc: DocId,
         /// The leaving node's serial: an update from it with a newer serial makes this stale.
         serial: u64,
+        /// Other holders to link to instead, when a node that keeps the document sheds the link
+        /// to stay within `max_peers_per_document`; empty when the sender leaves the document.
+        suggestions: Vec<ContactCard>,
     },
     /// The acknowledgement of a [`Part::Goodbye`]: the receiver dropped its record.
     GoodbyeAck {
@@ -109,6 +112,15 @@ pub enum Part {
     },
     /// "I lack your contact card": the receiver sends its [`Part::Card`] again.
     CardRequest,
+    /// The contact card of the center the sender follows for a document, sent along with an
+    /// update until acknowledged: a node cut off from the rest of the overlay can reach that
+    /// center directly (docs/protocol.md §5.5). Accepted only for the center the sender advertises.
+    Center {
+        /// The document.
+        doc: DocId,
+        /// The center's own signed contact card.
+        card: ContactCard,
+    },
 }
 
 impl Part {
@@ -122,7 +134,8 @@ impl Part {
             | Part::Goodbye { doc, .. }
             | Part::GoodbyeAck { doc }
             | Part::SeqRequest { doc, .. }
-            | Part::Introduce { doc, .. } => Some(*doc),
+            | Part::Introduce { doc, .. }
+            | Part::Center { doc, .. } => Some(*doc),
             Part::Card { .. } | Part::CardRequest => None,
         }
     }
@@ -164,6 +177,8 @@ impl Advert {
     pub const WANTS_PEERS: u8 = 16;
     /// The sender has `max_peers_per_document` links: do not introduce or suggest it.
     pub const FULL: u8 = 32;
+    /// The sender holds the contact card of the center it advertises (and passes it on).
+    pub const ANCHORED: u8 = 64;
 
     /// Whether a flag is set.
     pub fn has(&self, flag: u8) -> bool {

@@ -188,6 +188,10 @@ pub struct Subscription {
     pub links: BTreeMap<NodeId, Link>,
     /// Neighbours that declined this document; it is not pushed to them again.
     pub declined: BTreeSet<NodeId>,
+    /// Neighbours this node sent away to keep within `max_peers_per_document` after they
+    /// received the body: a parent's push does not open a link to them again.
+    #[serde(skip)]
+    pub handed_off: BTreeSet<NodeId>,
     /// Nodes already tried through introductions or suggestions.
     pub tried: BTreeSet<NodeId>,
     /// Derived values.
@@ -209,6 +213,24 @@ pub struct Subscription {
     /// While wanted but without any link: when to retry known holders, and the interval in ms.
     #[serde(skip)]
     pub stranded: Option<(Time, u64)>,
+    /// The route lost when the upstream neighbour's session went down: if that neighbour has not
+    /// come back when its interest grace ends and the center was not found again, this node
+    /// reaches the old center directly, healing a split (docs/protocol.md §5.5).
+    #[serde(skip)]
+    pub orphaned: Option<Orphaned>,
+    /// The node last asked for a link to heal a split: its decline's suggestions are followed
+    /// even when this node has enough links inside its own fragment.
+    #[serde(skip)]
+    pub reaching: Option<NodeId>,
+}
+
+/// A route lost with its upstream neighbour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Orphaned {
+    /// The center followed before.
+    pub center: NodeId,
+    /// The upstream neighbour whose session went down.
+    pub via: NodeId,
 }
 
 /// A pending sequence-number request.
@@ -285,11 +307,14 @@ impl Subscription {
             links: BTreeMap::new(),
             declined: BTreeSet::new(),
             tried: BTreeSet::new(),
+            handed_off: BTreeSet::new(),
             derived: Derived::default(),
             seq_request: None,
             forwarded: None,
             push_targets: Vec::new(),
             stranded: None,
+            orphaned: None,
+            reaching: None,
             gone: BTreeMap::new(),
         };
         sub.route.rank = sub.rank(me);

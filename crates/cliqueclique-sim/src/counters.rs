@@ -118,6 +118,8 @@ pub struct PartCounts {
     pub card: u64,
     /// Requests for a missing contact card.
     pub card_request: u64,
+    /// Center cards passed on.
+    pub center: u64,
 }
 
 impl PartCounts {
@@ -134,6 +136,7 @@ impl PartCounts {
             Part::Introduce { .. } => &mut self.introduce,
             Part::Card { .. } => &mut self.card,
             Part::CardRequest => &mut self.card_request,
+            Part::Center { .. } => &mut self.center,
         };
         *slot += 1;
     }

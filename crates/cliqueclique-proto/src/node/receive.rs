@@ -40,14 +40,23 @@ impl<S: Store> Node<S> {
                 parent_serial,
                 suggestions,
             } => self.on_decline(now, from, doc, serial, parent_serial, suggestions),
-            Part::Goodbye { doc, serial } => {
+            Part::Goodbye {
+                doc,
+                serial,
+                suggestions,
+            } => {
                 // A goodbye overtaken by a newer update from the same node is stale.
                 let stale = self
                     .subs
                     .get(&doc)
                     .and_then(|s| s.links.get(&from))
                     .is_some_and(|l| l.advert.is_some() && l.peer_serial > serial);
-                if !stale {
+                let upstream = self.subs.get(&doc).and_then(|s| s.route.upstream);
+                if stale {
+                    // The peer dropped the document after this goodbye and fetched it again:
+                    // its new link holds none of our state, which must be sent again.
+                    self.resync_link(doc, from);
+                } else {
                     self.remove_link(doc, from);
                     if let Some(sub) = self.subs.get_mut(&doc) {
                         sub.gone.insert(from, (serial, now));
@@ -56,6 +65,16 @@ impl<S: Store> Node<S> {
                         }
                     }
                     self.queue(from, Part::GoodbyeAck { doc });
+                    // Shed by our upstream: follow one suggestion, or our subtree would be cut
+                    // off if all our other links lead downstream.
+                    let was_upstream = upstream == Some(from);
+                    for card in suggestions.into_iter().take(MAX_SUGGESTIONS) {
+                        if self.consider_candidate(now, from, doc, card, was_upstream)
+                            && was_upstream
+                        {
+                            break;
+                        }
+                    }
                 }
             }
             Part::GoodbyeAck { doc } => {
@@ -77,6 +96,7 @@ impl<S: Store> Node<S> {
                 self.queue(from, Part::Card { card });
                 self.peers.entry(from).or_default().card_sent = true;
             }
+            Part::Center { doc, card } => self.on_center(from, doc, card),
             Part::Card { card } => {
                 if card.verify().is_ok() && card.node_id() == from {
                     self.learn_card(card);
@@ -289,17 +309,7 @@ impl<S: Store> Node<S> {
             return true;
         }
         let serial = sub.serial;
-        let mut candidates: Vec<ContactCard> = sub
-            .open_neighbours()
-            .into_iter()
-            .filter(|peer| *peer != from)
-            .filter_map(|peer| self.peers.get(&peer).and_then(|p| p.card.clone()))
-            .collect();
-        let mut suggestions = Vec::new();
-        while suggestions.len() < MAX_SUGGESTIONS && !candidates.is_empty() {
-            let i = rand::RngExt::random_range(&mut self.rng, 0..candidates.len());
-            suggestions.push(candidates.swap_remove(i));
-        }
+        let suggestions = self.suggestions(doc, from);
         self.queue(
             from,
             Part::Decline {
@@ -310,6 +320,26 @@ impl<S: Store> Node<S> {
             },
         );
         false
+    }
+
+    /// Up to [`MAX_SUGGESTIONS`] cards of open neighbours holding `doc`, other than `except`,
+    /// picked at random: where a declined or handed-off node should go instead.
+    pub(super) fn suggestions(&mut self, doc: DocId, except: NodeId) -> Vec<ContactCard> {
+        let Some(sub) = self.subs.get(&doc) else {
+            return Vec::new();
+        };
+        let mut candidates: Vec<ContactCard> = sub
+            .open_neighbours()
+            .into_iter()
+            .filter(|peer| *peer != except)
+            .filter_map(|peer| self.peers.get(&peer).and_then(|p| p.card.clone()))
+            .collect();
+        let mut suggestions = Vec::new();
+        while suggestions.len() < MAX_SUGGESTIONS && !candidates.is_empty() {
+            let i = rand::RngExt::random_range(&mut self.rng, 0..candidates.len());
+            suggestions.push(candidates.swap_remove(i));
+        }
+        suggestions
     }
 
     fn on_ack(&mut self, from: NodeId, doc: DocId, serial: u64, has_body: bool) {
@@ -444,17 +474,80 @@ impl<S: Store> Node<S> {
             peer: from,
             suggestions: n_suggestions,
         });
+        // A node reaching out to heal a split follows one suggestion whatever its link count:
+        // its links may all lie inside its own fragment.
+        let reaching = self
+            .subs
+            .get_mut(&doc)
+            .is_some_and(|s| s.reaching.take_if(|r| *r == from).is_some());
         for card in suggestions.into_iter().take(MAX_SUGGESTIONS) {
-            self.consider_candidate(now, from, doc, card);
+            if self.consider_candidate(now, from, doc, card, reaching) && reaching {
+                break;
+            }
+        }
+    }
+
+    /// Sends our whole state on a link again, as if the neighbour had never acknowledged it.
+    fn resync_link(&mut self, doc: DocId, peer: NodeId) {
+        if let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&peer))
+            && link.state == LinkState::Active
+        {
+            let body_due = link.body_due;
+            link.resync();
+            link.body_due = body_due;
+            self.send_due.insert((doc, peer));
+        }
+    }
+
+    /// Learns the card of the center a neighbour follows: only that center's card is accepted,
+    /// so a neighbour cannot fill our peer table with arbitrary cards.
+    fn on_center(&mut self, from: NodeId, doc: DocId, card: ContactCard) {
+        let center = card.node_id();
+        let advertised = self
+            .subs
+            .get(&doc)
+            .and_then(|s| s.links.get(&from))
+            .and_then(|l| l.advert)
+            .map(|a| a.center);
+        if advertised != Some(center) || center == self.id {
+            return;
+        }
+        let known = self
+            .peers
+            .get(&center)
+            .and_then(|p| p.card.as_ref())
+            .is_some_and(|c| *c == card);
+        if known {
+            return;
+        }
+        if card.verify().is_err() {
+            self.reject(from, RejectReason::BadCard);
+            return;
+        }
+        self.learn_card(card);
+        // Subscriptions following that center can now pass its card on.
+        for sub in self.subs.values() {
+            if sub.route.center == center {
+                self.dirty.insert(sub.doc);
+            }
         }
     }
 
     fn on_introduce(&mut self, now: Time, from: NodeId, doc: DocId, card: ContactCard) {
-        self.consider_candidate(now, from, doc, card);
+        self.consider_candidate(now, from, doc, card, false);
     }
 
-    /// Links to a node some neighbour named, if the card verifies and more peers are wanted.
-    fn consider_candidate(&mut self, now: Time, from: NodeId, doc: DocId, card: ContactCard) {
+    /// Links to a node some neighbour named, if the card verifies and more peers are wanted (or
+    /// `reaching`: the node heals a split and goes on reaching through the candidate).
+    /// Returns whether a link was opened.
+    fn consider_candidate(
+        &mut self,
+        now: Time,
+        from: NodeId,
+        doc: DocId,
+        card: ContactCard,
+        reaching: bool,
+    ) -> bool {
         let candidate = card.node_id();
         // A card identical to the verified one we hold needs no second check; anything else,
         // a forgery included, is verified and rejected visibly.
@@ -465,32 +558,37 @@ impl<S: Store> Node<S> {
             .is_some_and(|c| *c == card);
         if !known && card.verify().is_err() {
             self.reject(from, RejectReason::BadCard);
-            return;
+            return false;
         }
         if candidate == self.id {
-            return;
+            return false;
         }
         let Some(sub) = self.subs.get(&doc) else {
-            return;
+            return false;
         };
-        let wanted = sub.links.len() < self.config.target_peers_per_document
+        let wanted = reaching
+            || sub.links.len() < self.config.target_peers_per_document
             || (sub.derived.wanted && (sub.active_links().count() == 0 || sub.needs_body_source()));
-        let stranded = sub.active_links().count() == 0 || sub.needs_body_source();
+        let stranded = reaching || sub.active_links().count() == 0 || sub.needs_body_source();
         if !wanted
             || sub.links.contains_key(&candidate)
             || sub.tried.contains(&candidate)
             || (sub.tried.len() >= MAX_TRIED && !stranded)
         {
-            return;
+            return false;
         }
         if let Some(sub) = self.subs.get_mut(&doc) {
             // A stranded node keeps searching: it forgets its oldest attempts instead of stopping.
             while sub.tried.len() >= MAX_TRIED {
                 sub.tried.pop_first();
             }
+            if reaching {
+                sub.reaching = Some(candidate);
+            }
         }
         self.learn_card(card);
         self.connect(now, doc, candidate);
+        true
     }
 
     /// Sends `to` the card of another neighbour holding `doc`.

@@ -229,6 +229,7 @@ fn misaddressed_and_forged_input_is_rejected_without_changes() {
         parts: vec![Part::Goodbye {
             doc: root,
             serial: 1,
+            suggestions: Vec::new(),
         }],
     };
     let now = net.now;

@@ -76,3 +76,15 @@ fn random_faults_seeds_150_to_199() {
 fn random_departures_seeds_0_to_99() {
     sweep_with(0..100, with_random_departure);
 }
+
+#[test]
+#[ignore]
+fn tmp_wide_departures() {
+    sweep_with(100..700, with_random_departure);
+}
+
+#[test]
+#[ignore]
+fn tmp_wide_faults() {
+    sweep(200..800);
+}
