@@ -63,9 +63,12 @@ pub enum Part {
     Decline {
         /// The document.
         doc: DocId,
-        /// The decliner's serial for the document (0 if it holds none): an update from it with
-        /// this serial or a newer one means the decline is stale and must be ignored.
+        /// The decliner's serial for the document, or, when it has no state for it, the serial
+        /// a subscription created now would start from: an update from the decliner with this
+        /// serial or a newer one means the decline is stale and must be ignored.
         serial: u64,
+        /// Whether the decliner holds the document's body.
+        held: bool,
         /// For a declined push: the decliner's serial for the document's semantic parent (0 if
         /// none), so that a decline overtaken by a newer "subscribed" advert is recognised.
         parent_serial: u64,

@@ -248,6 +248,15 @@ pub struct SeqRequestState {
     pub backoff_ms: u64,
 }
 
+/// The smallest serial a subscription created at `now` starts from.
+///
+/// A thousand serials per millisecond of headroom: a subscription recreated soon after being
+/// dropped still starts above every serial of its previous life, and a decline sent without any
+/// state is overtaken by every update of a subscription created after it.
+pub fn serial_floor(now: Time) -> u64 {
+    now.as_millis().saturating_mul(1000)
+}
+
 /// The version byte that starts every persisted subscription record.
 ///
 /// A change to the layout of [`Subscription`] bumps it and keeps a decoder for the old layout, so
@@ -324,9 +333,7 @@ impl Subscription {
     /// Starts the serial and the sequence number from the clock, so that a subscription that is
     /// deleted and later created again never reuses numbers its peers have already seen.
     pub fn start_at(mut self, now: Time) -> Subscription {
-        // A thousand serials per millisecond of headroom: a subscription recreated soon after
-        // being dropped still starts above every serial of its previous life.
-        self.serial = self.serial.max(now.as_millis().saturating_mul(1000));
+        self.serial = self.serial.max(serial_floor(now));
         self.own_seq = self.own_seq.max((now.as_millis() / 1000) as u32);
         self.route.seq = self.own_seq;
         self

@@ -37,9 +37,10 @@ impl<S: Store> Node<S> {
             Part::Decline {
                 doc,
                 serial,
+                held,
                 parent_serial,
                 suggestions,
-            } => self.on_decline(now, from, doc, serial, parent_serial, suggestions),
+            } => self.on_decline(now, from, doc, serial, held, parent_serial, suggestions),
             Part::Goodbye {
                 doc,
                 serial,
@@ -157,7 +158,8 @@ impl<S: Store> Node<S> {
                     from,
                     Part::Decline {
                         doc,
-                        serial: 0,
+                        serial: crate::subscription::serial_floor(now),
+                        held: false,
                         parent_serial,
                         suggestions: Vec::new(),
                     },
@@ -296,11 +298,15 @@ impl<S: Store> Node<S> {
                     .into_iter()
                     .collect();
                 self.remove_link(doc, victim);
+                // A new serial, so that the victim, which holds our current one, does not take
+                // the decline for one its update overtook.
+                let serial = self.bump_serial(doc);
                 self.queue(
                     victim,
                     Part::Decline {
                         doc,
-                        serial: 0,
+                        serial,
+                        held: false,
                         parent_serial: 0,
                         suggestions,
                     },
@@ -309,12 +315,14 @@ impl<S: Store> Node<S> {
             return true;
         }
         let serial = sub.serial;
+        let sub_has_body = sub.has_body();
         let suggestions = self.suggestions(doc, from);
         self.queue(
             from,
             Part::Decline {
                 doc,
                 serial,
+                held: sub_has_body,
                 parent_serial: 0,
                 suggestions,
             },
@@ -411,12 +419,29 @@ impl<S: Store> Node<S> {
         from: NodeId,
         doc: DocId,
         serial: u64,
+        held: bool,
         parent_serial: u64,
         suggestions: Vec<ContactCard>,
     ) {
         let Some(sub) = self.subs.get(&doc) else {
             return;
         };
+        // The decliner sent us an update at least as new as this decline: it holds a link to us
+        // (the decline answered an earlier request and was overtaken). A decliner without any
+        // state sends the serial a new subscription would start from, so an update from a
+        // subscription it created later makes its decline stale too.
+        let stale = sub
+            .links
+            .get(&from)
+            .is_some_and(|l| l.advert.is_some() && l.peer_serial >= serial);
+        if stale {
+            // Give the benefit of the doubt once: if the decliner really dropped its record
+            // (e.g. it expired us), it declines our resent update again and is believed then.
+            if let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&from)) {
+                link.peer_serial = 0;
+            }
+            return;
+        }
         // A declined push, overtaken by a newer advert of the decliner for the parent: its
         // subscription lapsed for a moment and came back. Offer the document again.
         let parent = sub.meta.and_then(|m| m.parent);
@@ -435,22 +460,6 @@ impl<S: Store> Node<S> {
             }
             return;
         }
-        // The decliner sent us an update at least as new as this decline: it holds a link to us
-        // (the decline answered an earlier request and was overtaken). A decliner without any
-        // state for the document (serial 0) holds no link, so its decline always applies.
-        let stale = serial != 0
-            && sub
-                .links
-                .get(&from)
-                .is_some_and(|l| l.advert.is_some() && l.peer_serial >= serial);
-        if stale {
-            // Give the benefit of the doubt once: if the decliner really dropped its record
-            // (e.g. it expired us), it declines our resent update again and is believed then.
-            if let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&from)) {
-                link.peer_serial = 0;
-            }
-            return;
-        }
         self.remove_link(doc, from);
         let n_suggestions = suggestions.len().min(MAX_SUGGESTIONS);
         // A document attached by a link may have arrived before the link: it is offered again
@@ -465,7 +474,7 @@ impl<S: Store> Node<S> {
             .get(&doc)
             .is_some_and(|ps| ps.iter().any(|p| Some(*p) != own_parent));
         if let Some(sub) = self.subs.get_mut(&doc)
-            && !(attached && serial == 0)
+            && !(attached && !held)
         {
             sub.declined.insert(from);
         }
@@ -485,6 +494,23 @@ impl<S: Store> Node<S> {
                 break;
             }
         }
+    }
+
+    /// Gives `doc` a new serial (its state is sent to every neighbour again) and returns it.
+    fn bump_serial(&mut self, doc: DocId) -> u64 {
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return 0;
+        };
+        sub.serial += 1;
+        for (peer, link) in sub.links.iter_mut() {
+            if link.state == LinkState::Active {
+                link.next_send = None;
+                link.backoff_ms = 0;
+                self.send_due.insert((doc, *peer));
+            }
+        }
+        self.persist.insert(doc);
+        sub.serial
     }
 
     /// Sends our whole state on a link again, as if the neighbour had never acknowledged it.

@@ -40,6 +40,7 @@ fn sample() -> Batch {
             Part::Decline {
                 doc,
                 serial: 2,
+                held: true,
                 parent_serial: 1,
                 suggestions: vec![],
             },
