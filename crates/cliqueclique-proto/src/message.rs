@@ -124,7 +124,19 @@ pub enum Part {
         /// The center's own signed contact card.
         card: ContactCard,
     },
+    /// From the center of a document to its neighbours: its best neighbours, which the others
+    /// reach if the center leaves for good and its overlay falls apart (docs/protocol.md §5.5).
+    /// Sent along with an update until acknowledged; at most [`MAX_HEIRS`] cards.
+    Heirs {
+        /// The document.
+        doc: DocId,
+        /// The heirs' own signed contact cards, best first.
+        cards: Vec<ContactCard>,
+    },
 }
+
+/// How many heirs a center names.
+pub const MAX_HEIRS: usize = 3;
 
 impl Part {
     /// The document this part is about, if any.
@@ -138,7 +150,8 @@ impl Part {
             | Part::GoodbyeAck { doc }
             | Part::SeqRequest { doc, .. }
             | Part::Introduce { doc, .. }
-            | Part::Center { doc, .. } => Some(*doc),
+            | Part::Center { doc, .. }
+            | Part::Heirs { doc, .. } => Some(*doc),
             Part::Card { .. } | Part::CardRequest => None,
         }
     }

@@ -112,6 +112,12 @@ pub struct Link {
     /// Introductions sent to this neighbour.
     #[serde(skip)]
     pub introductions: u8,
+    /// The heirs last sent on this link, with the serial of the update they went with.
+    #[serde(skip)]
+    pub heirs_sent: Option<(Vec<NodeId>, u64)>,
+    /// The heirs the neighbour acknowledged (by acking that serial).
+    #[serde(skip)]
+    pub heirs_acked: Vec<NodeId>,
 }
 
 impl Link {
@@ -130,6 +136,8 @@ impl Link {
             next_send: None,
             backoff_ms: 0,
             introductions: 0,
+            heirs_sent: None,
+            heirs_acked: Vec::new(),
         }
     }
 
@@ -140,6 +148,8 @@ impl Link {
         self.next_send = None;
         self.backoff_ms = 0;
         self.body_sent = false;
+        self.heirs_sent = None;
+        self.heirs_acked.clear();
         self.ack_owed = self.advert.is_some();
     }
 
@@ -218,19 +228,27 @@ pub struct Subscription {
     /// reaches the old center directly, healing a split (docs/protocol.md §5.5).
     #[serde(skip)]
     pub orphaned: Option<Orphaned>,
-    /// The node last asked for a link to heal a split: its decline's suggestions are followed
+    /// The nodes asked for a link to heal a split: their declines' suggestions are followed
     /// even when this node has enough links inside its own fragment.
     #[serde(skip)]
-    pub reaching: Option<NodeId>,
+    pub reaching: BTreeSet<NodeId>,
+    /// The heirs our center named (reached if that center leaves for good).
+    #[serde(skip)]
+    pub heirs: Vec<NodeId>,
+    /// The heirs this node names while it is the center.
+    #[serde(skip)]
+    pub named_heirs: Vec<NodeId>,
 }
 
 /// A route lost with its upstream neighbour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Orphaned {
     /// The center followed before.
     pub center: NodeId,
     /// The upstream neighbour whose session went down.
     pub via: NodeId,
+    /// The heirs that center had named (a fragment's new center names others afterwards).
+    pub heirs: Vec<NodeId>,
 }
 
 /// A pending sequence-number request.
@@ -323,7 +341,9 @@ impl Subscription {
             push_targets: Vec::new(),
             stranded: None,
             orphaned: None,
-            reaching: None,
+            reaching: BTreeSet::new(),
+            heirs: Vec::new(),
+            named_heirs: Vec::new(),
             gone: BTreeMap::new(),
         };
         sub.route.rank = sub.rank(me);
@@ -397,6 +417,28 @@ impl Subscription {
         self.links.iter().any(|(peer, link)| {
             link.is_downstream() && counts(peer) && link.advert.is_some_and(|a| a.has(flag))
         })
+    }
+
+    /// The heirs this node names as a center: up to [`MAX_HEIRS`] active neighbours holding the
+    /// body, subscribed ones first, then by node id.
+    ///
+    /// [`MAX_HEIRS`]: crate::message::MAX_HEIRS
+    pub fn own_heirs(&self) -> Vec<NodeId> {
+        let mut heirs: Vec<(bool, NodeId)> = self
+            .active_links()
+            .filter_map(|(peer, link)| {
+                let advert = link.advert?;
+                advert
+                    .has(Advert::HAS_BODY)
+                    .then(|| (advert.has(Advert::SUBSCRIBED), *peer))
+            })
+            .collect();
+        heirs.sort_by(|a, b| b.cmp(a));
+        heirs
+            .into_iter()
+            .take(crate::message::MAX_HEIRS)
+            .map(|(_, peer)| peer)
+            .collect()
     }
 
     /// Neighbours on the subscribing tree that are subscribed: where comments are pushed.

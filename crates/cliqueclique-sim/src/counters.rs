@@ -120,6 +120,8 @@ pub struct PartCounts {
     pub card_request: u64,
     /// Center cards passed on.
     pub center: u64,
+    /// Heir lists sent by centers.
+    pub heirs: u64,
 }
 
 impl PartCounts {
@@ -137,6 +139,7 @@ impl PartCounts {
             Part::Card { .. } => &mut self.card,
             Part::CardRequest => &mut self.card_request,
             Part::Center { .. } => &mut self.center,
+            Part::Heirs { .. } => &mut self.heirs,
         };
         *slot += 1;
     }

@@ -5,7 +5,7 @@
 
 use super::Node;
 use crate::event::{Event, RejectReason};
-use crate::message::{Advert, Part};
+use crate::message::{Advert, MAX_HEIRS, Part};
 use crate::store::Store;
 use crate::subscription::{Link, LinkState};
 use crate::time::Time;
@@ -98,6 +98,7 @@ impl<S: Store> Node<S> {
                 self.peers.entry(from).or_default().card_sent = true;
             }
             Part::Center { doc, card } => self.on_center(from, doc, card),
+            Part::Heirs { doc, cards } => self.on_heirs(from, doc, cards),
             Part::Card { card } => {
                 if card.verify().is_ok() && card.node_id() == from {
                     self.learn_card(card);
@@ -118,6 +119,11 @@ impl<S: Store> Node<S> {
         body: Option<Bytes>,
     ) {
         let ttl = self.config.resend_max * 2;
+        // The peer said goodbye on an earlier link: it may hold updates we sent on that link.
+        let said_goodbye = self
+            .subs
+            .get(&doc)
+            .is_some_and(|s| s.gone.contains_key(&from));
         if let Some(sub) = self.subs.get_mut(&doc)
             && let Some(&(gone, at)) = sub.gone.get(&from)
         {
@@ -172,7 +178,7 @@ impl<S: Store> Node<S> {
             .get(&doc)
             .is_some_and(|s| s.links.contains_key(&from));
         let brings_body = document.is_some() || advert.has(Advert::HAS_BODY);
-        if !has_link && !self.accept_new_link(from, doc, brings_body) {
+        if !has_link && !self.accept_new_link(from, doc, brings_body, said_goodbye) {
             return;
         }
         if let Some(d) = &document {
@@ -260,7 +266,16 @@ impl<S: Store> Node<S> {
     }
 
     /// Admits a new neighbour for `doc`, or declines with suggestions when the node is full.
-    fn accept_new_link(&mut self, from: NodeId, doc: DocId, bringing_body: bool) -> bool {
+    ///
+    /// `linked_before`: the peer said goodbye on an earlier link, so a delayed update we sent on
+    /// it may reach its new link; a decline then carries a new serial, newer than any of those.
+    fn accept_new_link(
+        &mut self,
+        from: NodeId,
+        doc: DocId,
+        bringing_body: bool,
+        linked_before: bool,
+    ) -> bool {
         let Some(sub) = self.subs.get(&doc) else {
             // A new document brought by a push: the subscription is created with the link.
             return bringing_body;
@@ -314,8 +329,12 @@ impl<S: Store> Node<S> {
             }
             return true;
         }
-        let serial = sub.serial;
         let sub_has_body = sub.has_body();
+        let serial = if linked_before {
+            self.bump_serial(doc)
+        } else {
+            sub.serial
+        };
         let suggestions = self.suggestions(doc, from);
         self.queue(
             from,
@@ -372,6 +391,11 @@ impl<S: Store> Node<S> {
         let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&from)) else {
             return;
         };
+        if let Some((heirs, sent_with)) = &link.heirs_sent
+            && serial >= *sent_with
+        {
+            link.heirs_acked = heirs.clone();
+        }
         if serial != current || link.sent != current || link.acked == current {
             return;
         }
@@ -427,19 +451,15 @@ impl<S: Store> Node<S> {
             return;
         };
         // The decliner sent us an update at least as new as this decline: it holds a link to us
-        // (the decline answered an earlier request and was overtaken). A decliner without any
-        // state sends the serial a new subscription would start from, so an update from a
-        // subscription it created later makes its decline stale too.
+        // (the decline answered an earlier request and was overtaken, or is a duplicate). A
+        // decliner without any state sends the serial a new subscription would start from, so an
+        // update from a subscription it created later makes its decline stale too; a decliner
+        // that dropped our link on its own (expiry) gave the document a new serial first.
         let stale = sub
             .links
             .get(&from)
             .is_some_and(|l| l.advert.is_some() && l.peer_serial >= serial);
         if stale {
-            // Give the benefit of the doubt once: if the decliner really dropped its record
-            // (e.g. it expired us), it declines our resent update again and is believed then.
-            if let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&from)) {
-                link.peer_serial = 0;
-            }
             return;
         }
         // A declined push, overtaken by a newer advert of the decliner for the parent: its
@@ -453,14 +473,23 @@ impl<S: Store> Node<S> {
                     l.peer_serial > parent_serial
                         && l.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED))
                 });
+        // The decliner may hold updates we sent on the link we now drop: whatever we tell it
+        // next (a decline of its own request included) must carry a newer serial.
+        let had_link = sub.links.contains_key(&from);
+        let forget = |node: &mut Self| {
+            node.remove_link(doc, from);
+            if had_link {
+                node.bump_serial(doc);
+            }
+        };
         if overtaken {
-            self.remove_link(doc, from);
+            forget(self);
             if let Some(p) = parent {
                 self.push_dirty.insert(p);
             }
             return;
         }
-        self.remove_link(doc, from);
+        forget(self);
         let n_suggestions = suggestions.len().min(MAX_SUGGESTIONS);
         // A document attached by a link may have arrived before the link: it is offered again
         // once the peer acknowledges the link, so this decline is not final.
@@ -488,7 +517,7 @@ impl<S: Store> Node<S> {
         let reaching = self
             .subs
             .get_mut(&doc)
-            .is_some_and(|s| s.reaching.take_if(|r| *r == from).is_some());
+            .is_some_and(|s| s.reaching.remove(&from));
         for card in suggestions.into_iter().take(MAX_SUGGESTIONS) {
             if self.consider_candidate(now, from, doc, card, reaching) && reaching {
                 break;
@@ -497,7 +526,7 @@ impl<S: Store> Node<S> {
     }
 
     /// Gives `doc` a new serial (its state is sent to every neighbour again) and returns it.
-    fn bump_serial(&mut self, doc: DocId) -> u64 {
+    pub(super) fn bump_serial(&mut self, doc: DocId) -> u64 {
         let Some(sub) = self.subs.get_mut(&doc) else {
             return 0;
         };
@@ -522,6 +551,42 @@ impl<S: Store> Node<S> {
             link.resync();
             link.body_due = body_due;
             self.send_due.insert((doc, peer));
+        }
+    }
+
+    /// Remembers the heirs our center names: accepted only from a neighbour that advertises
+    /// itself as the center, and only [`MAX_HEIRS`] verified cards.
+    fn on_heirs(&mut self, from: NodeId, doc: DocId, cards: Vec<ContactCard>) {
+        let from_center = self
+            .subs
+            .get(&doc)
+            .and_then(|s| s.links.get(&from))
+            .and_then(|l| l.advert)
+            .is_some_and(|a| a.center == from);
+        if !from_center || cards.len() > MAX_HEIRS {
+            return;
+        }
+        let mut heirs = Vec::with_capacity(cards.len());
+        for card in cards {
+            let known = self
+                .peers
+                .get(&card.node_id())
+                .and_then(|p| p.card.as_ref())
+                .is_some_and(|c| *c == card);
+            if !known && card.verify().is_err() {
+                self.reject(from, RejectReason::BadCard);
+                return;
+            }
+            heirs.push(card);
+        }
+        let ids = heirs.iter().map(ContactCard::node_id).collect();
+        for card in heirs {
+            if card.node_id() != self.id {
+                self.learn_card(card);
+            }
+        }
+        if let Some(sub) = self.subs.get_mut(&doc) {
+            sub.heirs = ids;
         }
     }
 
@@ -609,7 +674,7 @@ impl<S: Store> Node<S> {
                 sub.tried.pop_first();
             }
             if reaching {
-                sub.reaching = Some(candidate);
+                sub.reaching.insert(candidate);
             }
         }
         self.learn_card(card);

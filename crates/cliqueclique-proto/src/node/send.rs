@@ -32,6 +32,7 @@ impl<S: Store> Node<S> {
             };
             let serial = sub.serial;
             let center = sub.route.center;
+            let is_center = sub.is_center();
             let has_body = sub.has_body();
             let advert = sub.advert_for(&peer);
             let Some(link) = sub.links.get_mut(&peer) else {
@@ -77,6 +78,21 @@ impl<S: Store> Node<S> {
                             body,
                         });
                         resend = true;
+                        // A center's heirs ride with its updates until acknowledged.
+                        if is_center
+                            && !sub.named_heirs.is_empty()
+                            && link.heirs_acked != sub.named_heirs
+                        {
+                            let cards: Vec<_> = sub
+                                .named_heirs
+                                .iter()
+                                .filter_map(|h| self.peers.get(h).and_then(|p| p.card.clone()))
+                                .collect();
+                            if !cards.is_empty() {
+                                parts.push(Part::Heirs { doc, cards });
+                                link.heirs_sent = Some((sub.named_heirs.clone(), serial));
+                            }
+                        }
                     }
                     if link.ack_owed {
                         link.ack_owed = false;

@@ -104,8 +104,16 @@ impl<S: Store> Node<S> {
             dist: new_route.dist,
             flags: advert_flags,
         };
-        let changed =
-            sub.derived.advert != Some(advert) || sub.route.upstream != new_route.upstream;
+        // A center names its heirs; a change is sent to every neighbour with a new serial.
+        let heirs = new_route.upstream.is_none().then(|| {
+            let mut heirs = sub.own_heirs();
+            heirs.retain(|h| self.peers.get(h).is_some_and(|p| p.up));
+            heirs
+        });
+        let heirs_changed = heirs.as_ref().is_some_and(|h| *h != sub.named_heirs);
+        let changed = sub.derived.advert != Some(advert)
+            || sub.route.upstream != new_route.upstream
+            || heirs_changed;
         let subscribed_changed = sub.derived.subscribed != subscribed;
         let was_wanted = sub.derived.wanted;
         let first_settle = sub.derived.advert.is_none();
@@ -114,6 +122,9 @@ impl<S: Store> Node<S> {
         sub.own_seq = own_seq;
         sub.route = new_route;
         sub.orphaned = orphaned;
+        if let Some(heirs) = heirs {
+            sub.named_heirs = heirs;
+        }
         if new_route.upstream.is_some() {
             sub.feasibility.advertise(&new_route);
         }
@@ -146,11 +157,11 @@ impl<S: Store> Node<S> {
             }
             self.push_dirty.insert(doc);
         }
-        if let Some(center) = reach {
+        for node in reach {
             if let Some(sub) = self.subs.get_mut(&doc) {
-                sub.reaching = Some(center);
+                sub.reaching.insert(node);
             }
-            self.connect(now, doc, center);
+            self.connect(now, doc, node);
         }
         self.shed_redundant_links(doc);
         self.update_seq_request(now, doc, selection.blocked);
@@ -168,16 +179,17 @@ impl<S: Store> Node<S> {
     /// Follows a route lost with its upstream neighbour (docs/protocol.md §5.5).
     ///
     /// Returns the orphan record to keep and, once the neighbour has been gone for the whole
-    /// interest grace without the old center being found again, the old center to reach
-    /// directly: a node cut off by a departed relay rejoins the rest of the overlay.
+    /// interest grace without the old center being found again, the nodes to reach directly:
+    /// the old center (a node cut off by a departed relay rejoins the rest of the overlay), or,
+    /// when the center itself left, the heirs it named (every fragment reaches them).
     fn track_orphan(
         &self,
         now: Time,
         sub: &crate::subscription::Subscription,
         new_route: &Route,
-    ) -> (Option<Orphaned>, Option<cliqueclique_doc::NodeId>) {
+    ) -> (Option<Orphaned>, Vec<cliqueclique_doc::NodeId>) {
         let up = |peer: &cliqueclique_doc::NodeId| self.peers.get(peer).is_some_and(|p| p.up);
-        let mut orphaned = sub.orphaned;
+        let mut orphaned = sub.orphaned.clone();
         if orphaned.is_none()
             && let Some(via) = sub.route.upstream
             && !up(&via)
@@ -186,14 +198,15 @@ impl<S: Store> Node<S> {
             orphaned = Some(Orphaned {
                 center: sub.route.center,
                 via,
+                heirs: sub.heirs.clone(),
             });
         }
-        let Some(o) = orphaned else {
-            return (None, None);
+        let Some(o) = &orphaned else {
+            return (None, Vec::new());
         };
         let found = new_route.center == o.center && new_route.upstream.is_some();
         if up(&o.via) || found {
-            return (None, None);
+            return (None, Vec::new());
         }
         let grace = self.config.interest_grace;
         let left = self
@@ -201,12 +214,22 @@ impl<S: Store> Node<S> {
             .get(&o.via)
             .is_none_or(|p| p.down_since.is_none_or(|t| now.since(t) >= grace));
         if !left {
-            return (orphaned, None);
+            return (orphaned, Vec::new());
         }
-        let reachable = o.center != o.via
-            && self.knows_card(&o.center)
-            && !sub.links.contains_key(&o.center);
-        (None, reachable.then_some(o.center))
+        let reachable = |n: &cliqueclique_doc::NodeId| {
+            *n != self.id && !sub.links.contains_key(n) && self.knows_card(n)
+        };
+        if o.center != o.via {
+            return (None, [o.center].into_iter().filter(reachable).collect());
+        }
+        // The center itself left: every orphan reaches every heir it was told of, so the
+        // fragments meet even if the center's list changed while it was being sent.
+        let heirs = o
+            .heirs
+            .iter()
+            .filter(|h| **h != o.via)
+            .filter(|h| reachable(h));
+        (None, heirs.copied().collect())
     }
 
     /// Keeps a document within `max_peers_per_document`. Pushes follow a parent's tree and may
