@@ -63,9 +63,12 @@ pub enum Part {
     Decline {
         /// The document.
         doc: DocId,
-        /// The decliner's serial for the document (0 if it holds none): an update from it with
-        /// this serial or a newer one means the decline is stale and must be ignored.
+        /// The decliner's serial for the document, or, when it has no state for it, the serial
+        /// a subscription created now would start from: an update from the decliner with this
+        /// serial or a newer one means the decline is stale and must be ignored.
         serial: u64,
+        /// Whether the decliner holds the document's body.
+        held: bool,
         /// For a declined push: the decliner's serial for the document's semantic parent (0 if
         /// none), so that a decline overtaken by a newer "subscribed" advert is recognised.
         parent_serial: u64,
@@ -78,6 +81,9 @@ pub enum Part {
         doc: DocId,
         /// The leaving node's serial: an update from it with a newer serial makes this stale.
         serial: u64,
+        /// Other holders to link to instead, when a node that keeps the document sheds the link
+        /// to stay within `max_peers_per_document`; empty when the sender leaves the document.
+        suggestions: Vec<ContactCard>,
     },
     /// The acknowledgement of a [`Part::Goodbye`]: the receiver dropped its record.
     GoodbyeAck {
@@ -109,7 +115,28 @@ pub enum Part {
     },
     /// "I lack your contact card": the receiver sends its [`Part::Card`] again.
     CardRequest,
+    /// The contact card of the center the sender follows for a document, sent along with an
+    /// update until acknowledged: a node cut off from the rest of the overlay can reach that
+    /// center directly (docs/protocol.md §5.5). Accepted only for the center the sender advertises.
+    Center {
+        /// The document.
+        doc: DocId,
+        /// The center's own signed contact card.
+        card: ContactCard,
+    },
+    /// From the center of a document to its neighbours: its best neighbours, which the others
+    /// reach if the center leaves for good and its overlay falls apart (docs/protocol.md §5.5).
+    /// Sent along with an update until acknowledged; at most [`MAX_HEIRS`] cards.
+    Heirs {
+        /// The document.
+        doc: DocId,
+        /// The heirs' own signed contact cards, best first.
+        cards: Vec<ContactCard>,
+    },
 }
+
+/// How many heirs a center names.
+pub const MAX_HEIRS: usize = 3;
 
 impl Part {
     /// The document this part is about, if any.
@@ -122,7 +149,9 @@ impl Part {
             | Part::Goodbye { doc, .. }
             | Part::GoodbyeAck { doc }
             | Part::SeqRequest { doc, .. }
-            | Part::Introduce { doc, .. } => Some(*doc),
+            | Part::Introduce { doc, .. }
+            | Part::Center { doc, .. }
+            | Part::Heirs { doc, .. } => Some(*doc),
             Part::Card { .. } | Part::CardRequest => None,
         }
     }
@@ -164,6 +193,8 @@ impl Advert {
     pub const WANTS_PEERS: u8 = 16;
     /// The sender has `max_peers_per_document` links: do not introduce or suggest it.
     pub const FULL: u8 = 32;
+    /// The sender holds the contact card of the center it advertises (and passes it on).
+    pub const ANCHORED: u8 = 64;
 
     /// Whether a flag is set.
     pub fn has(&self, flag: u8) -> bool {

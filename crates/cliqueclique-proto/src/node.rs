@@ -671,6 +671,9 @@ impl<S: Store> Node<S> {
             .collect();
         for doc in docs {
             self.remove_link(doc, peer);
+            // Dropped without a goodbye: a decline we send the peer later must not look older
+            // than the last update it had from us.
+            self.bump_serial(doc);
         }
     }
 

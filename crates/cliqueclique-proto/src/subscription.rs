@@ -112,6 +112,12 @@ pub struct Link {
     /// Introductions sent to this neighbour.
     #[serde(skip)]
     pub introductions: u8,
+    /// The heirs last sent on this link, with the serial of the update they went with.
+    #[serde(skip)]
+    pub heirs_sent: Option<(Vec<NodeId>, u64)>,
+    /// The heirs the neighbour acknowledged (by acking that serial).
+    #[serde(skip)]
+    pub heirs_acked: Vec<NodeId>,
 }
 
 impl Link {
@@ -130,6 +136,8 @@ impl Link {
             next_send: None,
             backoff_ms: 0,
             introductions: 0,
+            heirs_sent: None,
+            heirs_acked: Vec::new(),
         }
     }
 
@@ -140,6 +148,8 @@ impl Link {
         self.next_send = None;
         self.backoff_ms = 0;
         self.body_sent = false;
+        self.heirs_sent = None;
+        self.heirs_acked.clear();
         self.ack_owed = self.advert.is_some();
     }
 
@@ -188,6 +198,10 @@ pub struct Subscription {
     pub links: BTreeMap<NodeId, Link>,
     /// Neighbours that declined this document; it is not pushed to them again.
     pub declined: BTreeSet<NodeId>,
+    /// Neighbours this node sent away to keep within `max_peers_per_document` after they
+    /// received the body: a parent's push does not open a link to them again.
+    #[serde(skip)]
+    pub handed_off: BTreeSet<NodeId>,
     /// Nodes already tried through introductions or suggestions.
     pub tried: BTreeSet<NodeId>,
     /// Derived values.
@@ -209,6 +223,32 @@ pub struct Subscription {
     /// While wanted but without any link: when to retry known holders, and the interval in ms.
     #[serde(skip)]
     pub stranded: Option<(Time, u64)>,
+    /// The route lost when the upstream neighbour's session went down: if that neighbour has not
+    /// come back when its interest grace ends and the center was not found again, this node
+    /// reaches the old center directly, healing a split (docs/protocol.md §5.5).
+    #[serde(skip)]
+    pub orphaned: Option<Orphaned>,
+    /// The nodes asked for a link to heal a split: their declines' suggestions are followed
+    /// even when this node has enough links inside its own fragment.
+    #[serde(skip)]
+    pub reaching: BTreeSet<NodeId>,
+    /// The heirs our center named (reached if that center leaves for good).
+    #[serde(skip)]
+    pub heirs: Vec<NodeId>,
+    /// The heirs this node names while it is the center.
+    #[serde(skip)]
+    pub named_heirs: Vec<NodeId>,
+}
+
+/// A route lost with its upstream neighbour.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Orphaned {
+    /// The center followed before.
+    pub center: NodeId,
+    /// The upstream neighbour whose session went down.
+    pub via: NodeId,
+    /// The heirs that center had named (a fragment's new center names others afterwards).
+    pub heirs: Vec<NodeId>,
 }
 
 /// A pending sequence-number request.
@@ -224,6 +264,15 @@ pub struct SeqRequestState {
     pub next: Time,
     /// The current retry interval in milliseconds.
     pub backoff_ms: u64,
+}
+
+/// The smallest serial a subscription created at `now` starts from.
+///
+/// A thousand serials per millisecond of headroom: a subscription recreated soon after being
+/// dropped still starts above every serial of its previous life, and a decline sent without any
+/// state is overtaken by every update of a subscription created after it.
+pub fn serial_floor(now: Time) -> u64 {
+    now.as_millis().saturating_mul(1000)
 }
 
 /// The version byte that starts every persisted subscription record.
@@ -285,11 +334,16 @@ impl Subscription {
             links: BTreeMap::new(),
             declined: BTreeSet::new(),
             tried: BTreeSet::new(),
+            handed_off: BTreeSet::new(),
             derived: Derived::default(),
             seq_request: None,
             forwarded: None,
             push_targets: Vec::new(),
             stranded: None,
+            orphaned: None,
+            reaching: BTreeSet::new(),
+            heirs: Vec::new(),
+            named_heirs: Vec::new(),
             gone: BTreeMap::new(),
         };
         sub.route.rank = sub.rank(me);
@@ -299,9 +353,7 @@ impl Subscription {
     /// Starts the serial and the sequence number from the clock, so that a subscription that is
     /// deleted and later created again never reuses numbers its peers have already seen.
     pub fn start_at(mut self, now: Time) -> Subscription {
-        // A thousand serials per millisecond of headroom: a subscription recreated soon after
-        // being dropped still starts above every serial of its previous life.
-        self.serial = self.serial.max(now.as_millis().saturating_mul(1000));
+        self.serial = self.serial.max(serial_floor(now));
         self.own_seq = self.own_seq.max((now.as_millis() / 1000) as u32);
         self.route.seq = self.own_seq;
         self
@@ -365,6 +417,28 @@ impl Subscription {
         self.links.iter().any(|(peer, link)| {
             link.is_downstream() && counts(peer) && link.advert.is_some_and(|a| a.has(flag))
         })
+    }
+
+    /// The heirs this node names as a center: up to [`MAX_HEIRS`] active neighbours holding the
+    /// body, subscribed ones first, then by node id.
+    ///
+    /// [`MAX_HEIRS`]: crate::message::MAX_HEIRS
+    pub fn own_heirs(&self) -> Vec<NodeId> {
+        let mut heirs: Vec<(bool, NodeId)> = self
+            .active_links()
+            .filter_map(|(peer, link)| {
+                let advert = link.advert?;
+                advert
+                    .has(Advert::HAS_BODY)
+                    .then(|| (advert.has(Advert::SUBSCRIBED), *peer))
+            })
+            .collect();
+        heirs.sort_by(|a, b| b.cmp(a));
+        heirs
+            .into_iter()
+            .take(crate::message::MAX_HEIRS)
+            .map(|(_, peer)| peer)
+            .collect()
     }
 
     /// Neighbours on the subscribing tree that are subscribed: where comments are pushed.

@@ -118,6 +118,10 @@ pub struct PartCounts {
     pub card: u64,
     /// Requests for a missing contact card.
     pub card_request: u64,
+    /// Center cards passed on.
+    pub center: u64,
+    /// Heir lists sent by centers.
+    pub heirs: u64,
 }
 
 impl PartCounts {
@@ -134,6 +138,8 @@ impl PartCounts {
             Part::Introduce { .. } => &mut self.introduce,
             Part::Card { .. } => &mut self.card,
             Part::CardRequest => &mut self.card_request,
+            Part::Center { .. } => &mut self.center,
+            Part::Heirs { .. } => &mut self.heirs,
         };
         *slot += 1;
     }

@@ -97,6 +97,24 @@ fn with_random_departure(scenario: Scenario) -> Scenario {
     with_fault_from(scenario, true)
 }
 
+/// The same small network whose root's center leaves for good at a random time.
+fn with_center_departure(mut scenario: Scenario) -> Scenario {
+    let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed ^ 0xce17);
+    let span = scenario.forum.comments as u64 * scenario.forum.comment_interval_ms;
+    scenario.events = vec![EventSpec {
+        at_ms: rng.random_range(0..span.max(1)),
+        kind: FaultKind::CenterLeave,
+        node: None,
+        count: None,
+        groups: None,
+        doc: Some(crate::fault::Target::Root),
+        restart_after_ms: None,
+        duration_ms: None,
+        interval_ms: None,
+    }];
+    scenario
+}
+
 /// Adds one random fault: a partition that heals or crashes with restarts, or (with
 /// `departure`) a node leaving for good.
 fn with_fault_from(mut scenario: Scenario, departure: bool) -> Scenario {

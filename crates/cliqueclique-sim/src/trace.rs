@@ -58,7 +58,9 @@ pub fn describe(
         Part::Decline {
             doc, suggestions, ..
         } => format!("Decline({} {} suggestions)", label(doc), suggestions.len()),
-        Part::Goodbye { doc, .. } => format!("Goodbye({})", label(doc)),
+        Part::Goodbye {
+            doc, suggestions, ..
+        } => format!("Goodbye({} {} suggestions)", label(doc), suggestions.len()),
         Part::GoodbyeAck { doc } => format!("GoodbyeAck({})", label(doc)),
         Part::SeqRequest { doc, center, seq } => {
             format!(
@@ -72,5 +74,9 @@ pub fn describe(
         }
         Part::Card { card } => format!("Card({})", name(&card.node_id())),
         Part::CardRequest => "CardRequest".to_string(),
+        Part::Heirs { doc, cards } => format!("Heirs({} {} cards)", label(doc), cards.len()),
+        Part::Center { doc, card } => {
+            format!("Center({} {})", label(doc), name(&card.node_id()))
+        }
     }
 }

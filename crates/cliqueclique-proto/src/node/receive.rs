@@ -5,7 +5,7 @@
 
 use super::Node;
 use crate::event::{Event, RejectReason};
-use crate::message::{Advert, Part};
+use crate::message::{Advert, MAX_HEIRS, Part};
 use crate::store::Store;
 use crate::subscription::{Link, LinkState};
 use crate::time::Time;
@@ -37,17 +37,27 @@ impl<S: Store> Node<S> {
             Part::Decline {
                 doc,
                 serial,
+                held,
                 parent_serial,
                 suggestions,
-            } => self.on_decline(now, from, doc, serial, parent_serial, suggestions),
-            Part::Goodbye { doc, serial } => {
+            } => self.on_decline(now, from, doc, serial, held, parent_serial, suggestions),
+            Part::Goodbye {
+                doc,
+                serial,
+                suggestions,
+            } => {
                 // A goodbye overtaken by a newer update from the same node is stale.
                 let stale = self
                     .subs
                     .get(&doc)
                     .and_then(|s| s.links.get(&from))
                     .is_some_and(|l| l.advert.is_some() && l.peer_serial > serial);
-                if !stale {
+                let upstream = self.subs.get(&doc).and_then(|s| s.route.upstream);
+                if stale {
+                    // The peer dropped the document after this goodbye and fetched it again:
+                    // its new link holds none of our state, which must be sent again.
+                    self.resync_link(doc, from);
+                } else {
                     self.remove_link(doc, from);
                     if let Some(sub) = self.subs.get_mut(&doc) {
                         sub.gone.insert(from, (serial, now));
@@ -56,6 +66,16 @@ impl<S: Store> Node<S> {
                         }
                     }
                     self.queue(from, Part::GoodbyeAck { doc });
+                    // Shed by our upstream: follow one suggestion, or our subtree would be cut
+                    // off if all our other links lead downstream.
+                    let was_upstream = upstream == Some(from);
+                    for card in suggestions.into_iter().take(MAX_SUGGESTIONS) {
+                        if self.consider_candidate(now, from, doc, card, was_upstream)
+                            && was_upstream
+                        {
+                            break;
+                        }
+                    }
                 }
             }
             Part::GoodbyeAck { doc } => {
@@ -77,6 +97,8 @@ impl<S: Store> Node<S> {
                 self.queue(from, Part::Card { card });
                 self.peers.entry(from).or_default().card_sent = true;
             }
+            Part::Center { doc, card } => self.on_center(from, doc, card),
+            Part::Heirs { doc, cards } => self.on_heirs(from, doc, cards),
             Part::Card { card } => {
                 if card.verify().is_ok() && card.node_id() == from {
                     self.learn_card(card);
@@ -97,6 +119,11 @@ impl<S: Store> Node<S> {
         body: Option<Bytes>,
     ) {
         let ttl = self.config.resend_max * 2;
+        // The peer said goodbye on an earlier link: it may hold updates we sent on that link.
+        let said_goodbye = self
+            .subs
+            .get(&doc)
+            .is_some_and(|s| s.gone.contains_key(&from));
         if let Some(sub) = self.subs.get_mut(&doc)
             && let Some(&(gone, at)) = sub.gone.get(&from)
         {
@@ -137,7 +164,8 @@ impl<S: Store> Node<S> {
                     from,
                     Part::Decline {
                         doc,
-                        serial: 0,
+                        serial: crate::subscription::serial_floor(now),
+                        held: false,
                         parent_serial,
                         suggestions: Vec::new(),
                     },
@@ -150,7 +178,7 @@ impl<S: Store> Node<S> {
             .get(&doc)
             .is_some_and(|s| s.links.contains_key(&from));
         let brings_body = document.is_some() || advert.has(Advert::HAS_BODY);
-        if !has_link && !self.accept_new_link(from, doc, brings_body) {
+        if !has_link && !self.accept_new_link(from, doc, brings_body, said_goodbye) {
             return;
         }
         if let Some(d) = &document {
@@ -238,7 +266,16 @@ impl<S: Store> Node<S> {
     }
 
     /// Admits a new neighbour for `doc`, or declines with suggestions when the node is full.
-    fn accept_new_link(&mut self, from: NodeId, doc: DocId, bringing_body: bool) -> bool {
+    ///
+    /// `linked_before`: the peer said goodbye on an earlier link, so a delayed update we sent on
+    /// it may reach its new link; a decline then carries a new serial, newer than any of those.
+    fn accept_new_link(
+        &mut self,
+        from: NodeId,
+        doc: DocId,
+        bringing_body: bool,
+        linked_before: bool,
+    ) -> bool {
         let Some(sub) = self.subs.get(&doc) else {
             // A new document brought by a push: the subscription is created with the link.
             return bringing_body;
@@ -276,11 +313,15 @@ impl<S: Store> Node<S> {
                     .into_iter()
                     .collect();
                 self.remove_link(doc, victim);
+                // A new serial, so that the victim, which holds our current one, does not take
+                // the decline for one its update overtook.
+                let serial = self.bump_serial(doc);
                 self.queue(
                     victim,
                     Part::Decline {
                         doc,
-                        serial: 0,
+                        serial,
+                        held: false,
                         parent_serial: 0,
                         suggestions,
                     },
@@ -288,11 +329,36 @@ impl<S: Store> Node<S> {
             }
             return true;
         }
-        let serial = sub.serial;
+        let sub_has_body = sub.has_body();
+        let serial = if linked_before {
+            self.bump_serial(doc)
+        } else {
+            sub.serial
+        };
+        let suggestions = self.suggestions(doc, from);
+        self.queue(
+            from,
+            Part::Decline {
+                doc,
+                serial,
+                held: sub_has_body,
+                parent_serial: 0,
+                suggestions,
+            },
+        );
+        false
+    }
+
+    /// Up to [`MAX_SUGGESTIONS`] cards of open neighbours holding `doc`, other than `except`,
+    /// picked at random: where a declined or handed-off node should go instead.
+    pub(super) fn suggestions(&mut self, doc: DocId, except: NodeId) -> Vec<ContactCard> {
+        let Some(sub) = self.subs.get(&doc) else {
+            return Vec::new();
+        };
         let mut candidates: Vec<ContactCard> = sub
             .open_neighbours()
             .into_iter()
-            .filter(|peer| *peer != from)
+            .filter(|peer| *peer != except)
             .filter_map(|peer| self.peers.get(&peer).and_then(|p| p.card.clone()))
             .collect();
         let mut suggestions = Vec::new();
@@ -300,16 +366,7 @@ impl<S: Store> Node<S> {
             let i = rand::RngExt::random_range(&mut self.rng, 0..candidates.len());
             suggestions.push(candidates.swap_remove(i));
         }
-        self.queue(
-            from,
-            Part::Decline {
-                doc,
-                serial,
-                parent_serial: 0,
-                suggestions,
-            },
-        );
-        false
+        suggestions
     }
 
     fn on_ack(&mut self, from: NodeId, doc: DocId, serial: u64, has_body: bool) {
@@ -334,6 +391,11 @@ impl<S: Store> Node<S> {
         let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&from)) else {
             return;
         };
+        if let Some((heirs, sent_with)) = &link.heirs_sent
+            && serial >= *sent_with
+        {
+            link.heirs_acked = heirs.clone();
+        }
         if serial != current || link.sent != current || link.acked == current {
             return;
         }
@@ -381,12 +443,25 @@ impl<S: Store> Node<S> {
         from: NodeId,
         doc: DocId,
         serial: u64,
+        held: bool,
         parent_serial: u64,
         suggestions: Vec<ContactCard>,
     ) {
         let Some(sub) = self.subs.get(&doc) else {
             return;
         };
+        // The decliner sent us an update at least as new as this decline: it holds a link to us
+        // (the decline answered an earlier request and was overtaken, or is a duplicate). A
+        // decliner without any state sends the serial a new subscription would start from, so an
+        // update from a subscription it created later makes its decline stale too; a decliner
+        // that dropped our link on its own (expiry) gave the document a new serial first.
+        let stale = sub
+            .links
+            .get(&from)
+            .is_some_and(|l| l.advert.is_some() && l.peer_serial >= serial);
+        if stale {
+            return;
+        }
         // A declined push, overtaken by a newer advert of the decliner for the parent: its
         // subscription lapsed for a moment and came back. Offer the document again.
         let parent = sub.meta.and_then(|m| m.parent);
@@ -398,30 +473,23 @@ impl<S: Store> Node<S> {
                     l.peer_serial > parent_serial
                         && l.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED))
                 });
+        // The decliner may hold updates we sent on the link we now drop: whatever we tell it
+        // next (a decline of its own request included) must carry a newer serial.
+        let had_link = sub.links.contains_key(&from);
+        let forget = |node: &mut Self| {
+            node.remove_link(doc, from);
+            if had_link {
+                node.bump_serial(doc);
+            }
+        };
         if overtaken {
-            self.remove_link(doc, from);
+            forget(self);
             if let Some(p) = parent {
                 self.push_dirty.insert(p);
             }
             return;
         }
-        // The decliner sent us an update at least as new as this decline: it holds a link to us
-        // (the decline answered an earlier request and was overtaken). A decliner without any
-        // state for the document (serial 0) holds no link, so its decline always applies.
-        let stale = serial != 0
-            && sub
-                .links
-                .get(&from)
-                .is_some_and(|l| l.advert.is_some() && l.peer_serial >= serial);
-        if stale {
-            // Give the benefit of the doubt once: if the decliner really dropped its record
-            // (e.g. it expired us), it declines our resent update again and is believed then.
-            if let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&from)) {
-                link.peer_serial = 0;
-            }
-            return;
-        }
-        self.remove_link(doc, from);
+        forget(self);
         let n_suggestions = suggestions.len().min(MAX_SUGGESTIONS);
         // A document attached by a link may have arrived before the link: it is offered again
         // once the peer acknowledges the link, so this decline is not final.
@@ -435,7 +503,7 @@ impl<S: Store> Node<S> {
             .get(&doc)
             .is_some_and(|ps| ps.iter().any(|p| Some(*p) != own_parent));
         if let Some(sub) = self.subs.get_mut(&doc)
-            && !(attached && serial == 0)
+            && !(attached && !held)
         {
             sub.declined.insert(from);
         }
@@ -444,17 +512,133 @@ impl<S: Store> Node<S> {
             peer: from,
             suggestions: n_suggestions,
         });
+        // A node reaching out to heal a split follows one suggestion whatever its link count:
+        // its links may all lie inside its own fragment.
+        let reaching = self
+            .subs
+            .get_mut(&doc)
+            .is_some_and(|s| s.reaching.remove(&from));
         for card in suggestions.into_iter().take(MAX_SUGGESTIONS) {
-            self.consider_candidate(now, from, doc, card);
+            if self.consider_candidate(now, from, doc, card, reaching) && reaching {
+                break;
+            }
+        }
+    }
+
+    /// Gives `doc` a new serial (its state is sent to every neighbour again) and returns it.
+    pub(super) fn bump_serial(&mut self, doc: DocId) -> u64 {
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return 0;
+        };
+        sub.serial += 1;
+        for (peer, link) in sub.links.iter_mut() {
+            if link.state == LinkState::Active {
+                link.next_send = None;
+                link.backoff_ms = 0;
+                self.send_due.insert((doc, *peer));
+            }
+        }
+        self.persist.insert(doc);
+        sub.serial
+    }
+
+    /// Sends our whole state on a link again, as if the neighbour had never acknowledged it.
+    fn resync_link(&mut self, doc: DocId, peer: NodeId) {
+        if let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&peer))
+            && link.state == LinkState::Active
+        {
+            let body_due = link.body_due;
+            link.resync();
+            link.body_due = body_due;
+            self.send_due.insert((doc, peer));
+        }
+    }
+
+    /// Remembers the heirs our center names: accepted only from a neighbour that advertises
+    /// itself as the center, and only [`MAX_HEIRS`] verified cards.
+    fn on_heirs(&mut self, from: NodeId, doc: DocId, cards: Vec<ContactCard>) {
+        let from_center = self
+            .subs
+            .get(&doc)
+            .and_then(|s| s.links.get(&from))
+            .and_then(|l| l.advert)
+            .is_some_and(|a| a.center == from);
+        if !from_center || cards.len() > MAX_HEIRS {
+            return;
+        }
+        let mut heirs = Vec::with_capacity(cards.len());
+        for card in cards {
+            let known = self
+                .peers
+                .get(&card.node_id())
+                .and_then(|p| p.card.as_ref())
+                .is_some_and(|c| *c == card);
+            if !known && card.verify().is_err() {
+                self.reject(from, RejectReason::BadCard);
+                return;
+            }
+            heirs.push(card);
+        }
+        let ids = heirs.iter().map(ContactCard::node_id).collect();
+        for card in heirs {
+            if card.node_id() != self.id {
+                self.learn_card(card);
+            }
+        }
+        if let Some(sub) = self.subs.get_mut(&doc) {
+            sub.heirs = ids;
+        }
+    }
+
+    /// Learns the card of the center a neighbour follows: only that center's card is accepted,
+    /// so a neighbour cannot fill our peer table with arbitrary cards.
+    fn on_center(&mut self, from: NodeId, doc: DocId, card: ContactCard) {
+        let center = card.node_id();
+        let advertised = self
+            .subs
+            .get(&doc)
+            .and_then(|s| s.links.get(&from))
+            .and_then(|l| l.advert)
+            .map(|a| a.center);
+        if advertised != Some(center) || center == self.id {
+            return;
+        }
+        let known = self
+            .peers
+            .get(&center)
+            .and_then(|p| p.card.as_ref())
+            .is_some_and(|c| *c == card);
+        if known {
+            return;
+        }
+        if card.verify().is_err() {
+            self.reject(from, RejectReason::BadCard);
+            return;
+        }
+        self.learn_card(card);
+        // Subscriptions following that center can now pass its card on.
+        for sub in self.subs.values() {
+            if sub.route.center == center {
+                self.dirty.insert(sub.doc);
+            }
         }
     }
 
     fn on_introduce(&mut self, now: Time, from: NodeId, doc: DocId, card: ContactCard) {
-        self.consider_candidate(now, from, doc, card);
+        self.consider_candidate(now, from, doc, card, false);
     }
 
-    /// Links to a node some neighbour named, if the card verifies and more peers are wanted.
-    fn consider_candidate(&mut self, now: Time, from: NodeId, doc: DocId, card: ContactCard) {
+    /// Links to a node some neighbour named, if the card verifies and more peers are wanted (or
+    /// `reaching`: the node heals a split and goes on reaching through the candidate).
+    /// Returns whether a link was opened.
+    fn consider_candidate(
+        &mut self,
+        now: Time,
+        from: NodeId,
+        doc: DocId,
+        card: ContactCard,
+        reaching: bool,
+    ) -> bool {
         let candidate = card.node_id();
         // A card identical to the verified one we hold needs no second check; anything else,
         // a forgery included, is verified and rejected visibly.
@@ -465,32 +649,37 @@ impl<S: Store> Node<S> {
             .is_some_and(|c| *c == card);
         if !known && card.verify().is_err() {
             self.reject(from, RejectReason::BadCard);
-            return;
+            return false;
         }
         if candidate == self.id {
-            return;
+            return false;
         }
         let Some(sub) = self.subs.get(&doc) else {
-            return;
+            return false;
         };
-        let wanted = sub.links.len() < self.config.target_peers_per_document
+        let wanted = reaching
+            || sub.links.len() < self.config.target_peers_per_document
             || (sub.derived.wanted && (sub.active_links().count() == 0 || sub.needs_body_source()));
-        let stranded = sub.active_links().count() == 0 || sub.needs_body_source();
+        let stranded = reaching || sub.active_links().count() == 0 || sub.needs_body_source();
         if !wanted
             || sub.links.contains_key(&candidate)
             || sub.tried.contains(&candidate)
             || (sub.tried.len() >= MAX_TRIED && !stranded)
         {
-            return;
+            return false;
         }
         if let Some(sub) = self.subs.get_mut(&doc) {
             // A stranded node keeps searching: it forgets its oldest attempts instead of stopping.
             while sub.tried.len() >= MAX_TRIED {
                 sub.tried.pop_first();
             }
+            if reaching {
+                sub.reaching.insert(candidate);
+            }
         }
         self.learn_card(card);
         self.connect(now, doc, candidate);
+        true
     }
 
     /// Sends `to` the card of another neighbour holding `doc`.

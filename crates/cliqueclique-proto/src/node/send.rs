@@ -6,7 +6,7 @@
 //! resends carry no body, and a peer that still lacks it asks with `NeedBody`.
 
 use super::Node;
-use crate::message::{Batch, Part};
+use crate::message::{Advert, Batch, Part};
 use crate::node::Transmit;
 use crate::store::Store;
 use crate::subscription::LinkState;
@@ -21,6 +21,8 @@ impl<S: Store> Node<S> {
     pub(super) fn flush(&mut self, now: Time) {
         let initial = self.config.resend_initial.as_millis() as u64;
         let max = self.config.resend_max.as_millis() as u64;
+        // Goodbyes that shed a link carry suggestions, picked once the loop is done.
+        let mut dropping = Vec::new();
         for (doc, peer) in std::mem::take(&mut self.send_due) {
             if !self.peers.get(&peer).is_some_and(|p| p.up) {
                 continue;
@@ -29,6 +31,8 @@ impl<S: Store> Node<S> {
                 continue;
             };
             let serial = sub.serial;
+            let center = sub.route.center;
+            let is_center = sub.is_center();
             let has_body = sub.has_body();
             let advert = sub.advert_for(&peer);
             let Some(link) = sub.links.get_mut(&peer) else {
@@ -38,9 +42,19 @@ impl<S: Store> Node<S> {
             let mut parts = Vec::new();
             let mut resend = false;
             match link.state {
-                LinkState::Leaving | LinkState::Dropping => {
+                LinkState::Leaving => {
                     if due {
-                        parts.push(Part::Goodbye { doc, serial });
+                        parts.push(Part::Goodbye {
+                            doc,
+                            serial,
+                            suggestions: Vec::new(),
+                        });
+                        resend = true;
+                    }
+                }
+                LinkState::Dropping => {
+                    if due {
+                        dropping.push((doc, peer, serial));
                         resend = true;
                     }
                 }
@@ -64,6 +78,21 @@ impl<S: Store> Node<S> {
                             body,
                         });
                         resend = true;
+                        // A center's heirs ride with its updates until acknowledged.
+                        if is_center
+                            && !sub.named_heirs.is_empty()
+                            && link.heirs_acked != sub.named_heirs
+                        {
+                            let cards: Vec<_> = sub
+                                .named_heirs
+                                .iter()
+                                .filter_map(|h| self.peers.get(h).and_then(|p| p.card.clone()))
+                                .collect();
+                            if !cards.is_empty() {
+                                parts.push(Part::Heirs { doc, cards });
+                                link.heirs_sent = Some((sub.named_heirs.clone(), serial));
+                            }
+                        }
                     }
                     if link.ack_owed {
                         link.ack_owed = false;
@@ -71,6 +100,24 @@ impl<S: Store> Node<S> {
                             doc,
                             serial: link.peer_serial,
                             has_body,
+                        });
+                    }
+                    // A neighbour following our center without holding its card gets the card
+                    // with every update and ack, until its advert says it holds it.
+                    let unanchored = link
+                        .advert
+                        .is_some_and(|a| a.center == center && !a.has(Advert::ANCHORED));
+                    let card = if center == self.id {
+                        Some(&self.card)
+                    } else {
+                        self.peers.get(&center).and_then(|p| p.card.as_ref())
+                    };
+                    if let Some(card) = card.filter(|_| unanchored && center != peer)
+                        && !parts.is_empty()
+                    {
+                        parts.push(Part::Center {
+                            doc,
+                            card: card.clone(),
                         });
                     }
                 }
@@ -86,6 +133,14 @@ impl<S: Store> Node<S> {
                 self.timers.insert((next, doc, peer));
             }
             self.outbox.entry(peer).or_default().extend(parts);
+        }
+        for (doc, peer, serial) in dropping {
+            let suggestions = self.suggestions(doc, peer);
+            self.outbox.entry(peer).or_default().push(Part::Goodbye {
+                doc,
+                serial,
+                suggestions,
+            });
         }
         for (peer, parts) in std::mem::take(&mut self.outbox) {
             self.emit(peer, parts);

@@ -11,7 +11,7 @@ use crate::event::Event;
 use crate::message::{Advert, Part};
 use crate::route::{self, Offer, Route};
 use crate::store::Store;
-use crate::subscription::{Derived, Link, LinkState, SeqRequestState};
+use crate::subscription::{Derived, Link, LinkState, Orphaned, SeqRequestState};
 use crate::time::Time;
 use cliqueclique_doc::DocId;
 
@@ -55,6 +55,7 @@ impl<S: Store> Node<S> {
             own_seq += 1;
             new_route.seq = own_seq;
         }
+        let (orphaned, reach) = self.track_orphan(now, sub, &new_route);
 
         // Interest: what we and our downstream neighbours want. A neighbour whose session is down
         // still counts during the interest grace (a restart), not after (it left).
@@ -90,6 +91,7 @@ impl<S: Store> Node<S> {
             (sub.has_body(), Advert::HAS_BODY),
             (wants_peers, Advert::WANTS_PEERS),
             (n_active >= self.config.max_peers_per_document, Advert::FULL),
+            (self.knows_card(&new_route.center), Advert::ANCHORED),
         ] {
             if on {
                 advert_flags |= flag;
@@ -102,8 +104,16 @@ impl<S: Store> Node<S> {
             dist: new_route.dist,
             flags: advert_flags,
         };
-        let changed =
-            sub.derived.advert != Some(advert) || sub.route.upstream != new_route.upstream;
+        // A center names its heirs; a change is sent to every neighbour with a new serial.
+        let heirs = new_route.upstream.is_none().then(|| {
+            let mut heirs = sub.own_heirs();
+            heirs.retain(|h| self.peers.get(h).is_some_and(|p| p.up));
+            heirs
+        });
+        let heirs_changed = heirs.as_ref().is_some_and(|h| *h != sub.named_heirs);
+        let changed = sub.derived.advert != Some(advert)
+            || sub.route.upstream != new_route.upstream
+            || heirs_changed;
         let subscribed_changed = sub.derived.subscribed != subscribed;
         let was_wanted = sub.derived.wanted;
         let first_settle = sub.derived.advert.is_none();
@@ -111,6 +121,10 @@ impl<S: Store> Node<S> {
         let sub = self.subs.get_mut(&doc).expect("checked above");
         sub.own_seq = own_seq;
         sub.route = new_route;
+        sub.orphaned = orphaned;
+        if let Some(heirs) = heirs {
+            sub.named_heirs = heirs;
+        }
         if new_route.upstream.is_some() {
             sub.feasibility.advertise(&new_route);
         }
@@ -143,6 +157,12 @@ impl<S: Store> Node<S> {
             }
             self.push_dirty.insert(doc);
         }
+        for node in reach {
+            if let Some(sub) = self.subs.get_mut(&doc) {
+                sub.reaching.insert(node);
+            }
+            self.connect(now, doc, node);
+        }
         self.shed_redundant_links(doc);
         self.update_seq_request(now, doc, selection.blocked);
         self.update_stranded(now, doc, wanted);
@@ -151,9 +171,78 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Keeps a document within `max_peers_per_document` by saying goodbye on links that carry
-    /// nothing: not a tree edge of the document or of a parent it is pushed along, and the peer
-    /// already holds the body. Pushes may exceed the limit; this brings it back.
+    /// Whether this node can hand out `node`'s contact card (its own included).
+    fn knows_card(&self, node: &cliqueclique_doc::NodeId) -> bool {
+        *node == self.id || self.peers.get(node).is_some_and(|p| p.card.is_some())
+    }
+
+    /// Follows a route lost with its upstream neighbour (docs/protocol.md §5.5).
+    ///
+    /// Returns the orphan record to keep and, once the neighbour has been gone for the whole
+    /// interest grace without the old center being found again, the nodes to reach directly:
+    /// the old center (a node cut off by a departed relay rejoins the rest of the overlay), or,
+    /// when the center itself left, the heirs it named (every fragment reaches them).
+    fn track_orphan(
+        &self,
+        now: Time,
+        sub: &crate::subscription::Subscription,
+        new_route: &Route,
+    ) -> (Option<Orphaned>, Vec<cliqueclique_doc::NodeId>) {
+        let up = |peer: &cliqueclique_doc::NodeId| self.peers.get(peer).is_some_and(|p| p.up);
+        let mut orphaned = sub.orphaned.clone();
+        if orphaned.is_none()
+            && let Some(via) = sub.route.upstream
+            && !up(&via)
+            && sub.route.center != self.id
+        {
+            orphaned = Some(Orphaned {
+                center: sub.route.center,
+                via,
+                heirs: sub.heirs.clone(),
+            });
+        }
+        let Some(o) = &orphaned else {
+            return (None, Vec::new());
+        };
+        let found = new_route.center == o.center && new_route.upstream.is_some();
+        if up(&o.via) || found {
+            return (None, Vec::new());
+        }
+        let grace = self.config.interest_grace;
+        let left = self
+            .peers
+            .get(&o.via)
+            .is_none_or(|p| p.down_since.is_none_or(|t| now.since(t) >= grace));
+        if !left {
+            return (orphaned, Vec::new());
+        }
+        let reachable = |n: &cliqueclique_doc::NodeId| {
+            *n != self.id && !sub.links.contains_key(n) && self.knows_card(n)
+        };
+        if o.center != o.via {
+            return (None, [o.center].into_iter().filter(reachable).collect());
+        }
+        // The center itself left: every orphan reaches every heir it was told of, so the
+        // fragments meet even if the center's list changed while it was being sent.
+        let heirs = o
+            .heirs
+            .iter()
+            .filter(|h| **h != o.via)
+            .filter(|h| reachable(h));
+        (None, heirs.copied().collect())
+    }
+
+    /// Keeps a document within `max_peers_per_document`. Pushes follow a parent's tree and may
+    /// exceed the limit; once the pushed bodies have arrived, this brings the count back by
+    /// shedding links whose peer holds the body, with a goodbye that suggests our other open
+    /// neighbours (a reliable handshake: the peer links to a suggestion if it needs to):
+    ///
+    /// 1. first links that carry nothing (not a tree edge of the document), those no push of a
+    ///    parent needs before those it does;
+    /// 2. then, if tree edges alone exceed the limit, downstream neighbours.
+    ///
+    /// A shed peer is remembered as handed off, so that the parent's push does not open the link
+    /// again.
     fn shed_redundant_links(&mut self, doc: DocId) {
         let max = self.config.max_peers_per_document;
         let Some(sub) = self.subs.get(&doc) else {
@@ -170,23 +259,26 @@ impl<S: Store> Node<S> {
             .flatten()
             .flat_map(|p| self.push_targets_of(p))
             .collect();
-        let redundant: Vec<cliqueclique_doc::NodeId> = sub
+        let mut shed: Vec<(u8, cliqueclique_doc::NodeId)> = sub
             .active_links()
-            .filter(|(p, l)| {
-                sub.route.upstream != Some(**p)
-                    && !l.is_downstream()
-                    && l.peer_has_body
-                    && !parent_targets.contains(p)
+            .filter(|(p, l)| sub.route.upstream != Some(**p) && l.peer_has_body)
+            .map(|(p, l)| {
+                let class = match (l.is_downstream(), parent_targets.contains(p)) {
+                    (false, false) => 0,
+                    (false, true) => 1,
+                    (true, _) => 2,
+                };
+                (class, *p)
             })
-            .map(|(p, _)| *p)
-            .take(excess)
             .collect();
+        shed.sort();
         let sub = self.subs.get_mut(&doc).expect("checked above");
-        for peer in redundant {
+        for (_, peer) in shed.into_iter().take(excess) {
             if let Some(link) = sub.links.get_mut(&peer) {
                 link.state = LinkState::Dropping;
                 link.next_send = None;
                 link.backoff_ms = 0;
+                sub.handed_off.insert(peer);
                 self.send_due.insert((doc, peer));
             }
         }
@@ -418,7 +510,10 @@ impl<S: Store> Node<S> {
         // max_peers_per_document (which bounds requested links): a subscriber may have no other
         // way to receive the document.
         for target in targets {
-            if sub.links.contains_key(target) || sub.declined.contains(target) {
+            if sub.links.contains_key(target)
+                || sub.declined.contains(target)
+                || sub.handed_off.contains(target)
+            {
                 continue;
             }
             let mut link = Link::new();

@@ -32,10 +32,15 @@ fn sample() -> Batch {
                 has_body: true,
             },
             Part::NeedBody { doc },
-            Part::Goodbye { doc, serial: 4 },
+            Part::Goodbye {
+                doc,
+                serial: 4,
+                suggestions: Vec::new(),
+            },
             Part::Decline {
                 doc,
                 serial: 2,
+                held: true,
                 parent_serial: 1,
                 suggestions: vec![],
             },
