@@ -14,8 +14,8 @@
 //! This thread is the only place that reads the clock (milliseconds since the Unix epoch).
 
 mod commands;
-mod overview;
 mod directory;
+mod overview;
 mod search;
 mod views;
 

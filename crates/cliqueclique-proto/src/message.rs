@@ -117,7 +117,7 @@ pub enum Part {
     CardRequest,
     /// The contact card of the center the sender follows for a document, sent along with an
     /// update until acknowledged: a node cut off from the rest of the overlay can reach that
-    /// center directly (docs/protocol.md §5.5). Accepted only for the center the sender advertises.
+    /// center directly (docs/protocol.md §5.4). Accepted only for the center the sender advertises.
     Center {
         /// The document.
         doc: DocId,
@@ -125,7 +125,7 @@ pub enum Part {
         card: ContactCard,
     },
     /// From the center of a document to its neighbours: its best neighbours, which the others
-    /// reach if the center leaves for good and its overlay falls apart (docs/protocol.md §5.5).
+    /// reach if the center leaves for good and its overlay falls apart (docs/protocol.md §5.4).
     /// Sent along with an update until acknowledged; at most [`MAX_HEIRS`] cards.
     Heirs {
         /// The document.

@@ -225,7 +225,7 @@ pub struct Subscription {
     pub stranded: Option<(Time, u64)>,
     /// The route lost when the upstream neighbour's session went down: if that neighbour has not
     /// come back when its interest grace ends and the center was not found again, this node
-    /// reaches the old center directly, healing a split (docs/protocol.md §5.5).
+    /// reaches the old center directly, healing a split (docs/protocol.md §5.4).
     #[serde(skip)]
     pub orphaned: Option<Orphaned>,
     /// The nodes asked for a link to heal a split: their declines' suggestions are followed

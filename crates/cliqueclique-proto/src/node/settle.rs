@@ -176,7 +176,7 @@ impl<S: Store> Node<S> {
         *node == self.id || self.peers.get(node).is_some_and(|p| p.card.is_some())
     }
 
-    /// Follows a route lost with its upstream neighbour (docs/protocol.md §5.5).
+    /// Follows a route lost with its upstream neighbour (docs/protocol.md §5.4).
     ///
     /// Returns the orphan record to keep and, once the neighbour has been gone for the whole
     /// interest grace without the old center being found again, the nodes to reach directly:

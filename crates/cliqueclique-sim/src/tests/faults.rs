@@ -4,7 +4,7 @@
 //!
 //! The seeds are split over several tests so that they run in parallel. Permanent departures
 //! have their own sweep: a departing cut vertex must not leave a document's overlay split
-//! (`docs/protocol.md` §5.5).
+//! (`docs/protocol.md` §5.4).
 
 use super::{
     failure, small_scenario, with_center_departure, with_random_departure, with_random_fault,
@@ -72,7 +72,7 @@ fn random_faults_seeds_150_to_199() {
 }
 
 /// One node leaves for good, at a random time: the overlays it was a cut vertex of heal
-/// (docs/protocol.md §5.5), and every invariant holds afterwards.
+/// (docs/protocol.md §5.4), and every invariant holds afterwards.
 #[test]
 fn random_departures_seeds_0_to_49() {
     sweep_with(0..50, with_random_departure);
@@ -97,7 +97,7 @@ fn wide_faults_seeds_200_to_799() {
     sweep(200..800);
 }
 
-/// The root's center leaves for good: its heirs gather the fragments (docs/protocol.md §5.5).
+/// The root's center leaves for good: its heirs gather the fragments (docs/protocol.md §5.4).
 #[test]
 fn center_departures_seeds_0_to_99() {
     sweep_with(0..100, with_center_departure);

@@ -161,4 +161,3 @@ pub fn encode_query(value: &str) -> String {
     }
     out
 }
-
