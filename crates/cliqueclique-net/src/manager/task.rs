@@ -123,12 +123,7 @@ async fn run_session(context: &mut TaskContext, connect: Connect) {
         Connect::Accepted(stream) => stream,
         Connect::Dial(address) => {
             context.counters.dials();
-            let dialed = timeout(
-                context.config.dial_timeout,
-                dial(&context.transports, &address),
-            )
-            .await
-            .unwrap_or(Err(DialError::Timeout));
+            let dialed = dial(&context.transports, &address, context.config.dial_timeout).await;
             match dialed {
                 Ok(stream) => stream,
                 Err(error) => {
@@ -179,13 +174,19 @@ async fn run_session(context: &mut TaskContext, connect: Connect) {
     }
 }
 
-/// Tries each transport in turn until one supports the address.
+/// Tries each transport in turn until one supports the address, each within its dial timeout
+/// (`default` unless the transport has its own).
 async fn dial(
     transports: &[Arc<dyn Transport>],
     address: &PeerAddress,
+    default: std::time::Duration,
 ) -> Result<Box<dyn Stream>, DialError> {
     for transport in transports {
-        match transport.dial(address).await {
+        let patience = transport.dial_timeout().unwrap_or(default);
+        let dialed = timeout(patience, transport.dial(address))
+            .await
+            .unwrap_or(Err(DialError::Timeout));
+        match dialed {
             Err(DialError::Unsupported { .. }) => continue,
             result => return result,
         }

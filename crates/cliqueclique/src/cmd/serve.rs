@@ -1,8 +1,9 @@
 //! `cliqueclique serve`: settings from defaults, then a TOML file, then flags; run until Ctrl-C or SIGTERM.
 
-use crate::flags::Serve;
+use crate::flags::{I2pModeFlag, Serve};
 use anyhow::Context;
 use cliqueclique_daemon::Config;
+use cliqueclique_net::I2pMode;
 use std::path::PathBuf;
 
 pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow::Result<()> {
@@ -21,6 +22,25 @@ pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow:
     }
     if !flags.advertise.is_empty() {
         config.advertise = flags.advertise.clone();
+    }
+    if let Some(mode) = flags.i2p {
+        config.i2p.mode = match mode {
+            I2pModeFlag::Off => I2pMode::Off,
+            I2pModeFlag::Sam => I2pMode::Sam,
+            I2pModeFlag::Embedded => I2pMode::Embedded,
+        };
+    }
+    if let Some(sam) = &flags.sam {
+        config.i2p.sam = sam.clone();
+    }
+    if flags.i2p_only {
+        config.i2p.only = true;
+    }
+    if config.i2p.only && flags.listen.is_empty() {
+        // The default TCP listener does not apply to an I2P-only installation.
+        config
+            .listen
+            .retain(|address| !address.starts_with("tcp://"));
     }
     if let Some(api) = api {
         config.api = api

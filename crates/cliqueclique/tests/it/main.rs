@@ -10,5 +10,6 @@ mod bad_input;
 mod center;
 mod crash;
 mod forum;
+mod i2p;
 mod local_nodes;
 mod support;

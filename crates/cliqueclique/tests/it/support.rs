@@ -39,9 +39,12 @@ pub struct Installation {
     _temp: Option<tempfile::TempDir>,
     child: Option<Child>,
     pub client: Client,
-    /// The transport address, `tcp://127.0.0.1:PORT`.
+    /// The transport address, `tcp://127.0.0.1:PORT` (or `i2p://….b32.i2p` for an I2P-only installation).
     pub address: String,
-    listen: String,
+    /// `--listen`, if any.
+    listen: Option<String>,
+    /// More `serve` arguments.
+    serve_args: Vec<String>,
 }
 
 impl Installation {
@@ -52,12 +55,22 @@ impl Installation {
 
     /// Starts an installation with extra lines in the `[proto]` section of its settings.
     pub async fn start_with(name: &str, proto: &str) -> Installation {
+        let config = FAST_CONFIG.replace("{proto}", proto);
+        Installation::start_custom(name, &config, Some("tcp://127.0.0.1:0"), &[]).await
+    }
+
+    /// Starts an installation with its own settings file, `--listen` address and `serve` arguments.
+    pub async fn start_custom(
+        name: &str,
+        config: &str,
+        listen: Option<&str>,
+        serve_args: &[&str],
+    ) -> Installation {
         let temp = tempfile::Builder::new()
             .prefix(&format!("cc-{name}-"))
             .tempdir()
             .expect("temp dir");
         let dir = temp.path().to_owned();
-        let config = FAST_CONFIG.replace("{proto}", proto);
         std::fs::write(dir.join("config.toml"), config).expect("config");
         let mut installation = Installation {
             name: name.to_owned(),
@@ -66,7 +79,8 @@ impl Installation {
             child: None,
             client: Client::new(SocketAddr::from(([127, 0, 0, 1], 1))),
             address: String::new(),
-            listen: "tcp://127.0.0.1:0".to_owned(),
+            listen: listen.map(str::to_owned),
+            serve_args: serve_args.iter().map(|a| (*a).to_owned()).collect(),
         };
         installation.spawn().await;
         installation
@@ -83,7 +97,9 @@ impl Installation {
         let child = Command::new(env!("CARGO_BIN_EXE_cliqueclique"))
             .arg("--data-dir")
             .arg(&self.dir)
-            .args(["--api", "127.0.0.1:0", "serve", "--listen", &self.listen])
+            .args(["--api", "127.0.0.1:0", "serve"])
+            .args(self.listen.iter().flat_map(|l| ["--listen", l.as_str()]))
+            .args(&self.serve_args)
             .arg("--config")
             .arg(self.dir.join("config.toml"))
             .env("RUST_LOG", "info,cliqueclique_daemon=debug")
@@ -120,7 +136,9 @@ impl Installation {
         let status: Status = self.client.get("/api/status").await.expect("status");
         self.address = status.listening[0].clone();
         // A restart keeps its port, so peers find it at the address they know.
-        self.listen = self.address.clone();
+        if self.listen.is_some() {
+            self.listen = Some(self.address.clone());
+        }
     }
 
     /// The daemon's log so far.
@@ -284,7 +302,16 @@ fn tail(log: &str) -> String {
 }
 
 /// Polls `check` every 100 ms until it holds; fails the test after [`DEADLINE`].
-pub async fn eventually<F, Fut>(what: &str, mut check: F)
+pub async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    eventually_within(what, DEADLINE, check).await;
+}
+
+/// [`eventually`] with another deadline.
+pub async fn eventually_within<F, Fut>(what: &str, deadline: Duration, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -295,8 +322,8 @@ where
             return;
         }
         assert!(
-            started.elapsed() < DEADLINE,
-            "timed out after {DEADLINE:?} waiting for: {what}"
+            started.elapsed() < deadline,
+            "timed out after {deadline:?} waiting for: {what}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

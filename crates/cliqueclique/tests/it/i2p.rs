@@ -1,0 +1,220 @@
+//! (i) Installations that know each other only by `….b32.i2p` address: a private I2P network of emissary
+//! routers runs inside this test process on 127.0.0.1, and I2P-only `cliqueclique serve` processes use their
+//! SAM bridges. A forum is joined by b32 address, comments travel both ways, an installation restarts with the
+//! same address and is reachable there again, and nothing that leaves an installation names an IP address,
+//! a host name or a local path.
+
+use crate::support::{Installation, eventually_within, thread_ids};
+use cliqueclique_daemon::api::{DocId, Status};
+use cliqueclique_net::TransportState;
+use cliqueclique_net::i2p::private_network;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The longest to wait for anything over I2P (a failure bound, not a speed claim: tunnels and lease-set
+/// lookups on a freshly booted network take seconds to minutes on a loaded machine).
+const I2P_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Settings for an I2P-only installation on the private network: short tunnels, quick retries, and
+/// session timers that suit I2P's round trips.
+const I2P_CONFIG: &str = r#"
+reconnect_initial = 500
+reconnect_max = 5000
+join_timeout = 240000
+
+[proto]
+resend_initial = 1000
+resend_max = 8000
+
+[net]
+keepalive = 5000
+dead_after = 60000
+backoff_initial = 500
+backoff_max = 5000
+handshake_timeout = 60000
+
+[i2p]
+tunnel_length = 1
+tunnel_quantity = 1
+session_timeout = 120000
+dial_timeout = 60000
+backoff_initial = 500
+backoff_max = 5000
+"#;
+
+async fn start(name: &str, sam: SocketAddr) -> Installation {
+    let sam = sam.to_string();
+    Installation::start_custom(
+        name,
+        I2P_CONFIG,
+        None,
+        &["--i2p", "sam", "--sam", &sam, "--i2p-only"],
+    )
+    .await
+}
+
+/// Waits until the installation's I2P session is up, and returns its status.
+async fn i2p_up(installation: &Installation) -> Status {
+    eventually_within(
+        &format!("{}: the I2P session to be up", installation.name),
+        I2P_DEADLINE,
+        || async {
+            let status = installation.status().await;
+            status
+                .transports
+                .iter()
+                .any(|t| t.transport == "i2p" && t.state == TransportState::Up)
+        },
+    )
+    .await;
+    installation.status().await
+}
+
+/// Joins `doc` as `node` of `who` through `via`'s address, with the CLI and a long timeout.
+fn join_i2p(who: &Installation, node: &str, via: &Installation, doc: DocId) -> String {
+    who.cli_ok(&[
+        "--node",
+        node,
+        "join",
+        "--timeout",
+        "240",
+        &via.address,
+        &doc.to_string(),
+    ])
+}
+
+/// Waits until `node` of `installation` holds `doc`.
+async fn holds(installation: &Installation, node: &str, doc: DocId) {
+    eventually_within(&format!("{node} to hold {doc}"), I2P_DEADLINE, || async {
+        installation.holds(node, doc).await
+    })
+    .await;
+}
+
+/// What must not appear in anything an installation sends: IP addresses, host names, local paths.
+fn leaks(text: &str, installation: &Installation) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut needles = vec![
+        "127.0.0.1".to_owned(),
+        "tcp://".to_owned(),
+        "localhost".to_owned(),
+        installation.dir.display().to_string(),
+        std::env::temp_dir().display().to_string(),
+    ];
+    if let Ok(host) = std::fs::read_to_string("/etc/hostname") {
+        let host = host.trim();
+        // A very short host name would match by chance inside base32 or base64.
+        if host.len() >= 6 {
+            needles.push(host.to_owned());
+        }
+    }
+    for needle in needles {
+        if !needle.is_empty() && text.contains(&needle) {
+            found.push(needle);
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn installations_join_and_comment_by_b32_address_over_a_private_i2p_network() {
+    let net_id = 10 + rand::random::<u8>() % 200;
+    let routers = private_network(6, net_id)
+        .await
+        .expect("the private I2P network starts");
+    let mut a = start("a", routers[3].sam_address()).await;
+    let mut b = start("b", routers[4].sam_address()).await;
+    a.create_node("a");
+    b.create_node("b");
+
+    // I2P only: the one address listened on and advertised is the b32 address.
+    for installation in [&a, &b] {
+        let status = i2p_up(installation).await;
+        assert!(
+            installation.address.starts_with("i2p://")
+                && installation.address.ends_with(".b32.i2p"),
+            "{}",
+            installation.address
+        );
+        assert_eq!(status.listening, vec![installation.address.clone()]);
+        assert_eq!(status.advertised, vec![installation.address.clone()]);
+        assert!(status.transports.iter().all(|t| t.transport == "i2p"));
+        // The keys are kept, owner-only.
+        let key = installation.dir.join("i2p.key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key)
+                .expect("key file")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    // B joins A's forum by b32 address; comments both ways.
+    let root: DocId = a
+        .cli_ok_with_input(
+            &["post", "-s", "Over I2P"],
+            Some("Nobody knows where we are."),
+        )
+        .trim()
+        .parse()
+        .expect("an id");
+    let out = join_i2p(&b, "b", &a, root);
+    assert!(out.contains("joined \"Over I2P\""), "{out}");
+    let from_b = b
+        .post("b", "Re: Over I2P", "Hello from b.", Some(root))
+        .await;
+    holds(&a, "a", from_b).await;
+    let from_a = a
+        .post("a", "Re: Re: Over I2P", "Hello back.", Some(from_b))
+        .await;
+    holds(&b, "b", from_a).await;
+
+    // Nothing that left A names an IP address, a host name or a local path: its contact card as B knows it,
+    // and the export of its document (document bytes and card, exactly as peers receive them).
+    let peers = b.cli_ok(&["--json", "peers"]);
+    assert!(peers.contains(&a.address), "{peers}");
+    assert_eq!(leaks(&peers, &a), Vec::<String>::new(), "{peers}");
+    let export = a.dir.join("root.cliqueclique");
+    a.cli_ok(&[
+        "export",
+        &root.to_string(),
+        "-o",
+        export.to_str().expect("utf-8"),
+    ]);
+    let bytes = std::fs::read(&export).expect("export file");
+    let text = String::from_utf8_lossy(&bytes);
+    assert_eq!(leaks(&text, &a), Vec::<String>::new());
+
+    // B restarts: the same b32 address, from its key file.
+    let b_address = b.address.clone();
+    assert!(b.terminate().success());
+    b.restart().await;
+    i2p_up(&b).await;
+    assert_eq!(b.address, b_address);
+
+    // C, new, joins the forum through B's address: B is reachable where it was, and serves the thread.
+    // (A talked to B's previous session; emissary 0.4 routers keep such end-to-end sessions for minutes
+    // after a restart, so A's exchange with B resumes later: see docs/transports.md §11.)
+    let mut c = start("c", routers[5].sam_address()).await;
+    c.create_node("c");
+    i2p_up(&c).await;
+    let out = join_i2p(&c, "c", &b, root);
+    assert!(out.contains("joined \"Over I2P\""), "{out}");
+    holds(&c, "c", from_b).await;
+    let from_c = c
+        .post("c", "Re: Over I2P", "Hello from c.", Some(root))
+        .await;
+    holds(&b, "b", from_c).await;
+    let thread = b.thread("b", root).await;
+    assert!(thread_ids(&thread).contains(&from_c));
+
+    c.terminate();
+    a.terminate();
+    b.terminate();
+    for router in routers {
+        router.stop().await;
+    }
+}
