@@ -52,7 +52,7 @@ pub enum AddressError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DialError {
-    /// No transport of this installation can reach this kind of address (I2P, for now).
+    /// No transport of this installation can reach this kind of address (I2P while I2P is off, TCP when I2P-only).
     #[error("no transport for {address}")]
     Unsupported {
         /// The address that was dialed.

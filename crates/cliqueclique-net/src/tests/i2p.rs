@@ -130,6 +130,7 @@ mod private_network {
     use super::*;
     use crate::i2p::{EmbeddedRouter, private_network};
     use crate::{Listener, Stream, Transport};
+    use std::net::SocketAddr;
 
     /// The longest the network may take to carry a session (a failure bound, not a speed claim).
     const SESSION_LIMIT: Duration = Duration::from_secs(240);
@@ -190,6 +191,38 @@ mod private_network {
         router.sam_address().to_string()
     }
 
+    /// A TCP relay in front of a SAM bridge: stopping it closes every connection and refuses new ones,
+    /// as a router process that dies does (an in-process emissary router that stops keeps its SAM sockets).
+    struct Relay {
+        address: String,
+        task: tokio::task::JoinHandle<()>,
+    }
+
+    impl Relay {
+        async fn start(target: SocketAddr) -> Relay {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let address = listener.local_addr().unwrap().to_string();
+            let task = tokio::spawn(async move {
+                let mut connections = tokio::task::JoinSet::new();
+                while let Ok((mut inbound, _)) = listener.accept().await {
+                    connections.spawn(async move {
+                        if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                            let _ =
+                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        }
+                    });
+                }
+            });
+            Relay { address, task }
+        }
+
+        /// Aborting the task drops the listener and, with the join set, every relayed connection.
+        async fn stop(self) {
+            self.task.abort();
+            let _ = self.task.await;
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn streams_by_b32_address_survive_restarts_and_failures_are_reported() {
         // RUST_LOG=emissary=debug shows the routers' side of a failure.
@@ -198,7 +231,7 @@ mod private_network {
             .with_test_writer()
             .try_init();
         let net_id = 10 + rand::random::<u8>() % 200;
-        let mut routers = private_network(6, net_id).await.expect("routers start");
+        let routers = private_network(6, net_id).await.expect("routers start");
         let (dir_a, dir_b) = (temp_dir(), temp_dir());
         let (key_a, key_b) = (dir_a.join("i2p.key"), dir_b.join("i2p.key"));
 
@@ -207,8 +240,9 @@ mod private_network {
             I2p::start(test_config(), bridge(&routers[4]), &key_a)
                 .await
                 .expect("a starts");
+        let relay = Relay::start(routers[5].sam_address()).await;
         let (b, b_transport, mut b_listener) =
-            I2p::start(test_config(), bridge(&routers[5]), &key_b)
+            I2p::start(test_config(), relay.address.clone(), &key_b)
                 .await
                 .expect("b starts");
         assert!(key_a.exists() && key_b.exists());
@@ -255,9 +289,8 @@ mod private_network {
         c.shutdown().await;
         drop(a_transport);
 
-        // A session that drops: B's router stops; B reports it and retries.
-        let b_router = routers.remove(5);
-        b_router.stop().await;
+        // A session that drops: B's bridge goes away; B reports it and retries.
+        relay.stop().await;
         wait_status(
             &b,
             "the dropped session to be reported",
