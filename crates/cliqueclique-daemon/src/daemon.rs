@@ -326,6 +326,7 @@ async fn start_i2p(
             let router = cliqueclique_net::i2p::EmbeddedRouter::start(
                 cliqueclique_net::i2p::Network::Public {
                     data_dir: data_dir.join(I2P_ROUTER_DIR),
+                    reseed: config.reseed,
                 },
             )
             .await

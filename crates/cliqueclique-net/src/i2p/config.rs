@@ -48,6 +48,9 @@ pub struct I2pConfig {
     /// The cap on that wait.
     #[serde(with = "millis")]
     pub backoff_max: Duration,
+    /// Embedded router: when it knows too few routers, fetch some over HTTPS from I2P's reseed servers.
+    /// Without it (offline use, tests) the router joins nothing until routers are known.
+    pub reseed: bool,
 }
 
 impl Default for I2pConfig {
@@ -63,6 +66,7 @@ impl Default for I2pConfig {
             command_timeout: Duration::from_secs(30),
             backoff_initial: Duration::from_secs(1),
             backoff_max: Duration::from_secs(60),
+            reseed: true,
         }
     }
 }

@@ -38,6 +38,8 @@ pub enum Network {
     Public {
         /// The router's own directory: keys, known routers, peer profiles.
         data_dir: PathBuf,
+        /// Whether to reseed when it knows too few routers.
+        reseed: bool,
     },
     /// A private network on 127.0.0.1 (tests).
     Private {
@@ -77,14 +79,14 @@ impl EmbeddedRouter {
             host: Ipv4Addr::LOCALHOST.to_string(),
         });
         let (router, _events, router_info) = match network {
-            Network::Public { data_dir } => {
+            Network::Public { data_dir, reseed } => {
                 std::fs::create_dir_all(&data_dir).map_err(|e| embedded(&e))?;
                 let storage = Storage::new::<Runtime>(Some(data_dir))
                     .await
                     .map_err(|e| embedded(&e))?;
                 let bundle = storage.load().await;
                 let mut routers = bundle.routers;
-                if routers.len() < RESEED_BELOW {
+                if reseed && routers.len() < RESEED_BELOW {
                     tracing::info!("reseeding the embedded I2P router from I2P's reseed servers");
                     match Reseeder::reseed::<Runtime>(None, false).await {
                         Ok(infos) => {

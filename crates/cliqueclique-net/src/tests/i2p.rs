@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-
 use crate::i2p::destination::test_keys;
 use crate::i2p::{I2p, I2pConfig, I2pMode};
 use crate::{I2pError, PeerAddress, SamError, TransportState, TransportStatus};
@@ -129,8 +128,8 @@ mod private_network {
     use super::*;
     use crate::i2p::{EmbeddedRouter, private_network};
     use crate::{Listener, Stream, Transport};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use std::net::SocketAddr;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// The longest the network may take to carry a session (a failure bound, not a speed claim).
     const SESSION_LIMIT: Duration = Duration::from_secs(240);

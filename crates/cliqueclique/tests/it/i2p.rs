@@ -218,3 +218,31 @@ async fn installations_join_and_comment_by_b32_address_over_a_private_i2p_networ
         router.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_router_runs_inside_the_daemon_and_keeps_the_address() {
+    // Offline: no reseed, so the router knows no other router and builds no tunnels; everything up to the
+    // session (router, SAM bridge, destination, key file, status) runs for real.
+    let config = format!("{I2P_CONFIG}reseed = false\n");
+    let mut x =
+        Installation::start_custom("x", &config, None, &["--i2p", "embedded", "--i2p-only"]).await;
+    let status = x.status().await;
+    assert!(x.address.starts_with("i2p://"), "{}", x.address);
+    assert_eq!(status.advertised, vec![x.address.clone()]);
+    assert!(x.dir.join("i2p.key").exists());
+    assert!(x.dir.join("i2p-router").is_dir());
+    let i2p = status
+        .transports
+        .iter()
+        .find(|t| t.transport == "i2p")
+        .expect("an i2p transport");
+    assert_ne!(i2p.state, TransportState::Up, "{i2p:?}");
+    assert!(i2p.detail.contains("SAM bridge at 127.0.0.1:"), "{i2p:?}");
+    let shown = x.cli_ok(&["status"]);
+    assert!(shown.contains(&x.address), "{shown}");
+
+    let address = x.address.clone();
+    assert!(x.terminate().success());
+    x.restart().await;
+    assert_eq!(x.address, address);
+}
