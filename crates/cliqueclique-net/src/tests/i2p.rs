@@ -199,7 +199,12 @@ mod private_network {
 
     impl Relay {
         async fn start(target: SocketAddr) -> Relay {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            Relay::start_on("127.0.0.1:0", target).await
+        }
+
+        /// A relay on `address` (again, after a stop).
+        async fn start_on(address: &str, target: SocketAddr) -> Relay {
+            let listener = tokio::net::TcpListener::bind(address).await.unwrap();
             let address = listener.local_addr().unwrap().to_string();
             let task = tokio::spawn(async move {
                 let mut connections = tokio::task::JoinSet::new();
@@ -310,5 +315,98 @@ mod private_network {
         std::fs::remove_dir_all(dir_a).unwrap();
         std::fs::remove_dir_all(dir_b).unwrap();
         std::fs::remove_dir_all(dir_c).unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn batches_queued_while_the_bridge_is_down_are_delivered_when_it_returns() {
+        use crate::tests::{batch, identity};
+        use crate::{Config, Event, SessionManager, StaticKey};
+        use std::sync::Arc;
+
+        let net_id = 10 + rand::random::<u8>() % 200;
+        let routers = private_network(5, net_id).await.expect("routers start");
+        let (dir_a, dir_b) = (temp_dir(), temp_dir());
+
+        // A's bridge sits behind a relay; A gets its keys, then the bridge goes away.
+        let relay = Relay::start(routers[3].sam_address()).await;
+        let relay_address = relay.address.clone();
+        let (a, a_transport, a_listener) =
+            I2p::start(test_config(), relay_address.clone(), &dir_a.join("i2p.key"))
+                .await
+                .expect("a starts");
+        up(&a).await;
+        relay.stop().await;
+        wait_status(&a, "A's bridge to be gone", SESSION_LIMIT, |s| {
+            s.state == TransportState::Down
+        })
+        .await;
+
+        let (b, b_transport, b_listener) =
+            I2p::start(test_config(), bridge(&routers[4]), &dir_b.join("i2p.key"))
+                .await
+                .expect("b starts");
+        up(&b).await;
+        let config = Config {
+            handshake_timeout: Duration::from_secs(60),
+            backoff_initial: Duration::from_millis(200),
+            backoff_max: Duration::from_secs(2),
+            ..Config::default()
+        };
+        let manager = |key: u8, transport: Arc<dyn Transport>, listener: Box<dyn Listener>| {
+            SessionManager::spawn(
+                config.clone(),
+                StaticKey::from_secret_bytes([key; 32]),
+                vec![transport],
+                vec![listener],
+            )
+        };
+        let (a_manager, _a_events) = manager(1, Arc::new(a_transport), Box::new(a_listener));
+        let (b_manager, mut b_events) = manager(2, Arc::new(b_transport), Box::new(b_listener));
+        let (a_node, b_node) = (identity(1), identity(2));
+        a_manager.add_node(a_node.clone()).await.unwrap();
+        b_manager.add_node(b_node.clone()).await.unwrap();
+        a_manager
+            .set_address(b_node.node_id(), Some(b.address()))
+            .await
+            .unwrap();
+
+        // Queued while A has no bridge.
+        let sent = [
+            batch(a_node.node_id(), b_node.node_id(), 100),
+            batch(a_node.node_id(), b_node.node_id(), 200),
+        ];
+        for one in &sent {
+            a_manager.send(one).await.expect("queued");
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let status = a_manager.status().await.unwrap();
+        assert_eq!(status.dialing.len(), 1, "{status:#?}");
+        assert_eq!(status.dialing[0].queue_len, 2, "{status:#?}");
+
+        // The bridge comes back at the same address: the session is recreated and the batches arrive.
+        let relay = Relay::start_on(&relay_address, routers[3].sam_address()).await;
+        let mut received = Vec::new();
+        let deadline = tokio::time::Instant::now() + SESSION_LIMIT;
+        while received.len() < sent.len() {
+            let event = tokio::time::timeout_at(deadline, b_events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("not delivered; A: {:#?}", a.status()))
+                .expect("events");
+            if let Event::Received { batch, .. } = event {
+                received.push(batch);
+            }
+        }
+        assert_eq!(received, sent);
+
+        a_manager.shutdown().await;
+        b_manager.shutdown().await;
+        a.shutdown().await;
+        b.shutdown().await;
+        relay.stop().await;
+        for router in routers {
+            router.stop().await;
+        }
+        std::fs::remove_dir_all(dir_a).unwrap();
+        std::fs::remove_dir_all(dir_b).unwrap();
     }
 }
