@@ -5,7 +5,7 @@
 //! target/release/examples/bench ingest --comments 5000
 //! target/release/examples/bench idle --docs 100000
 //! target/release/examples/bench latency --transport tcp --comments 20
-//! target/release/examples/bench latency --transport i2p --comments 20
+//! target/release/examples/bench latency --transport i2p --comments 20 [--hops 3]
 //! ```
 //!
 //! - `ingest`: one daemon holds a forum root with N signed comments of 1 KiB; a second daemon joins
@@ -14,7 +14,7 @@
 //! - `idle`: an installation whose node holds N subscribed documents, built offline, is started and
 //!   left idle; prints the resident memory per document above an empty installation's.
 //! - `latency`: two installations, over TCP on loopback or I2P-only over a private network of six emissary
-//!   routers in this process (tunnels of one hop); prints the time to join a forum by address and the time
+//!   routers in this process (tunnels of `--hops`, default 1); prints the time to join a forum by address and the time
 //!   from posting a comment to its arrival at the other installation, each way.
 
 use cliqueclique_daemon::api::{
@@ -50,11 +50,11 @@ fn main() -> anyhow::Result<()> {
                 .position(|a| a == "--transport")
                 .and_then(|i| args.get(i + 1))
                 .is_some_and(|t| t == "i2p");
-            runtime.block_on(latency(i2p, number("--comments", 20)))
+            runtime.block_on(latency(i2p, number("--hops", 1), number("--comments", 20)))
         }
         _ => anyhow::bail!(
             "usage: bench ingest [--comments N] [--size BYTES] | bench idle [--docs N] | \
-             bench latency [--transport tcp|i2p] [--comments N]"
+             bench latency [--transport tcp|i2p] [--hops N] [--comments N]"
         ),
     }
 }
@@ -313,7 +313,7 @@ backoff_initial = 500
 backoff_max = 5000
 "#;
 
-async fn latency(i2p: bool, comments: usize) -> anyhow::Result<()> {
+async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> {
     let (dir_a, dir_b) = (temp_dir("lat-a")?, temp_dir("lat-b")?);
     let routers = if i2p {
         let net_id = 10 + rand::random::<u8>() % 200;
@@ -324,7 +324,10 @@ async fn latency(i2p: bool, comments: usize) -> anyhow::Result<()> {
     let mut installations = Vec::new();
     for (index, dir) in [&dir_a, &dir_b].into_iter().enumerate() {
         let config = dir.join("config.toml");
-        std::fs::write(&config, LATENCY_CONFIG)?;
+        std::fs::write(
+            &config,
+            LATENCY_CONFIG.replace("tunnel_length = 1", &format!("tunnel_length = {hops}")),
+        )?;
         let config = config.to_str().expect("utf-8 path").to_owned();
         let sam = routers
             .get(3 + index)
@@ -418,7 +421,7 @@ async fn latency(i2p: bool, comments: usize) -> anyhow::Result<()> {
     };
     let figures = serde_json::json!({
         "benchmark": "latency",
-        "transport": if i2p { "i2p (private network, 1-hop tunnels)" } else { "tcp (loopback)" },
+        "transport": if i2p { format!("i2p (private network, {hops}-hop tunnels)") } else { "tcp (loopback)".to_owned() },
         "comments_each_way": comments,
         "sessions_up_secs": session_up.as_secs_f64(),
         "join_secs": join_time.as_secs_f64(),

@@ -43,15 +43,6 @@ fn destination_len(bytes: &[u8]) -> Option<usize> {
     (bytes.len() >= len).then_some(len)
 }
 
-/// The `.b32.i2p` name (without the suffix) of the public destination given as I2P base64.
-pub fn b32_name(public_destination: &str) -> Option<String> {
-    let bytes = i2p_base64()
-        .decode(public_destination.trim().as_bytes())
-        .ok()?;
-    let len = destination_len(&bytes)?;
-    (len == bytes.len()).then(|| name_of(&bytes))
-}
-
 fn name_of(destination: &[u8]) -> String {
     BASE32_NOPAD
         .encode(&Sha256::digest(destination))
@@ -178,10 +169,6 @@ mod tests {
         let keys = DestinationKeys::from_private(&text).unwrap();
         assert_eq!(keys.name().len(), 52);
         assert_eq!(keys.name(), name_of(&bytes[..public]));
-        assert_eq!(
-            b32_name(&i2p_base64().encode(&bytes[..public])).as_deref(),
-            Some(keys.name())
-        );
         let address = keys.address().to_string();
         assert_eq!(address.parse::<PeerAddress>().unwrap(), keys.address());
         assert!(!format!("{keys:?}").contains(&text[..40]));
