@@ -246,3 +246,42 @@ async fn the_embedded_router_runs_inside_the_daemon_and_keeps_the_address() {
     x.restart().await;
     assert_eq!(x.address, address);
 }
+
+#[test]
+fn an_i2p_only_installation_refuses_tcp_and_needs_a_router() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let serve = |args: &[&str]| {
+        let mut all = vec!["--api", "127.0.0.1:0", "serve"];
+        all.extend_from_slice(args);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cliqueclique"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(&all)
+            .output()
+            .expect("run serve");
+        assert!(!output.status.success(), "{args:?} started");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let err = serve(&["--i2p-only"]);
+    assert!(err.contains("--i2p sam or --i2p embedded"), "{err}");
+    let err = serve(&[
+        "--i2p",
+        "sam",
+        "--i2p-only",
+        "--listen",
+        "tcp://127.0.0.1:0",
+    ]);
+    assert!(err.contains("is not an I2P address"), "{err}");
+    let err = serve(&[
+        "--i2p",
+        "sam",
+        "--i2p-only",
+        "--advertise",
+        "tcp://forum.example.org:7117",
+    ]);
+    assert!(err.contains("is not an I2P address"), "{err}");
+    // Nothing answers at this SAM address, and there are no keys yet: a clear refusal, nothing written.
+    let err = serve(&["--i2p", "sam", "--sam", "127.0.0.1:9", "--i2p-only"]);
+    assert!(err.contains("no SAM bridge at 127.0.0.1:9"), "{err}");
+    assert!(!dir.path().join("i2p.key").exists());
+}
