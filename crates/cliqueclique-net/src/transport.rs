@@ -52,6 +52,12 @@ pub trait Transport: Send + Sync + 'static {
     fn dial_timeout(&self) -> Option<Duration> {
         None
     }
+
+    /// How long the handshake and first `Hello` may take on a stream this transport dialed; `None`: the
+    /// manager's `handshake_timeout`.
+    fn handshake_timeout(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// The accepting side of a transport.
@@ -64,4 +70,10 @@ pub trait Listener: Send + 'static {
 
     /// The address other installations can dial to reach this listener, as bound.
     fn local_address(&self) -> PeerAddress;
+
+    /// How long the handshake and first `Hello` may take on a stream it accepted; `None`: the manager's
+    /// `handshake_timeout`.
+    fn handshake_timeout(&self) -> Option<Duration> {
+        None
+    }
 }

@@ -39,6 +39,10 @@ pub struct I2pConfig {
     /// The time allowed for opening one I2P stream (looking up the remote destination, then connecting).
     #[serde(with = "millis")]
     pub dial_timeout: Duration,
+    /// The time allowed for a session's Noise handshake and first `Hello`s over an I2P stream (it replaces
+    /// `[net] handshake_timeout` there: five messages cross the tunnels).
+    #[serde(with = "millis")]
+    pub handshake_timeout: Duration,
     /// The time allowed for any other answer from the bridge.
     #[serde(with = "millis")]
     pub command_timeout: Duration,
@@ -63,6 +67,7 @@ impl Default for I2pConfig {
             tunnel_quantity: 2,
             session_timeout: Duration::from_secs(180),
             dial_timeout: Duration::from_secs(120),
+            handshake_timeout: Duration::from_secs(60),
             command_timeout: Duration::from_secs(30),
             backoff_initial: Duration::from_secs(1),
             backoff_max: Duration::from_secs(60),

@@ -174,6 +174,10 @@ impl Transport for I2pTransport {
     fn dial_timeout(&self) -> Option<Duration> {
         Some(self.shared.config.dial_timeout)
     }
+
+    fn handshake_timeout(&self) -> Option<Duration> {
+        Some(self.shared.config.handshake_timeout)
+    }
 }
 
 /// Hands over the streams that reach this installation's destination.
@@ -195,6 +199,10 @@ impl Listener for I2pListener {
 
     fn local_address(&self) -> PeerAddress {
         self.shared.keys.address()
+    }
+
+    fn handshake_timeout(&self) -> Option<Duration> {
+        Some(self.shared.config.handshake_timeout)
     }
 }
 
