@@ -290,6 +290,19 @@ async fn idle(docs: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Stands in for the embedded router in a build without it (never constructed).
+#[cfg(not(feature = "embedded"))]
+enum NoRouter {}
+
+#[cfg(not(feature = "embedded"))]
+impl NoRouter {
+    fn sam_address(&self) -> SocketAddr {
+        match *self {}
+    }
+
+    async fn stop(self) {}
+}
+
 /// Settings for the latency runs, the same over both transports except `[i2p]`.
 const LATENCY_CONFIG: &str = r#"
 reconnect_initial = 500
@@ -315,9 +328,16 @@ backoff_max = 5000
 
 async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> {
     let (dir_a, dir_b) = (temp_dir("lat-a")?, temp_dir("lat-b")?);
+    #[cfg(feature = "embedded")]
     let routers = if i2p {
         let net_id = 10 + rand::random::<u8>() % 200;
         cliqueclique_net::i2p::private_network(6, net_id).await?
+    } else {
+        Vec::new()
+    };
+    #[cfg(not(feature = "embedded"))]
+    let routers: Vec<NoRouter> = if i2p {
+        anyhow::bail!("the I2P latency benchmark needs the feature `embedded` (on by default)")
     } else {
         Vec::new()
     };

@@ -10,6 +10,7 @@ mod bad_input;
 mod center;
 mod crash;
 mod forum;
+#[cfg(feature = "embedded")]
 mod i2p;
 mod local_nodes;
 mod support;
