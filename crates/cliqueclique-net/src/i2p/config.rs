@@ -33,7 +33,8 @@ pub struct I2pConfig {
     pub tunnel_length: u8,
     /// Tunnels per direction.
     pub tunnel_quantity: u8,
-    /// The time allowed for `SESSION CREATE`, during which the router builds the session's tunnels.
+    /// The time `SESSION CREATE` may take (the router builds the session's tunnels) before the status calls it
+    /// slow; it is abandoned and retried after four times as long.
     #[serde(with = "millis")]
     pub session_timeout: Duration,
     /// The time allowed for opening one I2P stream (looking up the remote destination, then connecting).

@@ -19,6 +19,9 @@ use super::sam::{SamConnection, TunnelOptions};
 use crate::error::SamError;
 use crate::status::{TransportState, TransportStatus};
 
+/// `SESSION CREATE` is abandoned (and retried) after this many `session_timeout`s.
+const SLOW_SESSION_FACTOR: u32 = 4;
+
 /// How long a closing session may take to say `QUIT`.
 const QUIT_PATIENCE: Duration = Duration::from_secs(2);
 
@@ -146,20 +149,40 @@ pub(crate) async fn supervise(shared: Arc<Shared>, mut stop: watch::Receiver<boo
             None,
         );
         let nickname: Arc<str> = format!("cliqueclique-{:016x}", rand::random::<u64>()).into();
-        let create = async {
-            let connection = SamConnection::open(bridge, config.command_timeout).await?;
-            connection
-                .create_session(
-                    &nickname,
-                    shared.keys.private(),
-                    tunnels,
-                    config.session_timeout,
-                )
-                .await
-        };
-        let created = tokio::select! {
-            created = create => created,
-            _ = stop.changed() => return,
+        // Past `session_timeout` the wait is reported as slow but goes on: giving up and asking again would
+        // only be refused while the router still builds the first session's tunnels (DUPLICATE_DEST).
+        let created = {
+            let create = async {
+                let connection = SamConnection::open(bridge, config.command_timeout).await?;
+                connection
+                    .create_session(
+                        &nickname,
+                        shared.keys.private(),
+                        tunnels,
+                        config.session_timeout * SLOW_SESSION_FACTOR,
+                    )
+                    .await
+            };
+            tokio::pin!(create);
+            let slow = tokio::time::sleep(config.session_timeout);
+            tokio::pin!(slow);
+            let mut reported = false;
+            loop {
+                tokio::select! {
+                    created = &mut create => break created,
+                    () = &mut slow, if !reported => {
+                        reported = true;
+                        let detail = format!(
+                            "the SAM bridge at {bridge} has not built the session's tunnels after {} s; still \
+                             waiting (a slow or unreachable I2P network, or too few known routers)",
+                            config.session_timeout.as_secs()
+                        );
+                        tracing::warn!("I2P transport slow: {detail}");
+                        shared.set(TransportState::Starting, detail, failures, None);
+                    }
+                    _ = stop.changed() => return,
+                }
+            }
         };
         let error = match created {
             Ok(control) => {
