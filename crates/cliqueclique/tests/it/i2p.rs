@@ -285,3 +285,199 @@ fn an_i2p_only_installation_refuses_tcp_and_needs_a_router() {
     assert!(err.contains("no SAM bridge at 127.0.0.1:9"), "{err}");
     assert!(!dir.path().join("i2p.key").exists());
 }
+
+/// Debian's i2pd in a network namespace of its own (only loopback, so nothing it tries leaves it), killed and
+/// removed on drop.
+struct I2pdNamespace {
+    name: String,
+    dir: tempfile::TempDir,
+    children: Vec<std::process::Child>,
+}
+
+impl I2pdNamespace {
+    fn command(&self, program: &str) -> std::process::Command {
+        let mut command = std::process::Command::new("ip");
+        command.args(["netns", "exec", &self.name, program]);
+        command
+    }
+
+    /// `cliqueclique --data-dir DIR ARGS` inside the namespace.
+    fn cli(&self, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+        self.command(env!("CARGO_BIN_EXE_cliqueclique"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(args)
+            .output()
+            .expect("run cliqueclique in the namespace")
+    }
+
+    fn serve(&mut self, dir: &std::path::Path) -> usize {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("serve.log"))
+            .expect("log");
+        let child = self
+            .command(env!("CARGO_BIN_EXE_cliqueclique"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args([
+                "--api",
+                "127.0.0.1:0",
+                "serve",
+                "--i2p",
+                "sam",
+                "--i2p-only",
+            ])
+            .arg("--config")
+            .arg(dir.join("config.toml"))
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("serve");
+        self.children.push(child);
+        self.children.len() - 1
+    }
+
+    fn terminate(&mut self, index: usize) {
+        let child = &mut self.children[index];
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+    }
+
+    /// The I2P transport's status, once `serve` answers.
+    fn i2p_status(&self, dir: &std::path::Path) -> Option<cliqueclique_net::TransportStatus> {
+        let output = self.cli(dir, &["--json", "status"]);
+        let status: Status = serde_json::from_slice(&output.stdout).ok()?;
+        status.transports.into_iter().find(|t| t.transport == "i2p")
+    }
+}
+
+impl Drop for I2pdNamespace {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::process::Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status();
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.dir.path().join("i2pd.log")).unwrap_or_default();
+            eprintln!(
+                "--- i2pd log ---\n{}",
+                &log[log.len().saturating_sub(4000)..]
+            );
+        }
+    }
+}
+
+/// Optional interop with Debian's i2pd 2.45.1 (`apt-get install i2pd`; needs root for `ip netns`): run with
+/// `CC_I2PD_NETNS=1`. One i2pd router in a network namespace of its own; an I2P-only installation on its SAM
+/// bridge gets keys (`DEST GENERATE`), a session (`SESSION CREATE` with encryption type 4: the default
+/// post-quantum type crashes this i2pd) and, after a restart, the same address and a session again.
+/// Streams between installations need several routers; i2pd 2.45.1 cannot run those on 127.0.0.1
+/// (`../shared/reference/dependencies.md` §7), which is why the private network of the main tests is emissary's.
+#[test]
+fn interop_with_i2pd_in_a_network_namespace() {
+    if std::env::var("CC_I2PD_NETNS").as_deref() != Ok("1") {
+        eprintln!("skipped: set CC_I2PD_NETNS=1 (needs root and Debian's i2pd)");
+        return;
+    }
+    let name = format!("cc-i2pd-{}", std::process::id());
+    let status = std::process::Command::new("ip")
+        .args(["netns", "add", &name])
+        .status()
+        .expect("ip netns add");
+    assert!(
+        status.success(),
+        "cannot create a network namespace (root?)"
+    );
+    let mut ns = I2pdNamespace {
+        name,
+        dir: tempfile::tempdir().expect("temp dir"),
+        children: Vec::new(),
+    };
+    assert!(
+        ns.command("ip")
+            .args(["link", "set", "lo", "up"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let root = ns.dir.path().to_owned();
+    std::fs::write(root.join("empty.conf"), "").unwrap();
+    let arg = |key: &str, value: &std::path::Path| format!("--{key}={}", value.display());
+    let i2pd = ns
+        .command("i2pd")
+        .arg(arg("datadir", &root.join("router")))
+        .arg(arg("conf", &root.join("empty.conf")))
+        .arg(arg("tunconf", &root.join("empty.conf")))
+        .arg(arg("logfile", &root.join("i2pd.log")))
+        .args([
+            "--log=file",
+            "--loglevel=warn",
+            "--netid=99",
+            "--sam.enabled=true",
+            "--sam.address=127.0.0.1",
+            "--sam.port=7656",
+            "--http.enabled=false",
+            "--httpproxy.enabled=false",
+            "--socksproxy.enabled=false",
+            "--i2cp.enabled=false",
+            "--bob.enabled=false",
+            "--upnp.enabled=false",
+            "--ssu2.enabled=false",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("i2pd (apt-get install i2pd)");
+    ns.children.push(i2pd);
+    let started = std::time::Instant::now();
+    loop {
+        let listening = ns.command("ss").arg("-ltn").output().expect("ss");
+        if String::from_utf8_lossy(&listening.stdout).contains("127.0.0.1:7656") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "i2pd's SAM bridge did not start"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    let dir = root.join("installation");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Zero-hop tunnels: the router is alone. i2pd 2.45.1 answers SESSION CREATE after about 20 s.
+    std::fs::write(
+        dir.join("config.toml"),
+        "[i2p]\ntunnel_length = 0\ntunnel_quantity = 1\nsession_timeout = 90000\n",
+    )
+    .unwrap();
+    let wait_up = |ns: &I2pdNamespace| {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = ns.i2p_status(&dir)
+                && status.state == TransportState::Up
+            {
+                return status.address;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(180),
+                "no I2P session on i2pd: {:?}\n{}",
+                ns.i2p_status(&dir),
+                std::fs::read_to_string(dir.join("serve.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    };
+    let serve = ns.serve(&dir);
+    let address = wait_up(&ns);
+    assert!(address.starts_with("i2p://") && address.ends_with(".b32.i2p"));
+    ns.terminate(serve);
+    ns.serve(&dir);
+    assert_eq!(wait_up(&ns), address);
+}
