@@ -293,6 +293,9 @@ pub struct Status {
     pub queues: BTreeMap<String, u64>,
     /// Counters: every rejection (transport and core) by reason, and the daemon's own failures.
     pub counters: BTreeMap<String, u64>,
+    /// The health of each transport (TCP listeners, the I2P session), for the status page.
+    #[serde(default)]
+    pub transports: Vec<cliqueclique_net::TransportStatus>,
 }
 
 /// A session in `GET /api/peers`.

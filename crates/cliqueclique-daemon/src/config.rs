@@ -39,6 +39,8 @@ pub struct Config {
     pub proto: cliqueclique_proto::Config,
     /// Transport settings.
     pub net: cliqueclique_net::Config,
+    /// I2P: off, a running router's SAM bridge, or the embedded router; and whether to use I2P only.
+    pub i2p: cliqueclique_net::I2pConfig,
 }
 
 impl Default for Config {
@@ -56,6 +58,7 @@ impl Default for Config {
             event_capacity: 1024,
             proto: cliqueclique_proto::Config::default(),
             net: cliqueclique_net::Config::default(),
+            i2p: cliqueclique_net::I2pConfig::default(),
         }
     }
 }

@@ -5,7 +5,10 @@ use crate::config::Config;
 use crate::router::{AppState, router};
 use anyhow::{Context, bail};
 use axum::Router;
-use cliqueclique_net::{Listener, PeerAddress, SessionManager, StaticKey, TcpTransport, Transport};
+use cliqueclique_net::{
+    I2p, I2pConfig, I2pMode, Listener, PeerAddress, SessionManager, StaticKey, TcpTransport,
+    Transport,
+};
 use cliqueclique_store::{Database, database_path};
 use std::fs::File;
 use std::future::Future;
@@ -21,6 +24,13 @@ pub const API_ADDR_FILE: &str = "api.addr";
 
 /// The lock file that keeps two daemons off one data directory.
 const LOCK_FILE: &str = "daemon.lock";
+
+/// The file in the data directory with the installation's I2P destination keys (mode 0600).
+pub const I2P_KEY_FILE: &str = "i2p.key";
+
+/// The embedded I2P router's directory inside the data directory.
+#[cfg(feature = "embedded")]
+const I2P_ROUTER_DIR: &str = "i2p-router";
 
 /// Runs an installation until `shutdown` completes (or the node thread fails).
 ///
@@ -62,8 +72,17 @@ pub struct Daemon {
     converger: JoinHandle<()>,
     thread: std::thread::JoinHandle<()>,
     failed: tokio::sync::watch::Receiver<bool>,
+    i2p: Option<Arc<I2p>>,
+    router: Option<EmbeddedRouter>,
     _lock: File,
 }
+
+/// The embedded I2P router, when the build has one.
+#[cfg(feature = "embedded")]
+type EmbeddedRouter = cliqueclique_net::i2p::EmbeddedRouter;
+/// No embedded router in this build.
+#[cfg(not(feature = "embedded"))]
+type EmbeddedRouter = std::convert::Infallible;
 
 impl Daemon {
     /// Opens the database, starts the transport, the node thread and the API, and writes `api.addr`.
@@ -88,9 +107,11 @@ impl Daemon {
                 config.api
             );
         }
+        check_i2p_only(&config)?;
         let config = Arc::new(config);
         let mut sockets = Vec::new();
-        for text in &config.listen {
+        // The I2P listener's address comes from its key file, not from here.
+        for text in config.listen.iter().filter(|text| !is_i2p(text)) {
             sockets.push(listen_address(text).await?);
         }
         for text in &config.advertise {
@@ -134,7 +155,25 @@ impl Daemon {
         } else {
             config.advertise.clone()
         };
-        let transports: Vec<Arc<dyn Transport>> = vec![Arc::new(TcpTransport)];
+        let mut advertised = advertised;
+        let mut transports: Vec<Arc<dyn Transport>> = Vec::new();
+        if !config.i2p.only {
+            transports.push(Arc::new(TcpTransport));
+        }
+        let (i2p, i2p_router) = match start_i2p(&config.i2p, &data_dir).await? {
+            Some((i2p, transport, listener, router)) => {
+                let address = i2p.address().to_string();
+                tracing::info!(bridge = %i2p.bridge(), "I2P address {address}");
+                listening.push(address.clone());
+                if !advertised.contains(&address) {
+                    advertised.push(address);
+                }
+                transports.push(Arc::new(transport));
+                listeners.push(Box::new(listener));
+                (Some(Arc::new(i2p)), router)
+            }
+            None => (None, None),
+        };
         let (net, mut net_events) =
             SessionManager::spawn(config.net.clone(), key.clone(), transports, listeners);
 
@@ -183,7 +222,7 @@ impl Daemon {
             .await
             .with_context(|| format!("cannot bind the API to {}", config.api))?;
         let api_addr = api.local_addr()?;
-        let state = AppState::new(
+        let mut state = AppState::new(
             handle.clone(),
             net.clone(),
             config.clone(),
@@ -192,6 +231,7 @@ impl Daemon {
             advertised,
             api_addr,
         );
+        state.i2p = i2p.clone();
         let app = match app(state.clone()) {
             Ok(app) => app.into_make_service_with_connect_info::<SocketAddr>(),
             Err(error) => {
@@ -220,6 +260,8 @@ impl Daemon {
             converger,
             thread,
             failed,
+            i2p,
+            router: i2p_router,
             _lock: lock,
         })
     }
@@ -259,6 +301,15 @@ impl Daemon {
             .await?
             .map_err(|_| anyhow::anyhow!("the node thread panicked"))?;
         self.state.net.shutdown().await;
+        if let Some(i2p) = &self.i2p {
+            i2p.shutdown().await;
+        }
+        #[cfg(feature = "embedded")]
+        if let Some(router) = self.router {
+            router.stop().await;
+        }
+        #[cfg(not(feature = "embedded"))]
+        let _ = self.router;
         tracing::info!("stopped");
         Ok(())
     }
@@ -276,6 +327,71 @@ async fn converge_directories(handle: Handle) {
             return;
         }
     }
+}
+
+/// Under `i2p.only`, refuses settings that would listen on, dial or advertise a TCP/IP address.
+fn check_i2p_only(config: &Config) -> anyhow::Result<()> {
+    if !config.i2p.only {
+        return Ok(());
+    }
+    if config.i2p.mode == I2pMode::Off {
+        bail!("I2P only needs I2P: set --i2p sam or --i2p embedded");
+    }
+    if let Some(tcp) = config
+        .listen
+        .iter()
+        .chain(&config.advertise)
+        .find(|a| !is_i2p(a))
+    {
+        bail!(
+            "{tcp:?} is not an I2P address: an I2P-only installation never listens on, dials or reveals a \
+             TCP/IP address (remove it, or leave out --i2p-only)"
+        );
+    }
+    Ok(())
+}
+
+fn is_i2p(address: &str) -> bool {
+    matches!(address.parse::<PeerAddress>(), Ok(PeerAddress::I2p { .. }))
+}
+
+/// The I2P transport the settings ask for (and the embedded router it uses), or `None` when I2P is off.
+async fn start_i2p(
+    config: &I2pConfig,
+    data_dir: &Path,
+) -> anyhow::Result<
+    Option<(
+        I2p,
+        cliqueclique_net::I2pTransport,
+        cliqueclique_net::I2pListener,
+        Option<EmbeddedRouter>,
+    )>,
+> {
+    let (bridge, router) = match config.mode {
+        I2pMode::Off => return Ok(None),
+        I2pMode::Sam => (config.sam.clone(), None),
+        #[cfg(feature = "embedded")]
+        I2pMode::Embedded => {
+            let router = cliqueclique_net::i2p::EmbeddedRouter::start(
+                cliqueclique_net::i2p::Network::Public {
+                    data_dir: data_dir.join(I2P_ROUTER_DIR),
+                    reseed: config.reseed,
+                },
+            )
+            .await
+            .context("starting the embedded I2P router")?;
+            (router.sam_address().to_string(), Some(router))
+        }
+        #[cfg(not(feature = "embedded"))]
+        I2pMode::Embedded => bail!(
+            "this build has no embedded I2P router (cargo feature `embedded`): use --i2p sam with i2pd or Java I2P"
+        ),
+    };
+    let (i2p, transport, listener) =
+        I2p::start(config.clone(), bridge, &data_dir.join(I2P_KEY_FILE))
+            .await
+            .context("starting the I2P transport")?;
+    Ok(Some((i2p, transport, listener, router)))
 }
 
 /// The socket address of a `tcp://HOST:PORT` listen address (port 0 allowed).

@@ -203,6 +203,11 @@ async fn cancel(state: &AppState, request: u64) {
 
 /// Whether the transport failed to dial `address` and has no session there.
 async fn unreachable(state: &AppState, address: &PeerAddress) -> bool {
+    // A fresh I2P destination is often not found for a while (its lease set is still spreading), and
+    // the manager redials with back-off: over I2P only the join's deadline ends the wait.
+    if matches!(address, PeerAddress::I2p { .. }) {
+        return false;
+    }
     let Ok(status) = state.net.status().await else {
         return false;
     };

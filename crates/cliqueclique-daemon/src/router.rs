@@ -20,7 +20,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cliqueclique_doc::{DocId, NodeId};
-use cliqueclique_net::SessionManager;
+use cliqueclique_net::{I2p, SessionManager, TransportState, TransportStatus};
 use futures_util::Stream;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -47,6 +47,8 @@ pub struct AppState {
     pub advertised: Vec<String>,
     /// The API's own address.
     pub api: SocketAddr,
+    /// The I2P transport, when enabled (for its status).
+    pub i2p: Option<Arc<I2p>>,
 }
 
 impl AppState {
@@ -68,7 +70,28 @@ impl AppState {
             listening,
             advertised,
             api,
+            i2p: None,
         }
+    }
+
+    /// The health of each transport: TCP listeners are up once bound; I2P reports its session.
+    pub fn transports(&self) -> Vec<TransportStatus> {
+        let mut transports: Vec<TransportStatus> = self
+            .listening
+            .iter()
+            .filter(|address| address.starts_with("tcp://"))
+            .map(|address| TransportStatus {
+                transport: "tcp".to_owned(),
+                address: address.clone(),
+                state: TransportState::Up,
+                detail: "listening".to_owned(),
+                failures: 0,
+                retry_in_ms: None,
+                since_ms: 0,
+            })
+            .collect();
+        transports.extend(self.i2p.as_ref().map(|i2p| i2p.status()));
+        transports
     }
 }
 
@@ -198,6 +221,7 @@ async fn status(State(state): State<AppState>) -> ApiResult<Status> {
         sessions: net.established().count(),
         queues,
         counters,
+        transports: state.transports(),
     }))
 }
 

@@ -7,7 +7,7 @@
 //!   and `PORT` is 1 to 65535.
 //! - `i2p://NAME.b32.i2p`, or the bare `NAME.b32.i2p`, where `NAME` is the base32 hash of an I2P destination
 //!   (52 characters, or more for the encrypted "b33" form).
-//!   I2P addresses parse but are not dialable yet (see `docs/transports.md`).
+//!   The I2P transport ([`crate::i2p`]) dials them through a SAM bridge.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

@@ -88,7 +88,7 @@ impl Default for Config {
 }
 
 /// Serde for durations as integer milliseconds, so configuration files stay plain numbers.
-mod millis {
+pub(crate) mod millis {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;
 

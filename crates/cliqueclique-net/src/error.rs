@@ -5,6 +5,7 @@
 //! surface as errors: they become counters and [`Event::Rejected`](crate::Event::Rejected).
 
 use std::io;
+use std::path::PathBuf;
 
 use cliqueclique_doc::NodeId;
 
@@ -51,7 +52,7 @@ pub enum AddressError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DialError {
-    /// No transport of this installation can reach this kind of address (I2P, for now).
+    /// No transport of this installation can reach this kind of address (I2P while I2P is off, TCP when I2P-only).
     #[error("no transport for {address}")]
     Unsupported {
         /// The address that was dialed.
@@ -63,6 +64,102 @@ pub enum DialError {
     /// The connection attempt took longer than the configured dial timeout.
     #[error("dial timed out")]
     Timeout,
+    /// The SAM bridge could not open an I2P stream.
+    #[error("i2p dial failed: {0}")]
+    Sam(#[from] SamError),
+}
+
+/// Why a SAM bridge (the local I2P router's application interface) did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SamError {
+    /// Nothing answers at the bridge's address, or it closed the connection at once.
+    #[error("no SAM bridge at {bridge} ({source}): is the I2P router running with SAM enabled?")]
+    Unreachable {
+        /// The bridge's address.
+        bridge: String,
+        /// Why the connection failed.
+        source: io::Error,
+    },
+    /// Reading or writing on an established bridge connection failed.
+    #[error("SAM bridge connection: {0}")]
+    Io(#[from] io::Error),
+    /// The bridge answered a command with a result other than `OK`.
+    #[error("the SAM bridge refused {command}: {result}{}", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
+    Refused {
+        /// The command, such as `SESSION CREATE`.
+        command: &'static str,
+        /// The bridge's `RESULT` value, such as `CANT_REACH_PEER` or `DUPLICATE_DEST`.
+        result: String,
+        /// The bridge's `MESSAGE`, if any.
+        message: Option<String>,
+    },
+    /// The bridge answered with something that is not the expected reply.
+    #[error("unexpected answer from the SAM bridge to {command}: {line:?}")]
+    Unexpected {
+        /// The command.
+        command: &'static str,
+        /// The first bytes of the answer.
+        line: String,
+    },
+    /// The bridge closed the connection.
+    #[error("the SAM bridge closed the connection")]
+    Closed,
+    /// The bridge did not answer in time (for `SESSION CREATE`: the tunnels were not built in time).
+    #[error("the SAM bridge did not answer {command} within {secs} s")]
+    Timeout {
+        /// The command.
+        command: &'static str,
+        /// The time allowed.
+        secs: u64,
+    },
+    /// The bridge sent an over-long line.
+    #[error("the SAM bridge sent a line longer than {max} bytes")]
+    LineTooLong {
+        /// The bound.
+        max: usize,
+    },
+    /// The bridge returned a destination that does not parse.
+    #[error("the SAM bridge returned a destination that does not parse")]
+    BadDestination,
+}
+
+impl SamError {
+    /// Whether the error means that the bridge no longer knows the session (it dropped it or restarted),
+    /// so that a new session must be created.
+    pub fn session_gone(&self) -> bool {
+        match self {
+            SamError::Refused { result, .. } => result == "INVALID_ID",
+            SamError::Unreachable { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// Why the I2P transport could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum I2pError {
+    /// The key file could not be read or written.
+    #[error("cannot use the I2P key file {path}: {source}")]
+    KeyFile {
+        /// The file.
+        path: PathBuf,
+        /// The failure.
+        source: io::Error,
+    },
+    /// The key file does not hold a destination's private keys.
+    #[error("the I2P key file {path} is damaged (move it away to make a new I2P address)")]
+    BadKeyFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The installation has no I2P keys yet and the bridge could not make them.
+    #[error("cannot create this installation's I2P destination: {0}")]
+    Generate(SamError),
+    /// The embedded router did not start.
+    #[error("the embedded I2P router did not start: {0}")]
+    Embedded(String),
 }
 
 /// Why a frame could not be read or written.

@@ -5,8 +5,8 @@
 //! documents, which carries opaque frames: encoded [`Batch`](cliqueclique_proto::Batch)es and a few
 //! control messages. `docs/transports.md` describes the wire format and the guarantees.
 //!
-//! - A session runs over any ordered byte stream ([`Transport`], [`Listener`]; TCP now, I2P later),
-//!   in length-prefixed [`frame`]s.
+//! - A session runs over any ordered byte stream ([`Transport`], [`Listener`]; TCP, and I2P streams through a
+//!   SAM bridge: [`i2p`]), in length-prefixed [`frame`]s.
 //! - A Noise `XX` handshake ([`session`]) authenticates the two installations' static keys ([`StaticKey`],
 //!   [`InstallationKey`]) and encrypts everything after it.
 //! - Each side then lists its nodes in a `Hello`, each node proving with an [`Attestation`] bound to the
@@ -17,7 +17,8 @@
 //! # Layout
 //!
 //! - [`address`]: [`PeerAddress`] (`tcp://`, `i2p://`).
-//! - [`transport`], [`tcp`]: the stream transport traits and the TCP implementation.
+//! - [`transport`], [`tcp`], [`i2p`]: the stream transport traits, TCP, and I2P (with an embedded router behind
+//!   the feature `embedded`).
 //! - [`frame`]: length-prefixed framing with a maximum size.
 //! - [`key`], [`attestation`], [`message`], [`session`]: keys, node attestations, session messages, the
 //!   Noise handshake and encrypted message framing.
@@ -34,6 +35,7 @@ pub mod counters;
 pub mod error;
 pub mod event;
 pub mod frame;
+pub mod i2p;
 pub mod key;
 pub mod manager;
 pub mod message;
@@ -52,13 +54,15 @@ pub use attestation::Attestation;
 pub use config::Config;
 pub use counters::{Counters, RejectReason};
 pub use error::{
-    AddressError, DialError, FrameError, HandshakeError, SendError, SessionError, Stopped,
+    AddressError, DialError, FrameError, HandshakeError, I2pError, SamError, SendError,
+    SessionError, Stopped,
 };
 pub use event::Event;
+pub use i2p::{I2p, I2pConfig, I2pListener, I2pMode, I2pTransport};
 pub use key::{InstallationKey, StaticKey};
 pub use manager::SessionManager;
 pub use message::SessionMessage;
 pub use session::{Role, Session, SessionReceiver, SessionSender};
-pub use status::{DialStatus, SessionId, SessionStatus, Status};
+pub use status::{DialStatus, SessionId, SessionStatus, Status, TransportState, TransportStatus};
 pub use tcp::{TcpListener, TcpTransport};
 pub use transport::{BoxFuture, Listener, Stream, Transport};

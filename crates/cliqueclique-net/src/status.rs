@@ -1,9 +1,11 @@
-//! What [`SessionManager::status`](crate::SessionManager::status) reports: sessions, queues and counters.
+//! What [`SessionManager::status`](crate::SessionManager::status) reports (sessions, queues and counters), and
+//! the health of each transport ([`TransportStatus`]).
 
 use std::fmt;
 use std::time::Duration;
 
 use cliqueclique_doc::NodeId;
+use serde::{Deserialize, Serialize};
 
 use crate::address::PeerAddress;
 use crate::counters::Counters;
@@ -80,4 +82,48 @@ pub struct DialStatus {
     pub failures: u32,
     /// Whether an attempt is under way.
     pub in_progress: bool,
+}
+
+/// The health of one transport of the installation (TCP, I2P), for `cliqueclique status` and the node page.
+///
+/// A TCP listener is up as soon as it is bound; the I2P transport goes through `starting` (waiting for the
+/// SAM bridge and the tunnels) to `up`, and back to `down` while its bridge is unreachable or its session lost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransportStatus {
+    /// `tcp` or `i2p`.
+    pub transport: String,
+    /// The address peers dial to reach this installation through this transport.
+    pub address: String,
+    /// Whether it works.
+    pub state: TransportState,
+    /// One human-readable line: what it is doing, or the last error and what happens next.
+    pub detail: String,
+    /// Consecutive failed attempts to get it working.
+    pub failures: u32,
+    /// When the next attempt is due, in milliseconds from now, while down.
+    pub retry_in_ms: Option<u64>,
+    /// How long it has been in this state, in milliseconds.
+    pub since_ms: u64,
+}
+
+/// The state in a [`TransportStatus`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportState {
+    /// Being set up (for I2P: connecting to the bridge, building tunnels).
+    Starting,
+    /// Working: peers can reach this installation through it.
+    Up,
+    /// Not working; see the detail; retried with back-off.
+    Down,
+}
+
+impl fmt::Display for TransportState {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            TransportState::Starting => "starting",
+            TransportState::Up => "up",
+            TransportState::Down => "down",
+        })
+    }
 }

@@ -25,6 +25,7 @@ mod attestation;
 mod flood;
 mod frame;
 mod hostile;
+mod i2p;
 mod keepalive;
 mod large;
 mod lookup;

@@ -2,12 +2,13 @@
 //!
 //! Sessions need only an ordered, reliable byte stream; encryption and authentication happen above it
 //! (see [`session`](crate::session)), so a transport is trusted for nothing but delivery.
-//! TCP implements it now ([`TcpTransport`](crate::TcpTransport)); I2P streams will implement the same traits.
+//! TCP ([`TcpTransport`](crate::TcpTransport)) and I2P streams through a SAM bridge
+//! ([`I2pTransport`](crate::I2pTransport)) implement it.
 //!
 //! # Why boxed futures and not `async fn` in traits
 //!
 //! A [`SessionManager`](crate::SessionManager) holds a list of transports of different types
-//! (TCP today, TCP and I2P later) as `Arc<dyn Transport>`.
+//! (TCP, I2P) as `Arc<dyn Transport>`.
 //! An `async fn` in a trait makes the trait unusable as `dyn`, and a generic parameter per transport
 //! would make the manager's type grow with every transport the daemon enables.
 //! So the methods return a [`BoxFuture`]: one allocation per dial or accept, which is nothing next to a
@@ -16,6 +17,7 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -42,6 +44,20 @@ pub trait Transport: Send + Sync + 'static {
         &'a self,
         address: &'a PeerAddress,
     ) -> BoxFuture<'a, Result<Box<dyn Stream>, DialError>>;
+
+    /// How long a dial through this transport may take; `None`: the manager's `dial_timeout`.
+    ///
+    /// I2P needs far longer than TCP: the remote destination is looked up and the stream is set up through
+    /// tunnels.
+    fn dial_timeout(&self) -> Option<Duration> {
+        None
+    }
+
+    /// How long the handshake and first `Hello` may take on a stream this transport dialed; `None`: the
+    /// manager's `handshake_timeout`.
+    fn handshake_timeout(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// The accepting side of a transport.
@@ -54,4 +70,10 @@ pub trait Listener: Send + 'static {
 
     /// The address other installations can dial to reach this listener, as bound.
     fn local_address(&self) -> PeerAddress;
+
+    /// How long the handshake and first `Hello` may take on a stream it accepted; `None`: the manager's
+    /// `handshake_timeout`.
+    fn handshake_timeout(&self) -> Option<Duration> {
+        None
+    }
 }

@@ -4,6 +4,8 @@
 //! cargo build --release -p cliqueclique --bins --examples
 //! target/release/examples/bench ingest --comments 5000
 //! target/release/examples/bench idle --docs 100000
+//! target/release/examples/bench latency --transport tcp --comments 20
+//! target/release/examples/bench latency --transport i2p --comments 20 [--hops 3]
 //! ```
 //!
 //! - `ingest`: one daemon holds a forum root with N signed comments of 1 KiB; a second daemon joins
@@ -11,6 +13,9 @@
 //!   fsync before it is acknowledged). Prints documents per second and the receiver's peak memory.
 //! - `idle`: an installation whose node holds N subscribed documents, built offline, is started and
 //!   left idle; prints the resident memory per document above an empty installation's.
+//! - `latency`: two installations, over TCP on loopback or I2P-only over a private network of six emissary
+//!   routers in this process (tunnels of `--hops`, default 1); prints the time to join a forum by address and the time
+//!   from posting a comment to its arrival at the other installation, each way.
 
 use cliqueclique_daemon::api::{
     CreateNode, DocId, JoinRequest, Joined, NewPost, NodeInfo, Posted, Status,
@@ -39,8 +44,17 @@ fn main() -> anyhow::Result<()> {
             runtime.block_on(ingest(number("--comments", 5000), number("--size", 1024)))
         }
         Some("idle") => runtime.block_on(idle(number("--docs", 100_000))),
+        Some("latency") => {
+            let i2p = args
+                .iter()
+                .position(|a| a == "--transport")
+                .and_then(|i| args.get(i + 1))
+                .is_some_and(|t| t == "i2p");
+            runtime.block_on(latency(i2p, number("--hops", 1), number("--comments", 20)))
+        }
         _ => anyhow::bail!(
-            "usage: bench ingest [--comments N] [--size BYTES] | bench idle [--docs N]"
+            "usage: bench ingest [--comments N] [--size BYTES] | bench idle [--docs N] | \
+             bench latency [--transport tcp|i2p] [--hops N] [--comments N]"
         ),
     }
 }
@@ -54,6 +68,11 @@ struct Serve {
 
 impl Serve {
     async fn start(dir: &Path) -> anyhow::Result<Serve> {
+        Serve::start_with(dir, &["--listen", "tcp://127.0.0.1:0"]).await
+    }
+
+    /// Starts `serve` with these arguments.
+    async fn start_with(dir: &Path, serve_args: &[&str]) -> anyhow::Result<Serve> {
         let binary = std::env::current_exe()?
             .parent()
             .and_then(Path::parent)
@@ -63,13 +82,8 @@ impl Serve {
         let child = Command::new(binary)
             .arg("--data-dir")
             .arg(dir)
-            .args([
-                "--api",
-                "127.0.0.1:0",
-                "serve",
-                "--listen",
-                "tcp://127.0.0.1:0",
-            ])
+            .args(["--api", "127.0.0.1:0", "serve"])
+            .args(serve_args)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -273,5 +287,173 @@ async fn idle(docs: usize) -> anyhow::Result<()> {
     drop(full);
     let _ = std::fs::remove_dir_all(dir_empty);
     let _ = std::fs::remove_dir_all(dir_full);
+    Ok(())
+}
+
+/// Stands in for the embedded router in a build without it (never constructed).
+#[cfg(not(feature = "embedded"))]
+enum NoRouter {}
+
+#[cfg(not(feature = "embedded"))]
+impl NoRouter {
+    fn sam_address(&self) -> SocketAddr {
+        match *self {}
+    }
+
+    async fn stop(self) {}
+}
+
+/// Settings for the latency runs, the same over both transports except `[i2p]`.
+const LATENCY_CONFIG: &str = r#"
+reconnect_initial = 500
+reconnect_max = 5000
+join_timeout = 240000
+
+[proto]
+resend_initial = 1000
+resend_max = 8000
+
+[net]
+keepalive = 5000
+dead_after = 60000
+handshake_timeout = 60000
+
+[i2p]
+tunnel_length = 1
+tunnel_quantity = 1
+dial_timeout = 60000
+backoff_initial = 500
+backoff_max = 5000
+"#;
+
+async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> {
+    let (dir_a, dir_b) = (temp_dir("lat-a")?, temp_dir("lat-b")?);
+    #[cfg(feature = "embedded")]
+    let routers = if i2p {
+        let net_id = 10 + rand::random::<u8>() % 200;
+        cliqueclique_net::i2p::private_network(6, net_id).await?
+    } else {
+        Vec::new()
+    };
+    #[cfg(not(feature = "embedded"))]
+    let routers: Vec<NoRouter> = if i2p {
+        anyhow::bail!("the I2P latency benchmark needs the feature `embedded` (on by default)")
+    } else {
+        Vec::new()
+    };
+    let mut installations = Vec::new();
+    for (index, dir) in [&dir_a, &dir_b].into_iter().enumerate() {
+        let config = dir.join("config.toml");
+        std::fs::write(
+            &config,
+            LATENCY_CONFIG.replace("tunnel_length = 1", &format!("tunnel_length = {hops}")),
+        )?;
+        let config = config.to_str().expect("utf-8 path").to_owned();
+        let sam = routers
+            .get(3 + index)
+            .map(|r| r.sam_address().to_string())
+            .unwrap_or_default();
+        let args: Vec<&str> = if i2p {
+            vec![
+                "--config",
+                &config,
+                "--i2p",
+                "sam",
+                "--sam",
+                &sam,
+                "--i2p-only",
+            ]
+        } else {
+            vec!["--config", &config, "--listen", "tcp://127.0.0.1:0"]
+        };
+        installations.push(Serve::start_with(dir, &args).await?);
+    }
+    let (a, b) = (&installations[0], &installations[1]);
+    let boot = Instant::now();
+    for (serve, name) in [(a, "a"), (b, "b")] {
+        let _: NodeInfo = serve
+            .client
+            .post("/api/nodes", &CreateNode { name: name.into() })
+            .await?;
+        loop {
+            let status: Status = serve.client.get("/api/status").await?;
+            if status
+                .transports
+                .iter()
+                .all(|t| t.state == cliqueclique_net::TransportState::Up)
+            {
+                break;
+            }
+            anyhow::ensure!(boot.elapsed() < Duration::from_secs(600), "no I2P session");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let session_up = boot.elapsed();
+    let post = |node: &str, parent: Option<DocId>, i: usize| NewPost {
+        subject: format!("comment {i}"),
+        body: Some(format!("comment {i} from {node}")),
+        parent,
+        ..NewPost::default()
+    };
+    let root = post("a", None, 0);
+    let root: Posted = a.client.post("/api/nodes/a/documents", &root).await?;
+    let started = Instant::now();
+    let join = JoinRequest {
+        address: a.address.clone(),
+        doc: root.id,
+        timeout_ms: Some(600_000),
+    };
+    let _: Joined = b.client.post("/api/nodes/b/join", &join).await?;
+    let join_time = started.elapsed();
+    let mut a_to_b = Vec::new();
+    let mut b_to_a = Vec::new();
+    for i in 0..comments {
+        for (from, to, name_from, name_to, times) in
+            [(a, b, "a", "b", &mut a_to_b), (b, a, "b", "a", &mut b_to_a)]
+        {
+            let new = post(name_from, Some(root.id), i);
+            let started = Instant::now();
+            let posted: Posted = from
+                .client
+                .post(&format!("/api/nodes/{name_from}/documents"), &new)
+                .await?;
+            loop {
+                let held: Result<cliqueclique_daemon::api::DocumentView, _> = to
+                    .client
+                    .get(&format!("/api/nodes/{name_to}/documents/{}", posted.id))
+                    .await;
+                if held.is_ok_and(|v| v.document.is_some()) {
+                    break;
+                }
+                anyhow::ensure!(
+                    started.elapsed() < Duration::from_secs(300),
+                    "comment {i} from {name_from} did not arrive"
+                );
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let summary = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+        serde_json::json!({ "median_ms": at(0.5), "p90_ms": at(0.9), "max_ms": at(1.0) })
+    };
+    let figures = serde_json::json!({
+        "benchmark": "latency",
+        "transport": if i2p { format!("i2p (private network, {hops}-hop tunnels)") } else { "tcp (loopback)".to_owned() },
+        "comments_each_way": comments,
+        "sessions_up_secs": session_up.as_secs_f64(),
+        "join_secs": join_time.as_secs_f64(),
+        "comment_a_to_b": summary(a_to_b),
+        "comment_b_to_a": summary(b_to_a),
+    });
+    println!("{}", serde_json::to_string_pretty(&figures)?);
+    drop(installations);
+    for router in routers {
+        router.stop().await;
+    }
+    let _ = std::fs::remove_dir_all(dir_a);
+    let _ = std::fs::remove_dir_all(dir_b);
     Ok(())
 }

@@ -35,6 +35,7 @@ pub struct Flags {
 const EXAMPLES: &str = "\
 Examples:
   cliqueclique serve --listen tcp://0.0.0.0:7117 --advertise tcp://forum.example.org:7117
+  cliqueclique serve --i2p sam --i2p-only
   cliqueclique node create alice
   echo 'Welcome!' | cliqueclique post --subject 'Our forum'
   cliqueclique join tcp://forum.example.org:7117 ROOT_ID
@@ -131,6 +132,16 @@ pub struct Serve {
     /// account page, else invite).
     #[arg(long, value_name = "MODE")]
     pub registration: Option<String>,
+    /// I2P: `sam` uses a running I2P router (i2pd, Java I2P) through its SAM bridge; `embedded` runs an
+    /// I2P router inside the daemon; `off` (the default) uses TCP only.
+    #[arg(long, value_name = "MODE")]
+    pub i2p: Option<I2pModeFlag>,
+    /// The SAM bridge of the I2P router, HOST:PORT. Default: 127.0.0.1:7656.
+    #[arg(long, value_name = "ADDR")]
+    pub sam: Option<String>,
+    /// Use I2P only: never listen on, dial or advertise a TCP/IP address (needs --i2p sam or embedded).
+    #[arg(long)]
+    pub i2p_only: bool,
 }
 
 /// `dir …`.
@@ -184,6 +195,17 @@ pub struct Search {
     /// At most this many results.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+}
+
+/// `serve --i2p`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum I2pModeFlag {
+    /// No I2P.
+    Off,
+    /// A running router's SAM bridge.
+    Sam,
+    /// The embedded router.
+    Embedded,
 }
 
 /// `node …`.

@@ -362,7 +362,7 @@ impl Actor {
         self.next_id += 1;
         let dialed = match &connect {
             Connect::Dial(address) => Some(address.clone()),
-            Connect::Accepted(_) => None,
+            Connect::Accepted(..) => None,
         };
         let queue = Arc::new(OutQueue::new(
             self.config.queue_messages,
@@ -398,14 +398,14 @@ impl Actor {
 
     fn handle_task(&mut self, message: FromTask) {
         match message {
-            FromTask::Accepted(stream) => {
+            FromTask::Accepted(stream, patience) => {
                 if self.sessions.len() >= self.config.max_sessions {
                     self.counters.reject(RejectReason::TooManySessions);
                     self.emit_best_effort(Event::Rejected {
                         reason: RejectReason::TooManySessions,
                     });
                 } else {
-                    self.spawn_session(Role::Responder, Connect::Accepted(stream));
+                    self.spawn_session(Role::Responder, Connect::Accepted(stream, patience));
                 }
             }
             FromTask::Up {

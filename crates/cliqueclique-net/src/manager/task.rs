@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use cliqueclique_doc::{ContactCard, DocId, Identity, NodeId};
 use cliqueclique_proto::Batch;
@@ -30,15 +31,15 @@ pub(crate) type LocalNodes = Arc<BTreeMap<NodeId, Identity>>;
 
 /// How a session starts.
 pub(crate) enum Connect {
-    /// A stream a listener accepted.
-    Accepted(Box<dyn Stream>),
+    /// A stream a listener accepted, with the listener's own handshake timeout, if any.
+    Accepted(Box<dyn Stream>, Option<Duration>),
     /// An address to dial.
     Dial(PeerAddress),
 }
 
 /// What session and accept tasks tell the actor.
 pub(crate) enum FromTask {
-    Accepted(Box<dyn Stream>),
+    Accepted(Box<dyn Stream>, Option<Duration>),
     Up {
         id: SessionId,
         installation: InstallationKey,
@@ -93,10 +94,15 @@ impl TaskContext {
 
 /// Accepts streams and hands them to the actor until the actor is gone.
 pub(crate) async fn accept_loop(mut listener: Box<dyn Listener>, to_actor: mpsc::Sender<FromTask>) {
+    let patience = listener.handshake_timeout();
     loop {
         match listener.accept().await {
             Ok(stream) => {
-                if to_actor.send(FromTask::Accepted(stream)).await.is_err() {
+                if to_actor
+                    .send(FromTask::Accepted(stream, patience))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -119,18 +125,13 @@ pub(crate) async fn run(mut context: TaskContext, connect: Connect) {
 }
 
 async fn run_session(context: &mut TaskContext, connect: Connect) {
-    let stream = match connect {
-        Connect::Accepted(stream) => stream,
+    let (stream, patience) = match connect {
+        Connect::Accepted(stream, patience) => (stream, patience),
         Connect::Dial(address) => {
             context.counters.dials();
-            let dialed = timeout(
-                context.config.dial_timeout,
-                dial(&context.transports, &address),
-            )
-            .await
-            .unwrap_or(Err(DialError::Timeout));
+            let dialed = dial(&context.transports, &address, context.config.dial_timeout).await;
             match dialed {
-                Ok(stream) => stream,
+                Ok(dialed) => dialed,
                 Err(error) => {
                     tracing::debug!("dial {address}: {error}");
                     context.counters.dial_failures();
@@ -139,7 +140,8 @@ async fn run_session(context: &mut TaskContext, connect: Connect) {
             }
         }
     };
-    let opened = timeout(context.config.handshake_timeout, open(context, stream))
+    let patience = patience.unwrap_or(context.config.handshake_timeout);
+    let opened = timeout(patience, open(context, stream))
         .await
         .unwrap_or(Err(Some(RejectReason::HandshakeFailed)));
     let Open {
@@ -179,15 +181,21 @@ async fn run_session(context: &mut TaskContext, connect: Connect) {
     }
 }
 
-/// Tries each transport in turn until one supports the address.
+/// Tries each transport in turn until one supports the address, each within its dial timeout
+/// (`default` unless the transport has its own); returns the stream and the transport's handshake timeout.
 async fn dial(
     transports: &[Arc<dyn Transport>],
     address: &PeerAddress,
-) -> Result<Box<dyn Stream>, DialError> {
+    default: Duration,
+) -> Result<(Box<dyn Stream>, Option<Duration>), DialError> {
     for transport in transports {
-        match transport.dial(address).await {
+        let patience = transport.dial_timeout().unwrap_or(default);
+        let dialed = timeout(patience, transport.dial(address))
+            .await
+            .unwrap_or(Err(DialError::Timeout));
+        match dialed {
             Err(DialError::Unsupported { .. }) => continue,
-            result => return result,
+            result => return result.map(|stream| (stream, transport.handshake_timeout())),
         }
     }
     Err(DialError::Unsupported {

@@ -111,7 +111,7 @@ fn garbage_is_rejected_with_a_reason() {
 }
 
 #[tokio::test]
-async fn i2p_addresses_are_not_dialable_yet() {
+async fn the_tcp_transport_leaves_i2p_addresses_to_the_i2p_transport() {
     use crate::{DialError, TcpTransport, Transport};
     let address: PeerAddress = format!("{I2P_NAME}.b32.i2p").parse().expect("valid");
     match TcpTransport.dial(&address).await {

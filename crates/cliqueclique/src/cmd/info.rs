@@ -13,6 +13,16 @@ pub async fn status(ctx: &Ctx) -> anyhow::Result<()> {
     println!("listening     {}", status.listening.join(" "));
     println!("advertised    {}", status.advertised.join(" "));
     println!("api           http://{}", status.api);
+    for t in &status.transports {
+        let retry = t
+            .retry_in_ms
+            .map(|ms| format!(", next try in {} s", ms.div_ceil(1000)))
+            .unwrap_or_default();
+        println!(
+            "{:<13} {} {}: {}{retry}",
+            t.transport, t.state, t.address, t.detail
+        );
+    }
     println!("sessions      {}", status.sessions);
     println!("documents     {}", status.documents);
     println!();

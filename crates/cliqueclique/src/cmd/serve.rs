@@ -2,9 +2,10 @@
 //! the web UI until Ctrl-C or SIGTERM. In public mode a fresh owner token is written to
 //! `DATA_DIR/owner.token` (mode 0600) for the local CLI.
 
-use crate::flags::Serve;
+use crate::flags::{I2pModeFlag, Serve};
 use anyhow::Context;
 use cliqueclique_daemon::Config;
+use cliqueclique_net::I2pMode;
 use cliqueclique_web::{Registration, Settings};
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,25 @@ pub fn settings(
     }
     if !flags.advertise.is_empty() {
         config.advertise = flags.advertise.clone();
+    }
+    if let Some(mode) = flags.i2p {
+        config.i2p.mode = match mode {
+            I2pModeFlag::Off => I2pMode::Off,
+            I2pModeFlag::Sam => I2pMode::Sam,
+            I2pModeFlag::Embedded => I2pMode::Embedded,
+        };
+    }
+    if let Some(sam) = &flags.sam {
+        config.i2p.sam = sam.clone();
+    }
+    if flags.i2p_only {
+        config.i2p.only = true;
+    }
+    if config.i2p.only && flags.listen.is_empty() {
+        // The default TCP listener does not apply to an I2P-only installation.
+        config
+            .listen
+            .retain(|address| !address.starts_with("tcp://"));
     }
     if let Some(api) = flags.http.as_deref().or(api) {
         config.api = api

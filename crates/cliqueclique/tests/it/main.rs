@@ -13,6 +13,8 @@ mod demo;
 mod directory;
 mod directory_api;
 mod forum;
+#[cfg(feature = "embedded")]
+mod i2p;
 mod local_nodes;
 mod public;
 mod support;

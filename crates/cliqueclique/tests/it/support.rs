@@ -39,11 +39,12 @@ pub struct Installation {
     _temp: Option<tempfile::TempDir>,
     child: Option<Child>,
     pub client: Client,
-    /// The transport address, `tcp://127.0.0.1:PORT`.
+    /// The transport address, `tcp://127.0.0.1:PORT` (or `i2p://….b32.i2p` for an I2P-only installation).
     pub address: String,
-    listen: String,
-    /// Run as a public website (`serve --public`).
-    public: bool,
+    /// `--listen`, if any.
+    listen: Option<String>,
+    /// More `serve` arguments.
+    serve_args: Vec<String>,
 }
 
 impl Installation {
@@ -54,21 +55,28 @@ impl Installation {
 
     /// Starts an installation with extra lines in the `[proto]` section of its settings.
     pub async fn start_with(name: &str, proto: &str) -> Installation {
-        Installation::start_mode(name, proto, false).await
+        let config = FAST_CONFIG.replace("{proto}", proto);
+        Installation::start_custom(name, &config, Some("tcp://127.0.0.1:0"), &[]).await
     }
 
     /// Starts a public website (`serve --public`); its client uses the owner token.
     pub async fn start_public(name: &str) -> Installation {
-        Installation::start_mode(name, "", true).await
+        let config = FAST_CONFIG.replace("{proto}", "");
+        Installation::start_custom(name, &config, Some("tcp://127.0.0.1:0"), &["--public"]).await
     }
 
-    async fn start_mode(name: &str, proto: &str, public: bool) -> Installation {
+    /// Starts an installation with its own settings file, `--listen` address and `serve` arguments.
+    pub async fn start_custom(
+        name: &str,
+        config: &str,
+        listen: Option<&str>,
+        serve_args: &[&str],
+    ) -> Installation {
         let temp = tempfile::Builder::new()
             .prefix(&format!("cc-{name}-"))
             .tempdir()
             .expect("temp dir");
         let dir = temp.path().to_owned();
-        let config = FAST_CONFIG.replace("{proto}", proto);
         std::fs::write(dir.join("config.toml"), config).expect("config");
         let mut installation = Installation {
             name: name.to_owned(),
@@ -77,8 +85,8 @@ impl Installation {
             child: None,
             client: Client::new(SocketAddr::from(([127, 0, 0, 1], 1))),
             address: String::new(),
-            listen: "tcp://127.0.0.1:0".to_owned(),
-            public,
+            listen: listen.map(str::to_owned),
+            serve_args: serve_args.iter().map(|a| (*a).to_owned()).collect(),
         };
         installation.spawn().await;
         installation
@@ -95,10 +103,11 @@ impl Installation {
         let child = Command::new(env!("CARGO_BIN_EXE_cliqueclique"))
             .arg("--data-dir")
             .arg(&self.dir)
-            .args(["--api", "127.0.0.1:0", "serve", "--listen", &self.listen])
+            .args(["--api", "127.0.0.1:0", "serve"])
+            .args(self.listen.iter().flat_map(|l| ["--listen", l.as_str()]))
+            .args(&self.serve_args)
             .arg("--config")
             .arg(self.dir.join("config.toml"))
-            .args(self.public.then_some("--public"))
             .env("RUST_LOG", "info,cliqueclique_daemon=debug")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -134,14 +143,16 @@ impl Installation {
             .map(|t| t.trim().to_owned());
         assert_eq!(
             token.is_some(),
-            self.public,
+            self.serve_args.iter().any(|a| a == "--public"),
             "an owner token only in public mode"
         );
         self.client = Client::new(api).with_token(token);
         let status: Status = self.client.get("/api/status").await.expect("status");
         self.address = status.listening[0].clone();
         // A restart keeps its port, so peers find it at the address they know.
-        self.listen = self.address.clone();
+        if self.listen.is_some() {
+            self.listen = Some(self.address.clone());
+        }
     }
 
     /// The daemon's log so far.
@@ -305,7 +316,16 @@ fn tail(log: &str) -> String {
 }
 
 /// Polls `check` every 100 ms until it holds; fails the test after [`DEADLINE`].
-pub async fn eventually<F, Fut>(what: &str, mut check: F)
+pub async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    eventually_within(what, DEADLINE, check).await;
+}
+
+/// [`eventually`] with another deadline.
+pub async fn eventually_within<F, Fut>(what: &str, deadline: Duration, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -316,8 +336,8 @@ where
             return;
         }
         assert!(
-            started.elapsed() < DEADLINE,
-            "timed out after {DEADLINE:?} waiting for: {what}"
+            started.elapsed() < deadline,
+            "timed out after {deadline:?} waiting for: {what}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -1,0 +1,251 @@
+//! The I2P transport behind the [`Transport`] and [`Listener`] traits: I2P streams through a SAM bridge.
+//!
+//! [`I2p::start`] loads the installation's destination keys (or has the bridge make them once, then keeps them
+//! in the key file), starts the session supervisor and an accept task, and returns the handle with its
+//! [`I2pTransport`] (dials `i2p://` addresses) and [`I2pListener`] (hands over inbound streams).
+//! Both wait for the session while it is being built or rebuilt; the manager's dial timeout bounds a dial.
+
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+
+use super::config::I2pConfig;
+use super::destination::DestinationKeys;
+use super::sam::SamConnection;
+use super::session::{Shared, supervise};
+use crate::address::PeerAddress;
+use crate::error::{DialError, I2pError, SamError};
+use crate::status::TransportStatus;
+use crate::transport::{BoxFuture, Listener, Stream, Transport};
+
+/// Inbound streams waiting for the session manager's accept task.
+const ACCEPTED_CAPACITY: usize = 16;
+/// The pause after a failed accept, so that a broken bridge is not hammered.
+const ACCEPT_PAUSE: Duration = Duration::from_secs(1);
+
+/// A running I2P transport: the supervisor of its SAM session and its accept task.
+///
+/// Dropping it (or [`I2p::shutdown`]) closes the session.
+#[derive(Debug)]
+pub struct I2p {
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl I2p {
+    /// Starts the transport on the SAM bridge at `bridge` (`HOST:PORT`), with the destination kept in
+    /// `key_file`. Must be called inside a tokio runtime.
+    ///
+    /// Fails only when there is no key file yet and the bridge cannot make a destination, or the key file
+    /// cannot be used: with keys, an unreachable bridge is reported in the status and retried.
+    pub async fn start(
+        config: I2pConfig,
+        bridge: String,
+        key_file: &Path,
+    ) -> Result<(I2p, I2pTransport, I2pListener), I2pError> {
+        let keys = match DestinationKeys::load(key_file)? {
+            Some(keys) => keys,
+            None => {
+                let connection = SamConnection::open(&bridge, config.command_timeout)
+                    .await
+                    .map_err(I2pError::Generate)?;
+                let private = connection
+                    .generate_destination(config.command_timeout)
+                    .await
+                    .map_err(I2pError::Generate)?;
+                let keys = DestinationKeys::from_private(&private).map_err(I2pError::Generate)?;
+                keys.save(key_file)?;
+                tracing::info!("made this installation's I2P address {}", keys.address());
+                keys
+            }
+        };
+        let shared = Arc::new(Shared::new(bridge, keys, config));
+        let (stop, stopped) = watch::channel(false);
+        let (accepted_tx, accepted) = mpsc::channel(ACCEPTED_CAPACITY);
+        let tasks = vec![
+            tokio::spawn(supervise(shared.clone(), stopped.clone())),
+            tokio::spawn(accept_loop(shared.clone(), accepted_tx, stopped)),
+        ];
+        let i2p = I2p {
+            shared: shared.clone(),
+            stop,
+            tasks: std::sync::Mutex::new(tasks),
+        };
+        let transport = I2pTransport {
+            shared: shared.clone(),
+        };
+        let listener = I2pListener { shared, accepted };
+        Ok((i2p, transport, listener))
+    }
+
+    /// This installation's I2P address, `i2p://NAME.b32.i2p`.
+    pub fn address(&self) -> PeerAddress {
+        self.shared.keys.address()
+    }
+
+    /// The SAM bridge's address.
+    pub fn bridge(&self) -> &str {
+        &self.shared.bridge
+    }
+
+    /// The health of the session.
+    pub fn status(&self) -> TransportStatus {
+        self.shared.status()
+    }
+
+    /// Whether a session is up now.
+    pub fn is_up(&self) -> bool {
+        self.shared.session.borrow().is_some()
+    }
+
+    /// Closes the session (telling the bridge, so that the destination is free at once for a restart) and
+    /// stops the tasks; dials and accepts fail from then on.
+    pub async fn shutdown(&self) {
+        let _ = self.stop.send(true);
+        let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|e| e.into_inner()));
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for I2p {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        for task in self
+            .tasks
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            task.abort();
+        }
+    }
+}
+
+/// Dials `i2p://` addresses through the SAM session.
+#[derive(Clone, Debug)]
+pub struct I2pTransport {
+    shared: Arc<Shared>,
+}
+
+impl Transport for I2pTransport {
+    fn dial<'a>(
+        &'a self,
+        address: &'a PeerAddress,
+    ) -> BoxFuture<'a, Result<Box<dyn Stream>, DialError>> {
+        Box::pin(async move {
+            let PeerAddress::I2p { name } = address else {
+                return Err(DialError::Unsupported {
+                    address: address.clone(),
+                });
+            };
+            let shared = &self.shared;
+            let config = &shared.config;
+            let nickname = shared.ready().await;
+            let destination = format!("{name}.b32.i2p");
+            let dialed = async {
+                let connection =
+                    SamConnection::open(&shared.bridge, config.command_timeout).await?;
+                connection
+                    .connect(&nickname, &destination, config.dial_timeout)
+                    .await
+            };
+            match timeout(config.dial_timeout, dialed).await {
+                Ok(Ok(socket)) => Ok(Box::new(socket) as Box<dyn Stream>),
+                Ok(Err(error)) => {
+                    shared.failed(&error);
+                    Err(DialError::Sam(error))
+                }
+                Err(_) => Err(DialError::Sam(SamError::Timeout {
+                    command: "STREAM CONNECT",
+                    secs: config.dial_timeout.as_secs(),
+                })),
+            }
+        })
+    }
+
+    fn dial_timeout(&self) -> Option<Duration> {
+        Some(self.shared.config.dial_timeout)
+    }
+
+    fn handshake_timeout(&self) -> Option<Duration> {
+        Some(self.shared.config.handshake_timeout)
+    }
+}
+
+/// Hands over the streams that reach this installation's destination.
+#[derive(Debug)]
+pub struct I2pListener {
+    shared: Arc<Shared>,
+    accepted: mpsc::Receiver<Box<dyn Stream>>,
+}
+
+impl Listener for I2pListener {
+    fn accept(&mut self) -> BoxFuture<'_, io::Result<Box<dyn Stream>>> {
+        Box::pin(async move {
+            self.accepted
+                .recv()
+                .await
+                .ok_or_else(|| io::Error::other("the I2P transport stopped"))
+        })
+    }
+
+    fn local_address(&self) -> PeerAddress {
+        self.shared.keys.address()
+    }
+
+    fn handshake_timeout(&self) -> Option<Duration> {
+        Some(self.shared.config.handshake_timeout)
+    }
+}
+
+/// Keeps one `STREAM ACCEPT` pending on the session, and passes each accepted stream on.
+async fn accept_loop(
+    shared: Arc<Shared>,
+    accepted: mpsc::Sender<Box<dyn Stream>>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut session = shared.session.subscribe();
+    loop {
+        let nickname = tokio::select! {
+            nickname = shared.ready() => nickname,
+            _ = stop.changed() => return,
+        };
+        session.borrow_and_update();
+        let accept = async {
+            let connection =
+                SamConnection::open(&shared.bridge, shared.config.command_timeout).await?;
+            connection
+                .accept(&nickname, shared.config.command_timeout)
+                .await
+        };
+        let result = tokio::select! {
+            result = accept => result,
+            // A new or lost session: this accept belongs to the old one.
+            _ = session.changed() => continue,
+            _ = stop.changed() => return,
+        };
+        match result {
+            Ok((socket, _remote)) => {
+                if accepted.send(Box::new(socket)).await.is_err() {
+                    return;
+                }
+            }
+            Err(error) => {
+                tracing::debug!("I2P accept failed: {error}");
+                shared.failed(&error);
+                tokio::select! {
+                    () = tokio::time::sleep(ACCEPT_PAUSE) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        }
+    }
+}
