@@ -671,9 +671,11 @@ impl<S: Store> Node<S> {
             .collect();
         for doc in docs {
             self.remove_link(doc, peer);
-            // Dropped without a goodbye: a decline we send the peer later must not look older
-            // than the last update it had from us.
-            self.bump_serial(doc);
+            // Dropped without a goodbye: remembered like a goodbye, so that a decline we send
+            // the peer when it comes back carries a new serial (docs/protocol.md §8.1).
+            if let Some(sub) = self.subs.get_mut(&doc) {
+                sub.tombstone(peer, 0, now);
+            }
         }
     }
 

@@ -217,7 +217,8 @@ pub struct Subscription {
     #[serde(skip)]
     pub push_targets: Vec<NodeId>,
     /// Neighbours that said goodbye, with the serial of their goodbye: their older updates, if
-    /// delayed in the network, must not bring the link back. Cleared by a newer update.
+    /// delayed in the network, must not bring the link back. Cleared by a newer update. Links
+    /// dropped by expiry are remembered too (serial 0): a decline to such a peer gets a new serial.
     #[serde(skip)]
     pub gone: BTreeMap<NodeId, (u64, Time)>,
     /// While wanted but without any link: when to retry known holders, and the interval in ms.
@@ -265,6 +266,9 @@ pub struct SeqRequestState {
     /// The current retry interval in milliseconds.
     pub backoff_ms: u64,
 }
+
+/// How many ended links a subscription remembers (see [`Subscription::gone`]).
+pub const MAX_TOMBSTONES: usize = 32;
 
 /// The smallest serial a subscription created at `now` starts from.
 ///
@@ -364,6 +368,15 @@ impl Subscription {
         Rank {
             subscribed: self.flags.subscribed,
             author: self.meta.is_some_and(|m| m.author == me),
+        }
+    }
+
+    /// Remembers that `peer`'s link ended (a goodbye with `serial`, or 0 for an expiry), for at
+    /// most [`MAX_TOMBSTONES`] peers.
+    pub fn tombstone(&mut self, peer: NodeId, serial: u64, now: Time) {
+        self.gone.insert(peer, (serial, now));
+        while self.gone.len() > MAX_TOMBSTONES {
+            self.gone.pop_first();
         }
     }
 

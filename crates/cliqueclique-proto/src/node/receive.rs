@@ -16,8 +16,6 @@ use cliqueclique_doc::{ContactCard, DocId, Document, NodeId};
 const MAX_SUGGESTIONS: usize = 3;
 /// How many nodes a subscription remembers having tried, bounding introduction chains.
 const MAX_TRIED: usize = 32;
-/// How many goodbyes a subscription remembers, to ignore updates they overtook.
-const MAX_TOMBSTONES: usize = 32;
 
 impl<S: Store> Node<S> {
     pub(super) fn handle_part(&mut self, now: Time, from: NodeId, part: Part) {
@@ -60,10 +58,7 @@ impl<S: Store> Node<S> {
                 } else {
                     self.remove_link(doc, from);
                     if let Some(sub) = self.subs.get_mut(&doc) {
-                        sub.gone.insert(from, (serial, now));
-                        while sub.gone.len() > MAX_TOMBSTONES {
-                            sub.gone.pop_first();
-                        }
+                        sub.tombstone(from, serial, now);
                     }
                     self.queue(from, Part::GoodbyeAck { doc });
                     // Shed by our upstream: follow one suggestion, or our subtree would be cut
