@@ -17,6 +17,14 @@ const MAX_SUGGESTIONS: usize = 3;
 /// How many nodes a subscription remembers having tried, bounding introduction chains.
 const MAX_TRIED: usize = 32;
 
+/// The fields of a received [`Part::Decline`].
+struct Declined {
+    serial: u64,
+    held: bool,
+    parent_serial: u64,
+    suggestions: Vec<ContactCard>,
+}
+
 impl<S: Store> Node<S> {
     pub(super) fn handle_part(&mut self, now: Time, from: NodeId, part: Part) {
         match part {
@@ -38,7 +46,17 @@ impl<S: Store> Node<S> {
                 held,
                 parent_serial,
                 suggestions,
-            } => self.on_decline(now, from, doc, serial, held, parent_serial, suggestions),
+            } => self.on_decline(
+                now,
+                from,
+                doc,
+                Declined {
+                    serial,
+                    held,
+                    parent_serial,
+                    suggestions,
+                },
+            ),
             Part::Goodbye {
                 doc,
                 serial,
@@ -432,16 +450,13 @@ impl<S: Store> Node<S> {
         }
     }
 
-    fn on_decline(
-        &mut self,
-        now: Time,
-        from: NodeId,
-        doc: DocId,
-        serial: u64,
-        held: bool,
-        parent_serial: u64,
-        suggestions: Vec<ContactCard>,
-    ) {
+    fn on_decline(&mut self, now: Time, from: NodeId, doc: DocId, declined: Declined) {
+        let Declined {
+            serial,
+            held,
+            parent_serial,
+            suggestions,
+        } = declined;
         let Some(sub) = self.subs.get(&doc) else {
             return;
         };
@@ -498,7 +513,7 @@ impl<S: Store> Node<S> {
             .get(&doc)
             .is_some_and(|ps| ps.iter().any(|p| Some(*p) != own_parent));
         if let Some(sub) = self.subs.get_mut(&doc)
-            && !(attached && !held)
+            && (!attached || held)
         {
             sub.declined.insert(from);
         }
