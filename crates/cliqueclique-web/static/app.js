@@ -67,7 +67,7 @@
         list.appendChild(li);
       });
     };
-    const lookup = function (prefix, after, append, gen) {
+    const lookup = function (prefix, after, append, gen, tries) {
       searching.hidden = false;
       failed.hidden = true;
       let url = "/api/nodes/" + encodeURIComponent(node) + "/directories/" + encodeURIComponent(root) +
@@ -76,8 +76,9 @@
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) {
           if (gen !== generation) { return null; }
-          if (r.status === 504) {
-            setTimeout(function () { if (gen === generation) { lookup(prefix, after, append, gen); } }, 200);
+          // Still waiting for levels from peers: ask again, for about half a minute.
+          if (r.status === 504 && tries < 8) {
+            setTimeout(function () { if (gen === generation) { lookup(prefix, after, append, gen, tries + 1); } }, 200);
             return null;
           }
           return r.json().then(function (body) {
@@ -104,7 +105,7 @@
     };
     const fresh = function () {
       generation += 1;
-      lookup(input.value, null, false, generation);
+      lookup(input.value, null, false, generation, 0);
     };
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -118,7 +119,7 @@
     more.addEventListener("click", function (event) {
       event.preventDefault();
       generation += 1;
-      lookup(input.value, more.dataset.after || browse.dataset.next, true, generation);
+      lookup(input.value, more.dataset.after || browse.dataset.next, true, generation, 0);
     });
     if (browse.dataset.searching === "true") { fresh(); }
   }

@@ -13,6 +13,7 @@ async fn publish(client: &fantoccini::Client, site: &Site, doc: &str, root: &str
     let select = client.find(Locator::Css("#publish-root")).await.unwrap();
     select.select_by_value(root).await.unwrap();
     fill(client, "#publish-name", name).await;
+    screenshot(client, "document-publish").await;
     click(client, "#publish").await;
     until("the directory page", || async {
         path(client).await.starts_with("/dir/")
