@@ -40,3 +40,4 @@ pub use config::Config;
 pub use daemon::{API_ADDR_FILE, Daemon, run, run_with};
 pub use error::ApiError;
 pub use router::{AppState, router};
+pub use search_routes::{DIRECTORY_TIMEOUT, until_done};

@@ -34,8 +34,9 @@ fn timeout(ms: Option<u64>) -> Duration {
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 1000;
 
-/// Calls `step` on the node thread until it is done or `timeout` passes.
-async fn until_done<T: Send + 'static>(
+/// Calls `step` on the node thread until it is done or `timeout` passes (also used by the web
+/// UI's directory pages).
+pub async fn until_done<T: Send + 'static>(
     state: &AppState,
     timeout: Duration,
     step: impl Fn(&mut Actor) -> Result<Progress<T>, ApiError> + Send + Sync + Clone + 'static,

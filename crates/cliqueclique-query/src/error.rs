@@ -89,3 +89,22 @@ pub enum QueryError {
         text: String,
     },
 }
+
+impl QueryError {
+    /// The character position (from 1) of the mistake, if it has one (an empty or too long
+    /// query has none). A search box uses it to point at the mistake.
+    pub fn position(&self) -> Option<usize> {
+        match self {
+            QueryError::Empty | QueryError::TooLong { .. } => None,
+            QueryError::TooDeep { at, .. }
+            | QueryError::UnclosedQuote { at }
+            | QueryError::UnclosedParen { at }
+            | QueryError::UnmatchedParen { at }
+            | QueryError::Expected { at, .. }
+            | QueryError::UnknownFlag { at, .. }
+            | QueryError::UnknownField { at, .. }
+            | QueryError::BadId { at, .. }
+            | QueryError::EmptyTerm { at, .. } => Some(*at),
+        }
+    }
+}

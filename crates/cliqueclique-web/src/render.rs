@@ -64,6 +64,19 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Percent-encodes text for a URL's query string (everything but letters, digits and `-_.~`).
+pub fn url_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The first characters of an id, for compact display.
 pub fn short(id: &impl std::fmt::Display) -> String {
     id.to_string().chars().take(10).collect()

@@ -1,7 +1,8 @@
 //! Router-level tests of every page handler against a real daemon (SQLite in a temporary
 //! directory, real node thread), driven with `tower::ServiceExt::oneshot`: status codes, CSRF and
-//! login rejections, escaping, public-mode isolation, and the guard's headers.
+//! login rejections, escaping, directories and search, public-mode isolation, and the guard's headers.
 
+mod directories;
 mod harness;
 mod pages;
 mod public;

@@ -35,6 +35,95 @@
     });
   });
 
+  // A directory's browse page: the names below the prefix as you type, from the JSON API. A
+  // lookup that has to wait for levels from peers answers 504 after a few seconds; what it
+  // subscribed to stays, so asking again goes on from there while the page says "searching".
+  const browse = document.getElementById("browse");
+  if (browse && node) {
+    document.documentElement.classList.add("js");
+    const root = browse.dataset.root;
+    const form = document.getElementById("prefix-form");
+    const input = document.getElementById("prefix");
+    const list = document.getElementById("names");
+    const more = document.getElementById("more");
+    const none = document.getElementById("no-names");
+    const searching = document.getElementById("searching");
+    const failed = document.getElementById("browse-error");
+    let generation = 0;
+    let timer = null;
+    const pageUrl = function (prefix, after) {
+      let url = "/dir/" + encodeURIComponent(root) + "?prefix=" + encodeURIComponent(prefix);
+      if (after) { url += "&after=" + encodeURIComponent(after); }
+      return url;
+    };
+    const show = function (names, append) {
+      if (!append) { list.textContent = ""; }
+      names.forEach(function (n) {
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = "/d/" + encodeURIComponent(n.target);
+        a.textContent = n.name;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+    };
+    const lookup = function (prefix, after, append, gen, tries) {
+      searching.hidden = false;
+      failed.hidden = true;
+      let url = "/api/nodes/" + encodeURIComponent(node) + "/directories/" + encodeURIComponent(root) +
+        "/names?limit=20&timeout_ms=4000&prefix=" + encodeURIComponent(prefix);
+      if (after) { url += "&after=" + encodeURIComponent(after); }
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) {
+          if (gen !== generation) { return null; }
+          // Still waiting for levels from peers: ask again, for about half a minute.
+          if (r.status === 504 && tries < 8) {
+            setTimeout(function () { if (gen === generation) { lookup(prefix, after, append, gen, tries + 1); } }, 200);
+            return null;
+          }
+          return r.json().then(function (body) {
+            if (!r.ok) { throw new Error(body.error || ("HTTP " + r.status)); }
+            return body;
+          });
+        })
+        .then(function (page) {
+          if (!page || gen !== generation) { return; }
+          searching.hidden = true;
+          show(page.names, append);
+          none.hidden = list.children.length > 0;
+          more.hidden = !page.next;
+          more.dataset.after = page.next || "";
+          more.href = page.next ? pageUrl(prefix, page.next) : "#";
+          history.replaceState(null, "", pageUrl(prefix, null));
+        })
+        .catch(function (e) {
+          if (gen !== generation) { return; }
+          searching.hidden = true;
+          failed.textContent = String((e && e.message) || e);
+          failed.hidden = false;
+        });
+    };
+    const fresh = function () {
+      generation += 1;
+      lookup(input.value, null, false, generation, 0);
+    };
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fresh, 300);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      fresh();
+    });
+    more.addEventListener("click", function (event) {
+      event.preventDefault();
+      generation += 1;
+      lookup(input.value, more.dataset.after || browse.dataset.next, true, generation, 0);
+    });
+    if (browse.dataset.searching === "true") { fresh(); }
+  }
+
   if (!node || typeof EventSource === "undefined") { return; }
   const thread = document.querySelector("[data-thread]");
   const network = document.getElementById("network");

@@ -157,3 +157,13 @@ proptest! {
         let _ = parse(&text);
     }
 }
+
+#[test]
+fn errors_tell_their_position() {
+    let at = |text: &str| parse(text).err().map(|e| e.position());
+    assert_eq!(at("ripe colour:x"), Some(Some(6)));
+    assert_eq!(at("(ripe"), Some(Some(1)));
+    assert_eq!(at("jam is:fresh"), Some(Some(5)));
+    assert_eq!(at("   "), Some(None), "an empty query has no position");
+    assert_eq!(at("ripe"), None);
+}

@@ -28,6 +28,7 @@ pub struct ComposePage {
     parent: Option<(String, String)>,
     subject: String,
     content_types: [(&'static str, &'static str); 3],
+    directories: Vec<super::directory::Choice>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -68,11 +69,13 @@ pub async fn compose_page(
         Some((_, s)) => format!("Re: {s}"),
         None => String::new(),
     };
+    let directories = super::directory::held_directories(&state, node).await?;
     Ok(ComposePage {
         nav: Nav::of(&user, &state),
         parent,
         subject,
         content_types: CONTENT_TYPES,
+        directories,
     })
 }
 
@@ -152,12 +155,30 @@ pub async fn compose(
             .collect(),
         ..NewPost::default()
     };
+    let directory = match get("dir_root").trim() {
+        "" => None,
+        text => Some(parse_doc(text)?),
+    };
     let node = user.node();
     let id = state
         .api
         .handle
         .try_call(move |a| a.post(node, post))
         .await?;
+    if let Some(root) = directory {
+        let name = match get("dir_name").trim() {
+            "" => get("subject").trim().to_owned(),
+            name => name.to_owned(),
+        };
+        super::directory::publish(&state, node, root, name.clone(), id)
+            .await
+            .map_err(|e| {
+                WebError::BadRequest(format!(
+                    "the document was posted ({id}), but publishing it under {name:?} failed: {e}; \
+                     publish it again from its page"
+                ))
+            })?;
+    }
     let target = parent.unwrap_or(id);
     Ok(Redirect::to(&format!("/t/{target}#c-{id}")).into_response())
 }

@@ -61,6 +61,7 @@ pub struct DocumentPage {
     attached_to: Vec<Related>,
     links: Vec<Related>,
     link_info: Option<String>,
+    directories: Vec<super::directory::Choice>,
 }
 
 /// `GET /d/{id}`: the document page; viewing it marks it read.
@@ -124,6 +125,7 @@ pub async fn document(
         })
         .await?;
     let (view, parent, comments, attached, attached_to, links) = page;
+    let directories = super::directory::held_directories(&state, node).await?;
     let contents = view.document.clone();
     let link_info = contents.as_ref().and_then(|c| {
         c.link.as_ref().map(|direction| {
@@ -185,6 +187,7 @@ pub async fn document(
         attached_to,
         links,
         link_info,
+        directories,
         view,
     })
 }

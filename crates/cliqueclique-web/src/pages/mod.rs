@@ -5,10 +5,12 @@
 
 pub mod account;
 pub mod compose;
+pub mod directory;
 pub mod document;
 pub mod home;
 pub mod join;
 pub mod node;
+pub mod search;
 
 use crate::auth::User;
 use crate::state::WebState;
@@ -86,6 +88,13 @@ pub fn routes() -> Router<WebState> {
         .route("/d/{id}/network.svg", get(document::network_svg))
         .route("/t/{id}", get(document::thread))
         .route("/t/{id}/read", post(document::mark_thread_read))
+        .route("/d/{id}/publish", post(directory::publish_document))
+        .route(
+            "/directories",
+            get(directory::directories_page).post(directory::create),
+        )
+        .route("/dir/{root}", get(directory::browse))
+        .route("/search", get(search::search))
         .route("/node", get(node::node_page))
 }
 

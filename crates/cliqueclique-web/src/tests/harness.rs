@@ -1,5 +1,6 @@
 //! A daemon with the web router, and a cookie-keeping browser stand-in.
 
+use crate::render::url_escape;
 use crate::{Settings, router};
 use axum::Router;
 use axum::body::Body;
@@ -141,7 +142,7 @@ impl Browser {
     pub async fn form(&mut self, h: &Harness, path: &str, fields: &[(&str, &str)]) -> Answer {
         let body: Vec<String> = fields
             .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .map(|(k, v)| format!("{}={}", url_escape(k), url_escape(v)))
             .collect();
         self.send(
             h,
@@ -239,16 +240,4 @@ impl Browser {
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
         answer.location().rsplit("#c-").next().unwrap().to_owned()
     }
-}
-
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -176,17 +176,7 @@ async fn a_join_to_an_unreachable_peer_says_so() {
     })
     .await;
     screenshot(&client, "join-progress").await;
-    until("the join's error", || async {
-        client.find(Locator::Css("#error")).await.is_ok()
-    })
-    .await;
-    let error = client
-        .find(Locator::Css("#error"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let error = text_when(&client, "the join's error", "#error").await;
     assert!(!error.is_empty());
     client.close().await.unwrap();
     site.stop().await;

@@ -165,6 +165,21 @@ pub async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
+/// Waits for an element, then returns its text.
+pub async fn text_when(client: &Client, what: &str, css: &str) -> String {
+    until(what, || async {
+        client.find(Locator::Css(css)).await.is_ok()
+    })
+    .await;
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The page's text.
 pub async fn text(client: &Client) -> String {
     client
