@@ -134,18 +134,12 @@ impl<S: Store> Node<S> {
             advert: Some(advert),
         };
         if changed {
-            sub.serial += 1;
-            for (peer, link) in sub.links.iter_mut() {
-                if link.state == LinkState::Active {
-                    link.next_send = None;
-                    link.backoff_ms = 0;
-                    self.send_due.insert((doc, *peer));
-                }
-            }
+            self.bump_serial(doc);
             if !first_settle {
                 self.events.push_back(Event::StateChanged { doc });
             }
         }
+        let sub = self.subs.get_mut(&doc).expect("checked above");
         let targets = sub.tree_targets();
         if targets != sub.push_targets {
             sub.push_targets = targets;
