@@ -129,16 +129,7 @@ impl Actor {
             )));
         }
         let subscribe = post.subscribe.unwrap_or(true);
-        match self.command(
-            id,
-            Command::Post {
-                document,
-                subscribe,
-            },
-        )? {
-            Outcome::Stored(doc) => Ok(doc),
-            _ => Err(ApiError::Internal("the post was not stored".into())),
-        }
+        self.post_signed(id, document, subscribe)
     }
 
     /// Changes a document's user flags.

@@ -221,7 +221,7 @@ impl Actor {
     }
 
     /// Posts a document signed by local node `id`.
-    fn post_signed(
+    pub(super) fn post_signed(
         &mut self,
         id: NodeId,
         document: Document,
