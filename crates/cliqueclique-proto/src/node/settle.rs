@@ -1,7 +1,8 @@
 //! Recomputing a subscription after a change: route, interest, garbage, and pushing comments.
 //!
-//! `settle` is the only place where a subscription's advertised state changes, and so the only
-//! place where its serial is bumped (the seed's "when local changes: serial += 1").
+//! `settle` is the only place where a subscription's advertised state changes, and so where its
+//! serial is bumped (the seed's "when local changes: serial += 1"); the only other bump is for a
+//! link dropped on a node's own account, just before a decline (`bump_serial`).
 //! It runs for every document marked dirty, until none is; a document's interest depends only on
 //! its own links and on its parents' subscription, so the loop ends after at most two rounds per
 //! level of the document tree.
