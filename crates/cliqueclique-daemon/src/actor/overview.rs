@@ -50,16 +50,11 @@ impl Actor {
     fn summary(&self, id: NodeId, doc: DocId) -> ThreadSummary {
         let node = &self.nodes[&id].node;
         let document = node.document(&doc);
+        let (subject, author_name) = super::views::subject_and_author(document.as_ref());
         let mut summary = ThreadSummary {
             id: doc,
-            subject: document
-                .as_ref()
-                .map(|d| d.subject().to_owned())
-                .unwrap_or_default(),
-            author_name: document
-                .as_ref()
-                .map(|d| d.author_name().to_owned())
-                .unwrap_or_default(),
+            subject,
+            author_name,
             flags: node.flags(&doc).unwrap_or_default(),
             documents: 0,
             unread: 0,

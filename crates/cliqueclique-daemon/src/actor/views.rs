@@ -111,16 +111,11 @@ impl Actor {
             children.push(self.entry(id, child, document, linked, bodies, seen));
         }
         children.sort_by_key(|a| (a.date, a.id));
+        let (subject, author_name) = subject_and_author(document.as_ref());
         ThreadEntry {
             id: doc,
-            subject: document
-                .as_ref()
-                .map(|d| d.subject().to_owned())
-                .unwrap_or_default(),
-            author_name: document
-                .as_ref()
-                .map(|d| d.author_name().to_owned())
-                .unwrap_or_default(),
+            subject,
+            author_name,
             date: document.as_ref().map_or(0, Document::date),
             read: node.flags(&doc).is_some_and(|f| f.read),
             linked,
@@ -292,4 +287,11 @@ pub(crate) fn contents(d: &Document) -> Contents {
             .collect(),
         size: d.len(),
     }
+}
+
+/// A document's subject and its author's name, both empty while the body is missing.
+pub(super) fn subject_and_author(document: Option<&Document>) -> (String, String) {
+    document.map_or_else(Default::default, |d| {
+        (d.subject().to_owned(), d.author_name().to_owned())
+    })
 }
