@@ -557,17 +557,23 @@ impl Actor {
         self.log_budget.1 <= PER_SECOND
     }
 
-    /// Puts a card's first dialable address in the transport's address book.
+    /// Puts the first address of a card that this installation can dial in the transport's address book: a
+    /// TCP address unless it is I2P-only, an I2P address if it runs I2P; in the card's order.
     pub(crate) fn learn_address(&mut self, card: &ContactCard) {
         let id = card.node_id();
         if self.nodes.contains_key(&id) {
             return;
         }
+        let i2p = &self.config.i2p;
         let address = card
             .addresses
             .iter()
             .filter_map(|a| a.parse::<PeerAddress>().ok())
-            .find(|a| matches!(a, PeerAddress::Tcp { .. }));
+            .find(|a| match a {
+                PeerAddress::Tcp { .. } => !i2p.only,
+                PeerAddress::I2p { .. } => i2p.mode != cliqueclique_net::I2pMode::Off,
+                _ => false,
+            });
         if let Some(address) = address {
             let _ = self.rt.block_on(self.net.set_address(id, Some(address)));
         }

@@ -40,6 +40,11 @@ pub struct I2pConfig {
     /// The time allowed for opening one I2P stream (looking up the remote destination, then connecting).
     #[serde(with = "millis")]
     pub dial_timeout: Duration,
+    /// The least time between two renewals of the dialing session. A renewal follows a failed dial to a
+    /// destination that the dialing session had reached before (a restarted peer, whose router can no longer
+    /// read the end-to-end session our router keeps with it): a fresh transient destination starts a new one.
+    #[serde(with = "millis")]
+    pub renew_interval: Duration,
     /// The time allowed for a session's Noise handshake and first `Hello`s over an I2P stream (it replaces
     /// `[net] handshake_timeout` there: five messages cross the tunnels).
     #[serde(with = "millis")]
@@ -68,6 +73,7 @@ impl Default for I2pConfig {
             tunnel_quantity: 2,
             session_timeout: Duration::from_secs(180),
             dial_timeout: Duration::from_secs(120),
+            renew_interval: Duration::from_secs(120),
             handshake_timeout: Duration::from_secs(60),
             command_timeout: Duration::from_secs(30),
             backoff_initial: Duration::from_secs(1),

@@ -1,15 +1,20 @@
 //! The I2P transport behind the [`Transport`] and [`Listener`] traits: I2P streams through a SAM bridge.
 //!
 //! [`I2p::start`] loads the installation's destination keys (or has the bridge make them once, then keeps them
-//! in the key file), starts the session supervisor and an accept task, and returns the handle with its
-//! [`I2pTransport`] (dials `i2p://` addresses) and [`I2pListener`] (hands over inbound streams).
-//! Both wait for the session while it is being built or rebuilt; the manager's dial timeout bounds a dial.
+//! in the key file), starts the supervisors of the listening and the dialing session and an accept task, and
+//! returns the handle with its [`I2pTransport`] (dials `i2p://` addresses through the dialing session) and
+//! [`I2pListener`] (hands over the streams that reach the installation's destination). Both wait for their
+//! session while it is being built or rebuilt; the manager's dial timeout bounds a dial.
 
 use std::io;
 use std::path::Path;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
@@ -17,7 +22,7 @@ use tokio::time::timeout;
 use super::config::I2pConfig;
 use super::destination::DestinationKeys;
 use super::sam::SamConnection;
-use super::session::{Shared, supervise};
+use super::session::{Role, Shared, StreamGuard, supervise};
 use crate::address::PeerAddress;
 use crate::error::{DialError, I2pError, SamError};
 use crate::status::TransportStatus;
@@ -28,9 +33,9 @@ const ACCEPTED_CAPACITY: usize = 16;
 /// The pause after a failed accept, so that a broken bridge is not hammered.
 const ACCEPT_PAUSE: Duration = Duration::from_secs(1);
 
-/// A running I2P transport: the supervisor of its SAM session and its accept task.
+/// A running I2P transport: the supervisors of its two SAM sessions and its accept task.
 ///
-/// Dropping it (or [`I2p::shutdown`]) closes the session.
+/// Dropping it (or [`I2p::shutdown`]) closes the sessions.
 #[derive(Debug)]
 pub struct I2p {
     shared: Arc<Shared>,
@@ -69,7 +74,8 @@ impl I2p {
         let (stop, stopped) = watch::channel(false);
         let (accepted_tx, accepted) = mpsc::channel(ACCEPTED_CAPACITY);
         let tasks = vec![
-            tokio::spawn(supervise(shared.clone(), stopped.clone())),
+            tokio::spawn(supervise(shared.clone(), Role::Listening, stopped.clone())),
+            tokio::spawn(supervise(shared.clone(), Role::Dialing, stopped.clone())),
             tokio::spawn(accept_loop(shared.clone(), accepted_tx, stopped)),
         ];
         let i2p = I2p {
@@ -94,17 +100,25 @@ impl I2p {
         &self.shared.bridge
     }
 
-    /// The health of the session.
+    /// The health of the sessions.
     pub fn status(&self) -> TransportStatus {
         self.shared.status()
     }
 
-    /// Whether a session is up now.
-    pub fn is_up(&self) -> bool {
-        self.shared.session.borrow().is_some()
+    /// How many times the dialing session was renewed because a peer it had reached stopped answering.
+    pub fn renewals(&self) -> u32 {
+        self.shared
+            .renewals
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Closes the session (telling the bridge, so that the destination is free at once for a restart) and
+    /// Whether both sessions are up now.
+    pub fn is_up(&self) -> bool {
+        self.shared.listening.session.borrow().is_some()
+            && self.shared.dialing.session.borrow().is_some()
+    }
+
+    /// Closes the sessions (telling the bridge, so that the destination is free at once for a restart) and
     /// stops the tasks; dials and accepts fail from then on.
     pub async fn shutdown(&self) {
         let _ = self.stop.send(true);
@@ -148,26 +162,38 @@ impl Transport for I2pTransport {
             };
             let shared = &self.shared;
             let config = &shared.config;
-            let nickname = shared.ready().await;
+            let session = shared.dialing.ready().await;
             let destination = format!("{name}.b32.i2p");
             let dialed = async {
                 let connection =
                     SamConnection::open(&shared.bridge, config.command_timeout).await?;
                 connection
-                    .connect(&nickname, &destination, config.dial_timeout)
+                    .connect(&session.nickname, &destination, config.dial_timeout)
                     .await
             };
-            match timeout(config.dial_timeout, dialed).await {
-                Ok(Ok(socket)) => Ok(Box::new(socket) as Box<dyn Stream>),
-                Ok(Err(error)) => {
-                    shared.failed(&error);
-                    Err(DialError::Sam(error))
+            let error = match timeout(config.dial_timeout, dialed).await {
+                Ok(Ok(socket)) => {
+                    let guard = session.opened(&destination);
+                    return Ok(Box::new(DialedStream {
+                        socket,
+                        _guard: guard,
+                    }) as Box<dyn Stream>);
                 }
-                Err(_) => Err(DialError::Sam(SamError::Timeout {
+                Ok(Err(error)) => {
+                    shared.dialing.failed(&error);
+                    error
+                }
+                Err(_) => SamError::Timeout {
                     command: "STREAM CONNECT",
                     secs: config.dial_timeout.as_secs(),
-                })),
+                },
+            };
+            if !error.session_gone() {
+                shared
+                    .dialing
+                    .unreachable(&session, &destination, config.renew_interval);
             }
+            Err(DialError::Sam(error))
         })
     }
 
@@ -212,10 +238,11 @@ async fn accept_loop(
     accepted: mpsc::Sender<Box<dyn Stream>>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let mut session = shared.session.subscribe();
+    let slot = &shared.listening;
+    let mut session = slot.session.subscribe();
     loop {
-        let nickname = tokio::select! {
-            nickname = shared.ready() => nickname,
+        let live = tokio::select! {
+            live = slot.ready() => live,
             _ = stop.changed() => return,
         };
         session.borrow_and_update();
@@ -223,7 +250,7 @@ async fn accept_loop(
             let connection =
                 SamConnection::open(&shared.bridge, shared.config.command_timeout).await?;
             connection
-                .accept(&nickname, shared.config.command_timeout)
+                .accept(&live.nickname, shared.config.command_timeout)
                 .await
         };
         let result = tokio::select! {
@@ -240,12 +267,48 @@ async fn accept_loop(
             }
             Err(error) => {
                 tracing::debug!("I2P accept failed: {error}");
-                shared.failed(&error);
+                slot.failed(&error);
                 tokio::select! {
                     () = tokio::time::sleep(ACCEPT_PAUSE) => {}
                     _ = stop.changed() => return,
                 }
             }
         }
+    }
+}
+
+/// A stream opened through the dialing session, counted as open there until dropped (a renewed dialing
+/// session is closed only once its streams have ended).
+#[derive(Debug)]
+struct DialedStream {
+    socket: TcpStream,
+    _guard: StreamGuard,
+}
+
+impl AsyncRead for DialedStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for DialedStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.socket).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.socket).poll_shutdown(cx)
     }
 }

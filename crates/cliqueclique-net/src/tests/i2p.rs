@@ -20,6 +20,7 @@ fn test_config() -> I2pConfig {
         command_timeout: Duration::from_secs(10),
         backoff_initial: Duration::from_millis(200),
         backoff_max: Duration::from_secs(2),
+        renew_interval: Duration::from_secs(5),
         ..I2pConfig::default()
     }
 }
@@ -280,9 +281,15 @@ mod private_network {
                 .expect("a restarts");
         assert_eq!(a.address(), a_address);
         up(&a).await;
-        // Peers that talked to A before its restart are not asked: emissary 0.4 keeps their end-to-end
-        // (ratchet) sessions with A's previous session for minutes, so their messages to the new session do not
-        // decrypt until those expire (docs/transports.md §11). A newcomer reaches A at its old address.
+        // B had dialed A: its router keeps an end-to-end session with A's previous destination, which A's new
+        // one cannot read. B's dial fails, B renews its dialing session, and the next dial reaches A.
+        let renewals = b.renewals();
+        exchange(&b_transport, &mut a_listener, b"hello again a, from b").await;
+        assert!(b.renewals() > renewals, "B reached A without renewing");
+        // A dials from a dialing session that is new since its restart: B answers at once.
+        exchange(&a_transport, &mut b_listener, b"hello again b, from a").await;
+        assert_eq!(a.renewals(), 0);
+        // A newcomer reaches A at its old address too.
         let dir_c = temp_dir();
         let (c, c_transport, _c_listener) =
             I2p::start(test_config(), bridge(&routers[3]), &dir_c.join("i2p.key"))

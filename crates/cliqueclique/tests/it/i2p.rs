@@ -1,8 +1,8 @@
 //! (i) Installations that know each other only by `….b32.i2p` address: a private I2P network of emissary
 //! routers runs inside this test process on 127.0.0.1, and I2P-only `cliqueclique serve` processes use their
-//! SAM bridges. A forum is joined by b32 address, comments travel both ways, an installation restarts with the
-//! same address and is reachable there again, and nothing that leaves an installation names an IP address,
-//! a host name or a local path.
+//! SAM bridges. A forum is joined by b32 address, comments travel both ways, each installation restarts with
+//! the same address and the exchange resumes, a newcomer joins, and nothing that leaves an installation names
+//! an IP address, a host name or a local path.
 
 use crate::support::{Installation, eventually_within, thread_ids};
 use cliqueclique_daemon::api::{DocId, Status};
@@ -38,6 +38,7 @@ tunnel_length = 1
 tunnel_quantity = 1
 session_timeout = 120000
 dial_timeout = 60000
+renew_interval = 10000
 backoff_initial = 500
 backoff_max = 5000
 "#;
@@ -188,26 +189,48 @@ async fn installations_join_and_comment_by_b32_address_over_a_private_i2p_networ
     let text = String::from_utf8_lossy(&bytes);
     assert_eq!(leaks(&text, &a), Vec::<String>::new());
 
-    // B restarts: the same b32 address, from its key file.
+    // B restarts: the same b32 address, from its key file, and the exchange with A resumes both ways.
     let b_address = b.address.clone();
     assert!(b.terminate().success());
     b.restart().await;
     i2p_up(&b).await;
     assert_eq!(b.address, b_address);
+    let after = a
+        .post("a", "Re: Over I2P", "Still here, b?", Some(root))
+        .await;
+    holds(&b, "b", after).await;
+    let reply = b
+        .post("b", "Re: Re: Over I2P", "Back, a.", Some(after))
+        .await;
+    holds(&a, "a", reply).await;
 
-    // C, new, joins the forum through B's address: B is reachable where it was, and serves the thread.
-    // (A talked to B's previous session; emissary 0.4 routers keep such end-to-end sessions for minutes
-    // after a restart, so A's exchange with B resumes later: see docs/transports.md §11.)
+    // A restarts too. B's router had talked to A's previous session, which A's new one cannot read: B's
+    // transport renews its dialing session when a dial to A fails (docs/transports.md §11).
+    let a_address = a.address.clone();
+    assert!(a.terminate().success());
+    a.restart().await;
+    i2p_up(&a).await;
+    assert_eq!(a.address, a_address);
+    let question = b
+        .post("b", "Re: Over I2P", "Did you restart, a?", Some(root))
+        .await;
+    holds(&a, "a", question).await;
+    let answer = a
+        .post("a", "Re: Re: Over I2P", "I did.", Some(question))
+        .await;
+    holds(&b, "b", answer).await;
+
+    // C, new, joins the forum through B's address and comments.
     let mut c = start("c", routers[5].sam_address()).await;
     c.create_node("c");
     i2p_up(&c).await;
     let out = join_i2p(&c, "c", &b, root);
     assert!(out.contains("joined \"Over I2P\""), "{out}");
-    holds(&c, "c", from_b).await;
+    holds(&c, "c", question).await;
     let from_c = c
         .post("c", "Re: Over I2P", "Hello from c.", Some(root))
         .await;
-    holds(&b, "b", from_c).await;
+    holds(&a, "a", from_c).await;
     let thread = b.thread("b", root).await;
     assert!(thread_ids(&thread).contains(&from_c));
 
