@@ -107,6 +107,34 @@ impl Serve {
         })
     }
 
+    /// Waits until every transport of the installation is up; `since` bounds the wait.
+    async fn transports_up(&self, since: Instant) -> anyhow::Result<()> {
+        loop {
+            let status: Status = self.client.get("/api/status").await?;
+            // An I2P-only installation lists its I2P transport from the start (TCP lists none).
+            let i2p_only = status.listening.iter().all(|a| a.starts_with("i2p://"));
+            let listed = !i2p_only || status.transports.iter().any(|t| t.transport == "i2p");
+            if listed
+                && status
+                    .transports
+                    .iter()
+                    .all(|t| t.state == cliqueclique_net::TransportState::Up)
+            {
+                return Ok(());
+            }
+            anyhow::ensure!(since.elapsed() < Duration::from_secs(600), "no I2P session");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Stops the process as a user would (SIGTERM: it closes its sessions and its database), and waits.
+    fn terminate(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+
     /// (current, peak) resident memory in KiB, from /proc.
     fn memory_kib(&self) -> (u64, u64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
@@ -127,6 +155,40 @@ impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+fn as_strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// Posts `new` at `from` and waits until `to` holds it; returns the time from the post request.
+async fn deliver(
+    from: &Serve,
+    name_from: &str,
+    to: &Serve,
+    name_to: &str,
+    new: &NewPost,
+) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let posted: Posted = from
+        .client
+        .post(&format!("/api/nodes/{name_from}/documents"), new)
+        .await?;
+    loop {
+        let held: Result<cliqueclique_daemon::api::DocumentView, _> = to
+            .client
+            .get(&format!("/api/nodes/{name_to}/documents/{}", posted.id))
+            .await;
+        if held.is_ok_and(|v| v.document.is_some()) {
+            return Ok(started.elapsed());
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(600),
+            "{:?} from {name_from} did not reach {name_to}",
+            new.subject
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
@@ -342,6 +404,7 @@ async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> 
         Vec::new()
     };
     let mut installations = Vec::new();
+    let mut serve_args = Vec::new();
     for (index, dir) in [&dir_a, &dir_b].into_iter().enumerate() {
         let config = dir.join("config.toml");
         std::fs::write(
@@ -353,40 +416,34 @@ async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> 
             .get(3 + index)
             .map(|r| r.sam_address().to_string())
             .unwrap_or_default();
-        let args: Vec<&str> = if i2p {
+        let args: Vec<String> = if i2p {
             vec![
-                "--config",
-                &config,
-                "--i2p",
-                "sam",
-                "--sam",
-                &sam,
-                "--i2p-only",
+                "--config".into(),
+                config,
+                "--i2p".into(),
+                "sam".into(),
+                "--sam".into(),
+                sam,
+                "--i2p-only".into(),
             ]
         } else {
-            vec!["--config", &config, "--listen", "tcp://127.0.0.1:0"]
+            vec![
+                "--config".into(),
+                config,
+                "--listen".into(),
+                "tcp://127.0.0.1:0".into(),
+            ]
         };
-        installations.push(Serve::start_with(dir, &args).await?);
+        installations.push(Serve::start_with(dir, &as_strs(&args)).await?);
+        serve_args.push(args);
     }
-    let (a, b) = (&installations[0], &installations[1]);
     let boot = Instant::now();
-    for (serve, name) in [(a, "a"), (b, "b")] {
+    for (serve, name) in [(&installations[0], "a"), (&installations[1], "b")] {
         let _: NodeInfo = serve
             .client
             .post("/api/nodes", &CreateNode { name: name.into() })
             .await?;
-        loop {
-            let status: Status = serve.client.get("/api/status").await?;
-            if status
-                .transports
-                .iter()
-                .all(|t| t.state == cliqueclique_net::TransportState::Up)
-            {
-                break;
-            }
-            anyhow::ensure!(boot.elapsed() < Duration::from_secs(600), "no I2P session");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        serve.transports_up(boot).await?;
     }
     let session_up = boot.elapsed();
     let post = |node: &str, parent: Option<DocId>, i: usize| NewPost {
@@ -396,6 +453,7 @@ async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> 
         ..NewPost::default()
     };
     let root = post("a", None, 0);
+    let (a, b) = (&installations[0], &installations[1]);
     let root: Posted = a.client.post("/api/nodes/a/documents", &root).await?;
     let started = Instant::now();
     let join = JoinRequest {
@@ -412,27 +470,46 @@ async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> 
             [(a, b, "a", "b", &mut a_to_b), (b, a, "b", "a", &mut b_to_a)]
         {
             let new = post(name_from, Some(root.id), i);
-            let started = Instant::now();
-            let posted: Posted = from
-                .client
-                .post(&format!("/api/nodes/{name_from}/documents"), &new)
-                .await?;
-            loop {
-                let held: Result<cliqueclique_daemon::api::DocumentView, _> = to
-                    .client
-                    .get(&format!("/api/nodes/{name_to}/documents/{}", posted.id))
-                    .await;
-                if held.is_ok_and(|v| v.document.is_some()) {
-                    break;
-                }
-                anyhow::ensure!(
-                    started.elapsed() < Duration::from_secs(300),
-                    "comment {i} from {name_from} did not arrive"
-                );
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            let took = deliver(from, name_from, to, name_to, &new).await?;
+            times.push(took.as_secs_f64() * 1000.0);
         }
+    }
+    // Each installation restarts in turn (B, then A): the time until its sessions are up again, and until a
+    // comment posted on either side after that has reached the other.
+    let mut restarts = serde_json::Map::new();
+    for (index, name) in [(1, "b"), (0, "a")] {
+        let dir = if index == 0 { &dir_a } else { &dir_b };
+        installations[index].terminate();
+        let started = Instant::now();
+        installations[index] = Serve::start_with(dir, &as_strs(&serve_args[index])).await?;
+        installations[index].transports_up(started).await?;
+        let up = started.elapsed();
+        let (restarted, other) = (&installations[index], &installations[1 - index]);
+        let other_name = if index == 0 { "b" } else { "a" };
+        let to_restarted = deliver(
+            other,
+            other_name,
+            restarted,
+            name,
+            &post(other_name, Some(root.id), comments + index),
+        )
+        .await?;
+        let from_restarted = deliver(
+            restarted,
+            name,
+            other,
+            other_name,
+            &post(name, Some(root.id), comments + 2 + index),
+        )
+        .await?;
+        restarts.insert(
+            format!("restart_{name}"),
+            serde_json::json!({
+                "sessions_up_secs": up.as_secs_f64(),
+                "comment_to_restarted_secs": to_restarted.as_secs_f64(),
+                "comment_from_restarted_secs": from_restarted.as_secs_f64(),
+            }),
+        );
     }
     let summary = |mut times: Vec<f64>| {
         times.sort_by(f64::total_cmp);
@@ -447,6 +524,7 @@ async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> 
         "join_secs": join_time.as_secs_f64(),
         "comment_a_to_b": summary(a_to_b),
         "comment_b_to_a": summary(b_to_a),
+        "restarts": restarts,
     });
     println!("{}", serde_json::to_string_pretty(&figures)?);
     drop(installations);
