@@ -27,8 +27,8 @@ pub enum WebError {
     /// A state-changing request without the right CSRF token.
     #[error("the form expired or came from another site; reload the page and try again")]
     Csrf,
-    /// Too many failed logins.
-    #[error("too many failed logins; wait {0} seconds and try again")]
+    /// Too many failed logins, or registrations from one address.
+    #[error("too many attempts; wait {0} seconds and try again")]
     RateLimited(u64),
     /// The database or a worker failed.
     #[error("{0}")]

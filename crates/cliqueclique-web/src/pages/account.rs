@@ -85,6 +85,13 @@ fn with_cookie(response: impl IntoResponse, cookie: Option<HeaderValue>) -> Resp
     response
 }
 
+/// The address the request came from, when the server was started with connection information.
+fn client_address(extensions: &Extensions) -> Option<std::net::IpAddr> {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
 async fn count_accounts(state: &WebState) -> WebResult<u64> {
     Ok(state
         .api
@@ -225,9 +232,7 @@ pub async fn login(
     Form(form): Form<Credentials>,
 ) -> WebResult<Response> {
     csrf.check(&form.csrf)?;
-    let address = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+    let address = client_address(&extensions);
     let username = form.username.trim().to_owned();
     let now = now_secs();
     let fail = |error: WebError, can_register: bool| {
@@ -321,6 +326,7 @@ async fn registration_allowed(state: &WebState) -> WebResult<Registration> {
 pub async fn register(
     State(state): State<WebState>,
     csrf: AnonCsrf,
+    extensions: Extensions,
     Form(form): Form<Credentials>,
 ) -> WebResult<Response> {
     csrf.check(&form.csrf)?;
@@ -338,9 +344,13 @@ pub async fn register(
     if let Err(e) = check_username(&username).and_then(|()| password::check_new(&form.password)) {
         return Ok(retry(e));
     }
+    let now = now_secs();
+    let address = client_address(&extensions);
+    if let Err(wait) = state.limiter.register(address, now) {
+        return Ok(retry(WebError::RateLimited(wait)));
+    }
     let invite = (mode == Registration::Invite).then(|| token_hash(form.invite.trim()));
     let hash = password::hash(form.password).await?;
-    let now = now_secs();
     let created = state
         .api
         .handle

@@ -108,6 +108,9 @@ impl Browser {
         for (k, v) in extra {
             request = request.header(*k, *v);
         }
+        // As the daemon's server does: the peer address of the connection, for the rate limits.
+        let client: std::net::SocketAddr = ([192, 0, 2, 1], 50_000).into();
+        request = request.extension(axum::extract::ConnectInfo(client));
         let response = h
             .router
             .clone()

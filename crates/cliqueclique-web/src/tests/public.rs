@@ -206,3 +206,29 @@ async fn registration_by_invite_and_closed() {
     assert_eq!(invite.status, StatusCode::FORBIDDEN);
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_registers_only_a_few_accounts_an_hour() {
+    let mut settings = Settings::public("owner-token".into());
+    settings.registration = Some(Registration::Open);
+    let h = Harness::start(settings).await;
+    Browser::default().setup(&h, "ann").await;
+    let limit = crate::auth::limiter::MAX_REGISTRATIONS_PER_ADDRESS;
+    for i in 0..limit {
+        let (_, status) = register(&h, &format!("user{i}"), "").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "registration {i}");
+    }
+    let (_, status) = register(&h, "one-too-many", "").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let nodes = h
+        .daemon
+        .as_ref()
+        .unwrap()
+        .state()
+        .handle
+        .call(|a| a.node_infos().len())
+        .await
+        .unwrap();
+    assert_eq!(nodes, 1 + limit as usize, "no node for the refused one");
+    h.stop().await;
+}
