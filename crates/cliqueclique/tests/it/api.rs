@@ -212,6 +212,7 @@ fn the_example_settings_file_parses_and_shows_the_defaults() {
         default.proto.max_peers_per_document
     );
     assert_eq!(config.net.keepalive, default.net.keepalive);
+    assert_eq!(config.i2p, default.i2p);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
