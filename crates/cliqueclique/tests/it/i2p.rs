@@ -683,7 +683,7 @@ fn netdb_path(router_info: &[u8]) -> std::path::PathBuf {
 /// with the same address, and after each restart a comment crosses in each direction. Each restart waits
 /// [`I2PD_CLOSE_DELAY`] first. Times are printed (`--nocapture`); observed here: sessions up 20.5 s after a
 /// start (i2pd 2.45.1 answers each `SESSION CREATE` after 20 s), the join in 30–90 ms, a comment and its answer
-/// across in 0.55 s, also right after each restart (in 2 runs of 5, 30 s after A's); 85–115 s in all.
+/// across in 0.55 s, also right after each restart (in 2 runs of 7, 30 s after A's); 85–115 s in all.
 #[test]
 fn interop_with_i2pd_routers_join_comment_and_restart() {
     if std::env::var("CC_I2PD_NETNS").as_deref() != Ok("1") {
