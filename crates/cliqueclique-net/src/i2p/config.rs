@@ -45,6 +45,12 @@ pub struct I2pConfig {
     /// read the end-to-end session our router keeps with it): a fresh transient destination starts a new one.
     #[serde(with = "millis")]
     pub renew_interval: Duration,
+    /// The least time between closing the listening session and creating it again with the same keys, also
+    /// across a restart of the daemon (the time of closing is kept next to the key file). i2pd 2.45–2.61
+    /// keeps a closed session's destination for 5 s and then deletes it, also from under a session created
+    /// meanwhile with the same keys, which is then silently unreachable (PurpleI2P/i2pd#2558).
+    #[serde(with = "millis")]
+    pub reuse_delay: Duration,
     /// The time allowed for a session's Noise handshake and first `Hello`s over an I2P stream (it replaces
     /// `[net] handshake_timeout` there: five messages cross the tunnels).
     #[serde(with = "millis")]
@@ -74,6 +80,7 @@ impl Default for I2pConfig {
             session_timeout: Duration::from_secs(180),
             dial_timeout: Duration::from_secs(120),
             renew_interval: Duration::from_secs(120),
+            reuse_delay: Duration::from_secs(10),
             handshake_timeout: Duration::from_secs(60),
             command_timeout: Duration::from_secs(30),
             backoff_initial: Duration::from_secs(1),

@@ -22,9 +22,10 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::{Notify, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -243,6 +244,8 @@ impl Slot {
 pub(crate) struct Shared {
     pub(crate) bridge: String,
     pub(crate) keys: DestinationKeys,
+    /// Where the time the listening session was last closed is kept (unix milliseconds).
+    closed_file: PathBuf,
     pub(crate) config: I2pConfig,
     pub(crate) listening: Slot,
     pub(crate) dialing: Slot,
@@ -261,8 +264,14 @@ impl fmt::Debug for Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(bridge: String, keys: DestinationKeys, config: I2pConfig) -> Shared {
+    pub(crate) fn new(
+        bridge: String,
+        keys: DestinationKeys,
+        closed_file: PathBuf,
+        config: I2pConfig,
+    ) -> Shared {
         Shared {
+            closed_file,
             listening: Slot::new(Role::Listening, &bridge),
             dialing: Slot::new(Role::Dialing, &bridge),
             renewals: std::sync::atomic::AtomicU32::new(0),
@@ -270,6 +279,27 @@ impl Shared {
             keys,
             config,
         }
+    }
+
+    /// Records that the listening session was closed now (best effort: without the record a restart does not
+    /// wait, which only matters on some routers).
+    fn mark_closed(&self) {
+        let now = unix_millis(SystemTime::now());
+        if let Err(error) = std::fs::write(&self.closed_file, format!("{now}\n")) {
+            tracing::warn!("cannot write {}: {error}", self.closed_file.display());
+        }
+    }
+
+    /// How long to wait before creating the listening session again: what is left of `reuse_delay` since it
+    /// was last closed.
+    fn reuse_wait(&self) -> Option<Duration> {
+        let text = std::fs::read_to_string(&self.closed_file).ok()?;
+        let closed: u64 = text.trim().parse().ok()?;
+        let since = unix_millis(SystemTime::now()).checked_sub(closed)?;
+        self.config
+            .reuse_delay
+            .checked_sub(Duration::from_millis(since))
+            .filter(|wait| !wait.is_zero())
     }
 
     fn slot(&self, role: Role) -> &Slot {
@@ -319,6 +349,10 @@ impl Shared {
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn unix_millis(time: SystemTime) -> u64 {
+    millis(time.duration_since(UNIX_EPOCH).unwrap_or_default())
 }
 
 /// A session that is up: its control socket is watched by a task that ends when the session does.
@@ -378,6 +412,24 @@ pub(crate) async fn supervise(shared: Arc<Shared>, role: Role, mut stop: watch::
         } else {
             format!(" (attempt {})", failures + 1)
         };
+        if role == Role::Listening
+            && let Some(wait) = shared.reuse_wait()
+        {
+            slot.set(
+                TransportState::Starting,
+                format!(
+                    "waiting {:.1} s before creating the listening session on the SAM bridge at {bridge} again \
+                     (some routers are still releasing the previous one)",
+                    wait.as_secs_f32()
+                ),
+                failures,
+                Some(Instant::now() + wait),
+            );
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => return,
+            }
+        }
         slot.set(
             TransportState::Starting,
             format!(
@@ -451,11 +503,17 @@ pub(crate) async fn supervise(shared: Arc<Shared>, role: Role, mut stop: watch::
                         }
                         _ = stop.changed() => {
                             live.close().await;
+                            if role == Role::Listening {
+                                shared.mark_closed();
+                            }
                             return;
                         }
                     }
                 };
                 slot.session.send_replace(None);
+                if role == Role::Listening {
+                    shared.mark_closed();
+                }
                 format!("the I2P {role} session on the SAM bridge at {bridge} dropped: {ended}")
             }
             Err(error) => format!("{role} session: {error}"),

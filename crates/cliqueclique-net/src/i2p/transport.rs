@@ -70,7 +70,8 @@ impl I2p {
                 keys
             }
         };
-        let shared = Arc::new(Shared::new(bridge, keys, config));
+        let closed_file = key_file.with_extension("closed");
+        let shared = Arc::new(Shared::new(bridge, keys, closed_file, config));
         let (stop, stopped) = watch::channel(false);
         let (accepted_tx, accepted) = mpsc::channel(ACCEPTED_CAPACITY);
         let tasks = vec![

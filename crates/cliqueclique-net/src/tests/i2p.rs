@@ -280,6 +280,11 @@ mod private_network {
                 .await
                 .expect("a restarts");
         assert_eq!(a.address(), a_address);
+        // A closed its listening session a moment ago: it waits `reuse_delay` before creating it again.
+        wait_status(&a, "the wait before reuse", Duration::from_secs(5), |s| {
+            s.detail.contains("waiting") && s.state == TransportState::Starting
+        })
+        .await;
         up(&a).await;
         // B had dialed A: its router keeps an end-to-end session with A's previous destination, which A's new
         // one cannot read. B's dial fails, B renews its dialing session, and the next dial reaches A.
