@@ -22,6 +22,9 @@ pub struct Config {
     /// A public website: the HTTP server may bind any address, and the web UI then requires an
     /// account (or the owner's token) for every API call.
     pub public: bool,
+    /// Whether TCP peers on this machine or a private network may be dialed. Unset: yes, except on a public
+    /// website, which should not connect wherever a user's join or a peer's contact card points it.
+    pub dial_private: Option<bool>,
     /// How long a join waits for the looked-up installation and then for the document.
     #[serde(with = "millis")]
     pub join_timeout: Duration,
@@ -51,6 +54,7 @@ impl Default for Config {
             advertise: Vec::new(),
             api: SocketAddr::from((Ipv4Addr::LOCALHOST, 8080)),
             public: false,
+            dial_private: None,
             join_timeout: Duration::from_secs(30),
             reconnect_initial: Duration::from_secs(1),
             reconnect_max: Duration::from_secs(60),
@@ -60,6 +64,14 @@ impl Default for Config {
             net: cliqueclique_net::Config::default(),
             i2p: cliqueclique_net::I2pConfig::default(),
         }
+    }
+}
+
+impl Config {
+    /// Whether TCP peers on this machine or a private network may be dialed (`dial_private`, by default
+    /// everywhere but on a public website).
+    pub fn dials_private(&self) -> bool {
+        self.dial_private.unwrap_or(!self.public)
     }
 }
 

@@ -158,7 +158,12 @@ impl Daemon {
         let mut advertised = advertised;
         let mut transports: Vec<Arc<dyn Transport>> = Vec::new();
         if !config.i2p.only {
-            transports.push(Arc::new(TcpTransport));
+            let tcp = if config.dials_private() {
+                TcpTransport::new()
+            } else {
+                TcpTransport::public_only()
+            };
+            transports.push(Arc::new(tcp));
         }
         let (i2p, i2p_router) = match start_i2p(&config.i2p, &data_dir).await? {
             Some((i2p, transport, listener, router)) => {

@@ -32,6 +32,12 @@ pub async fn join(
     let address: PeerAddress = address
         .parse()
         .map_err(|e| ApiError::BadRequest(format!("bad address {address:?}: {e}")))?;
+    // A public website dials no private address; say so now rather than after the join's timeout.
+    if matches!(address, PeerAddress::Tcp { .. }) && !state.config.dials_private() {
+        cliqueclique_net::resolve_public(&address)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    }
     let deadline = Instant::now() + wait;
     if state.handle.call(move |a| a.has_body(node, &doc)).await? {
         return done(state, node, doc, None).await;

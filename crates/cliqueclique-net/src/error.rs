@@ -67,6 +67,17 @@ pub enum DialError {
     /// The SAM bridge could not open an I2P stream.
     #[error("i2p dial failed: {0}")]
     Sam(#[from] SamError),
+    /// The address is on this machine or a private network, and this installation dials public addresses only.
+    #[error(
+        "refusing to dial {address}: it is {ip}, not a public address, and this installation is a public website \
+         (set dial_private = true to allow it)"
+    )]
+    NotPublic {
+        /// The address that was dialed.
+        address: PeerAddress,
+        /// The address it resolved to.
+        ip: std::net::IpAddr,
+    },
 }
 
 /// Why a SAM bridge (the local I2P router's application interface) did not do what was asked.

@@ -64,5 +64,5 @@ pub use manager::SessionManager;
 pub use message::SessionMessage;
 pub use session::{Role, Session, SessionReceiver, SessionSender};
 pub use status::{DialStatus, SessionId, SessionStatus, Status, TransportState, TransportStatus};
-pub use tcp::{TcpListener, TcpTransport};
+pub use tcp::{TcpListener, TcpTransport, is_global, resolve_public};
 pub use transport::{BoxFuture, Listener, Stream, Transport};

@@ -2,9 +2,14 @@
 //!
 //! TCP is for LAN set-ups and tests; it hides nothing about who talks to whom.
 //! Streams get `TCP_NODELAY`, because session messages are written whole and keepalives are tiny.
+//!
+//! A public website must not be made to connect into its own machine or network by whoever can give it an
+//! address (a user's join, a peer's contact card): [`TcpTransport::public_only`] resolves the name first,
+//! refuses it if any of its addresses is loopback, private, link-local or otherwise not globally routable,
+//! and connects to the addresses it checked (so a name cannot resolve differently between check and connect).
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use crate::address::PeerAddress;
 use crate::error::DialError;
@@ -12,9 +17,21 @@ use crate::transport::{BoxFuture, Listener, Stream, Transport};
 
 /// Dials `tcp://` addresses.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct TcpTransport;
+pub struct TcpTransport {
+    public_only: bool,
+}
 
 impl TcpTransport {
+    /// A transport that dials any address.
+    pub fn new() -> TcpTransport {
+        TcpTransport::default()
+    }
+
+    /// A transport that dials only globally routable addresses (see the module docs).
+    pub fn public_only() -> TcpTransport {
+        TcpTransport { public_only: true }
+    }
+
     /// Binds a listener to `address`; port 0 picks a free port, see [`Listener::local_address`].
     pub async fn bind(address: SocketAddr) -> io::Result<TcpListener> {
         let inner = tokio::net::TcpListener::bind(address).await?;
@@ -34,10 +51,73 @@ impl Transport for TcpTransport {
                     address: address.clone(),
                 });
             };
-            let stream = tokio::net::TcpStream::connect((host.as_str(), *port)).await?;
+            let stream = if self.public_only {
+                let resolved = resolve_public(address).await?;
+                tokio::net::TcpStream::connect(&resolved[..]).await?
+            } else {
+                tokio::net::TcpStream::connect((host.as_str(), *port)).await?
+            };
             stream.set_nodelay(true)?;
             Ok(Box::new(stream) as Box<dyn Stream>)
         })
+    }
+}
+
+/// Resolves a `tcp://` address and checks that every socket address it names is globally routable
+/// ([`is_global`]); returns them. Any other kind of address is [`DialError::Unsupported`].
+pub async fn resolve_public(address: &PeerAddress) -> Result<Vec<SocketAddr>, DialError> {
+    let PeerAddress::Tcp { host, port } = address else {
+        return Err(DialError::Unsupported {
+            address: address.clone(),
+        });
+    };
+    let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), *port))
+        .await?
+        .collect();
+    match resolved
+        .iter()
+        .map(SocketAddr::ip)
+        .find(|ip| !is_global(*ip))
+    {
+        Some(ip) => Err(DialError::NotPublic {
+            address: address.clone(),
+            ip,
+        }),
+        None => Ok(resolved),
+    }
+}
+
+/// Whether `ip` is globally routable: not loopback, unspecified, private (RFC 1918, IPv6 unique-local), shared
+/// (100.64.0.0/10), link-local, multicast, broadcast, documentation or benchmarking space, nor an IPv4 address
+/// in one of those ranges mapped into IPv6.
+pub fn is_global(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_unspecified()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_global(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
     }
 }
 

@@ -116,7 +116,7 @@ impl Installation {
         let socket = listener.local_addr();
         let address = listener.local_address();
         let key = static_key(seed);
-        let transports: Vec<Arc<dyn Transport>> = vec![Arc::new(TcpTransport)];
+        let transports: Vec<Arc<dyn Transport>> = vec![Arc::new(TcpTransport::new())];
         let listeners: Vec<Box<dyn Listener>> = vec![Box::new(listener)];
         let (manager, events) = SessionManager::spawn(config, key.clone(), transports, listeners);
         let nodes: Vec<Identity> = (0..n_nodes)

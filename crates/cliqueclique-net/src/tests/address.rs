@@ -114,9 +114,66 @@ fn garbage_is_rejected_with_a_reason() {
 async fn the_tcp_transport_leaves_i2p_addresses_to_the_i2p_transport() {
     use crate::{DialError, TcpTransport, Transport};
     let address: PeerAddress = format!("{I2P_NAME}.b32.i2p").parse().expect("valid");
-    match TcpTransport.dial(&address).await {
+    match TcpTransport::new().dial(&address).await {
         Err(DialError::Unsupported { address: a }) => assert_eq!(a, address),
         Err(other) => panic!("unexpected error {other}"),
         Ok(_) => panic!("dialed an i2p address over tcp"),
     }
+}
+
+#[test]
+fn only_globally_routable_addresses_are_public() {
+    use crate::is_global;
+    for (ip, global) in [
+        ("8.8.8.8", true),
+        ("185.199.108.153", true),
+        ("2606:4700::1111", true),
+        ("127.0.0.1", false),
+        ("0.0.0.0", false),
+        ("10.1.2.3", false),
+        ("172.16.0.1", false),
+        ("192.168.1.1", false),
+        ("169.254.169.254", false),
+        ("100.64.0.1", false),
+        ("198.18.0.1", false),
+        ("224.0.0.1", false),
+        ("255.255.255.255", false),
+        ("::1", false),
+        ("::", false),
+        ("fe80::1", false),
+        ("fd12:3456::1", false),
+        ("::ffff:127.0.0.1", false),
+        ("::ffff:8.8.8.8", true),
+    ] {
+        let parsed: std::net::IpAddr = ip.parse().expect("an ip");
+        assert_eq!(is_global(parsed), global, "{ip}");
+    }
+}
+
+#[tokio::test]
+async fn a_public_only_transport_refuses_this_machine_and_private_networks() {
+    use crate::{DialError, TcpTransport, Transport};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    for text in [
+        format!("tcp://127.0.0.1:{port}"),
+        format!("tcp://localhost:{port}"),
+    ] {
+        let address: PeerAddress = text.parse().expect("valid");
+        match TcpTransport::public_only().dial(&address).await {
+            Err(error @ DialError::NotPublic { .. }) => {
+                assert!(
+                    error.to_string().contains("not a public address"),
+                    "{error}"
+                )
+            }
+            Err(other) => panic!("{text}: unexpected error {other}"),
+            Ok(_) => panic!("{text}: dialed a loopback address"),
+        }
+    }
+    // The same address is dialed by an ordinary transport.
+    let address: PeerAddress = format!("tcp://127.0.0.1:{port}").parse().expect("valid");
+    assert!(TcpTransport::new().dial(&address).await.is_ok());
 }

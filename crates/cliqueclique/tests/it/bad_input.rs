@@ -121,7 +121,7 @@ async fn bad_input_is_rejected_and_the_daemon_keeps_serving() {
         backoff_max: Duration::from_millis(500),
         ..cliqueclique_net::Config::default()
     };
-    let transports: Vec<Arc<dyn Transport>> = vec![Arc::new(TcpTransport)];
+    let transports: Vec<Arc<dyn Transport>> = vec![Arc::new(TcpTransport::new())];
     let (net, mut events) = SessionManager::spawn(
         config,
         StaticKey::from_secret_bytes(rand::random()),

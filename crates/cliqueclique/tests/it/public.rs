@@ -46,4 +46,10 @@ async fn a_public_website_needs_credentials_and_the_cli_has_the_owner_token() {
     let id = site.cli_ok_with_input(&["post", "--subject", "Hello"], Some("from the CLI"));
     let shown = site.cli_ok(&["show", id.trim()]);
     assert!(shown.contains("from the CLI"), "{shown}");
+
+    // A public website dials no address on its own machine or a private network, whoever asks.
+    let joined = site.cli(&["join", "--timeout", "5", "tcp://127.0.0.1:9", id.trim()]);
+    assert!(!joined.status.success());
+    let error = String::from_utf8_lossy(&joined.stderr);
+    assert!(error.contains("not a public address"), "{error}");
 }
