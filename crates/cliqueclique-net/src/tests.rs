@@ -85,6 +85,7 @@ pub(crate) fn batch(from: NodeId, to: NodeId, body_len: usize) -> Batch {
                 flags: Advert::HAS_BODY,
             },
             body: Some(Bytes::from(body)),
+            thread: None,
         }
     };
     Batch {

@@ -44,6 +44,10 @@ pub enum Part {
         advert: Advert,
         /// The exact signed document bytes, when the receiver lacks them.
         body: Option<Bytes>,
+        /// With a body: the followed thread along whose tree it is pushed (the receiver keeps a
+        /// document whose ancestors have not arrived yet on this claim), or the document's own
+        /// tally when it has replies; the sender's count of that thread, for completeness.
+        thread: Option<ThreadClaim>,
     },
     /// The echo of an update's serial: "I hold your state up to this serial".
     Ack {
@@ -135,6 +139,19 @@ pub enum Part {
     },
 }
 
+/// A sender's view of a thread: which one, and how many documents it holds below its top.
+///
+/// Travels with pushed bodies only, so it costs no message of its own (docs/protocol.md §6.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ThreadClaim {
+    /// The thread's top document.
+    pub root: DocId,
+    /// How many documents below it the sender holds.
+    pub below: u32,
+    /// The XOR of the first eight bytes of their ids: equal counts with different sets differ here.
+    pub digest: [u8; 8],
+}
+
 /// How many heirs a center names.
 pub const MAX_HEIRS: usize = 3;
 
@@ -195,6 +212,9 @@ impl Advert {
     pub const FULL: u8 = 32;
     /// The sender holds the contact card of the center it advertises (and passes it on).
     pub const ANCHORED: u8 = 64;
+    /// The sender follows the whole thread below the document (itself or downstream): every
+    /// document below it, at any depth, is pushed to it along this tree.
+    pub const THREAD: u8 = 128;
 
     /// Whether a flag is set.
     pub fn has(&self, flag: u8) -> bool {

@@ -14,6 +14,9 @@
 mod receive;
 mod send;
 mod settle;
+mod thread;
+
+pub use thread::ThreadStatus;
 
 use crate::command::{Command, CommandError, Outcome};
 use crate::config::Config;
@@ -79,6 +82,10 @@ pub struct Node<S: Store> {
     children: BTreeMap<DocId, BTreeSet<DocId>>,
     /// The reverse of `children`.
     parents: BTreeMap<DocId, BTreeSet<DocId>>,
+    /// Documents held on a neighbour's claim that they lie below a followed thread, by thread.
+    claimed: BTreeMap<DocId, BTreeSet<DocId>>,
+    /// Thread tallies computed since the held documents last changed.
+    tallies: BTreeMap<DocId, (u32, [u8; 8])>,
     peers: BTreeMap<NodeId, Peer>,
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
@@ -127,6 +134,8 @@ impl<S: Store> Node<S> {
             subs: BTreeMap::new(),
             children: BTreeMap::new(),
             parents: BTreeMap::new(),
+            claimed: BTreeMap::new(),
+            tallies: BTreeMap::new(),
             peers: BTreeMap::new(),
             peer_docs: BTreeMap::new(),
             dirty: BTreeSet::new(),
@@ -158,6 +167,9 @@ impl<S: Store> Node<S> {
             if let Some(meta) = sub.meta {
                 node.index(doc, &meta);
             }
+            if let Some(root) = sub.thread_via {
+                node.claimed.entry(root).or_default().insert(doc);
+            }
             node.subs.insert(doc, sub);
             node.dirty.insert(doc);
             node.push_dirty.insert(doc);
@@ -167,6 +179,8 @@ impl<S: Store> Node<S> {
         for sub in node.subs.values_mut() {
             sub.derived.subscribed =
                 sub.flags.subscribed || sub.downstream_has(Advert::SUBSCRIBED, |_| true);
+            sub.derived.thread = (sub.flags.subscribed && sub.flags.thread)
+                || sub.downstream_has(Advert::THREAD, |_| true);
             sub.derived.wanted = true;
         }
         node
@@ -486,16 +500,9 @@ impl<S: Store> Node<S> {
             }
         }
         self.index(doc, &meta);
-        // A comment to a thread-subscribed parent joins the thread subscription.
-        let thread = self
-            .parents
-            .get(&doc)
-            .into_iter()
-            .flatten()
-            .any(|p| self.subs.get(p).is_some_and(|s| s.flags.thread));
-        if thread && let Some(sub) = self.subs.get_mut(&doc) {
-            sub.flags.subscribed = true;
-            sub.flags.thread = true;
+        // Documents below it that waited for it (held on a claim) now see their parents.
+        for d in self.descendants(&doc) {
+            self.dirty.insert(d);
         }
         self.dirty.insert(doc);
         self.push_new.insert(doc);
@@ -521,6 +528,7 @@ impl<S: Store> Node<S> {
 
     /// Records the push relations of a held document.
     fn index(&mut self, doc: DocId, meta: &DocMeta) {
+        self.tallies.clear();
         if let Some(parent) = meta.parent {
             self.children.entry(parent).or_default().insert(doc);
             self.parents.entry(doc).or_default().insert(parent);
@@ -534,6 +542,7 @@ impl<S: Store> Node<S> {
 
     /// Removes the push relations of a document that is no longer held.
     fn unindex(&mut self, doc: DocId, meta: &DocMeta) {
+        self.tallies.clear();
         if let Some(parent) = meta.parent {
             let mut remove = vec![(parent, doc)];
             if let Some(child) = meta.link_child {

@@ -144,6 +144,8 @@ pub struct Selection {
     pub route: Route,
     /// A better center seen only through infeasible routes: ask `peer` for `center` with `seq`.
     pub blocked: Option<SeqWanted>,
+    /// A better center offered only beyond `max_distance`: this node reaches it directly.
+    pub beyond_cap: Option<NodeId>,
 }
 
 /// A sequence number wanted from a better center.
@@ -173,6 +175,7 @@ pub fn select(
     let mut best = self_claim;
     let mut blocked: Option<SeqWanted> = None;
     let mut blocked_claim = None;
+    let mut too_far: Option<(Rank, NodeId)> = None;
     for offer in offers {
         let a = offer.advert;
         if a.center == me || a.has(Advert::UPSTREAM_IS_YOU) {
@@ -180,6 +183,10 @@ pub fn select(
         }
         let dist = a.dist.saturating_add(1);
         if dist > max_distance {
+            let claim = (a.rank, a.center);
+            if too_far.is_none_or(|t| claim > t) {
+                too_far = Some(claim);
+            }
             continue;
         }
         let candidate = Route {
@@ -212,9 +219,13 @@ pub fn select(
     if blocked_claim.is_some_and(|claim| claim <= best.claim()) {
         blocked = None;
     }
+    let beyond_cap = too_far
+        .filter(|claim| *claim > best.claim())
+        .map(|(_, center)| center);
     Selection {
         route: best,
         blocked,
+        beyond_cap,
     }
 }
 

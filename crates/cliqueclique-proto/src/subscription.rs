@@ -25,7 +25,8 @@ pub struct Flags {
     pub bookmarked: bool,
     /// The user subscribed: comments are pushed here.
     pub subscribed: bool,
-    /// Comments arriving for this document are subscribed to as well (a whole-thread subscription).
+    /// With `subscribed`: the user follows the whole thread below the document, every document
+    /// at any depth, existing and future (docs/protocol.md §6.1).
     pub thread: bool,
     /// The user authored the document: it is kept.
     pub own: bool,
@@ -171,6 +172,9 @@ impl Default for Link {
 pub struct Derived {
     /// In the subscribing set: the user subscribed, or a downstream neighbour is subscribed.
     pub subscribed: bool,
+    /// In the thread set: the user follows the thread below the document, or a downstream
+    /// neighbour advertises `THREAD`. Every held document below it is pushed along this tree.
+    pub thread: bool,
     /// Wanted here: by the user, as a comment of a subscribed parent, or by a downstream neighbour.
     pub wanted: bool,
     /// The advert fields common to all neighbours, last computed.
@@ -213,9 +217,9 @@ pub struct Subscription {
     /// The last sequence request forwarded upstream, to drop duplicates: (center, seq, when).
     #[serde(skip)]
     pub forwarded: Option<(NodeId, u32, Time)>,
-    /// The neighbours comments were last pushed to, to notice changes.
+    /// The neighbours comments and thread documents were last pushed to, to notice changes.
     #[serde(skip)]
-    pub push_targets: Vec<NodeId>,
+    pub push_targets: (Vec<NodeId>, Vec<NodeId>),
     /// Neighbours that said goodbye, with the serial of their goodbye: their older updates, if
     /// delayed in the network, must not bring the link back. Cleared by a newer update. Links
     /// dropped by expiry are remembered too (serial 0): a decline to such a peer gets a new serial.
@@ -239,6 +243,14 @@ pub struct Subscription {
     /// The heirs this node names while it is the center.
     #[serde(skip)]
     pub named_heirs: Vec<NodeId>,
+    /// The best tally of the thread below this document that a neighbour claimed (`below`,
+    /// `digest`), to tell the user what has not arrived yet.
+    #[serde(skip)]
+    pub claimed_tally: Option<(u32, [u8; 8])>,
+    /// The followed thread this document was pushed along while its ancestors were not here:
+    /// it is kept on that claim until the chain of parents shows where it hangs. Persisted last,
+    /// so that a record of the previous layout reads as one without a claim.
+    pub thread_via: Option<DocId>,
 }
 
 /// A route lost with its upstream neighbour.
@@ -283,7 +295,7 @@ pub fn serial_floor(now: Time) -> u64 {
 ///
 /// A change to the layout of [`Subscription`] bumps it and keeps a decoder for the old layout, so
 /// that a store migration can rewrite old records instead of losing them.
-pub const RECORD_VERSION: u8 = 1;
+pub const RECORD_VERSION: u8 = 2;
 
 /// Why a persisted subscription record could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -313,16 +325,24 @@ impl Subscription {
         out
     }
 
-    /// Reads a record written by [`Subscription::encode_record`].
+    /// Reads a record written by [`Subscription::encode_record`], of this layout or the
+    /// previous one (version 1, which lacked the trailing `thread_via`: postcard encodes an
+    /// absent option as one zero byte, so the old bytes plus that byte are a version 2 record).
     pub fn decode_record(bytes: &[u8]) -> Result<Subscription, RecordError> {
         let (&version, rest) = bytes.split_first().ok_or(RecordError::Empty)?;
-        if version != RECORD_VERSION {
-            return Err(RecordError::Version {
-                found: version,
+        let malformed = |e: postcard::Error| RecordError::Malformed(e.to_string());
+        match version {
+            RECORD_VERSION => postcard::from_bytes(rest).map_err(malformed),
+            1 => {
+                let mut upgraded = rest.to_vec();
+                upgraded.push(0);
+                postcard::from_bytes(&upgraded).map_err(malformed)
+            }
+            found => Err(RecordError::Version {
+                found,
                 supported: RECORD_VERSION,
-            });
+            }),
         }
-        postcard::from_bytes(rest).map_err(|e| RecordError::Malformed(e.to_string()))
     }
 
     /// A new subscription of node `me`, following itself.
@@ -342,13 +362,15 @@ impl Subscription {
             derived: Derived::default(),
             seq_request: None,
             forwarded: None,
-            push_targets: Vec::new(),
+            push_targets: (Vec::new(), Vec::new()),
             stranded: None,
             orphaned: None,
             reaching: BTreeSet::new(),
             heirs: Vec::new(),
             named_heirs: Vec::new(),
             gone: BTreeMap::new(),
+            claimed_tally: None,
+            thread_via: None,
         };
         sub.route.rank = sub.rank(me);
         sub
@@ -454,13 +476,14 @@ impl Subscription {
             .collect()
     }
 
-    /// Neighbours on the subscribing tree that are subscribed: where comments are pushed.
-    pub fn tree_targets(&self) -> Vec<NodeId> {
+    /// Neighbours on the subscribing tree that advertise `flag`: where comments are pushed
+    /// (`SUBSCRIBED`), or every document of the thread below (`THREAD`).
+    pub fn tree_targets(&self, flag: u8) -> Vec<NodeId> {
         self.active_links()
             .filter(|(peer, link)| {
-                let subscribed = link.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED));
+                let wants = link.advert.is_some_and(|a| a.has(flag));
                 let tree = self.route.upstream == Some(**peer) || link.is_downstream();
-                subscribed && tree
+                wants && tree
             })
             .map(|(peer, _)| *peer)
             .collect()

@@ -10,7 +10,9 @@
 //! - (b) S(x) (nodes with `derived.subscribed`) contains every user subscriber, every member's
 //!   upstream is a member, every member is a subscriber or has a downstream member, and S(x) is
 //!   connected (within each side of a partition still in force);
-//! - (c) every comment to x is stored by every member of S(x) (where it exists in that partition);
+//! - (c) every comment to x is stored by every member of S(x) (where it exists in that partition),
+//!   and every document below x at any depth by every member of x's thread set (nodes with
+//!   `derived.thread`: the followers of the thread and the relays toward its center);
 //! - (d) no node keeps state it does not want, every link to a reachable node is returned, no
 //!   link is still being torn down, every subscription holds its body, no node has more active
 //!   links for a document than `max_peers_per_document`;
@@ -466,10 +468,26 @@ fn comments(net: &Network, holders: &BTreeMap<DocId, Vec<usize>>, out: &mut Vec<
                 missing.push(i);
             }
         }
+        // The thread sets of every document above it.
+        for top in net.ledger().ancestors(&comment.id) {
+            for &i in holders.get(&top).into_iter().flatten() {
+                let in_thread_set = net
+                    .node(i)
+                    .and_then(|n| n.subscription(&top))
+                    .is_some_and(|s| s.derived.thread);
+                if in_thread_set
+                    && available.contains(&groups[i])
+                    && !stores(i)
+                    && !missing.contains(&i)
+                {
+                    missing.push(i);
+                }
+            }
+        }
         if !missing.is_empty() {
             let shown: Vec<usize> = missing.iter().take(10).copied().collect();
             out.push(format!(
-                "doc {} ({}): {} members of S({}) lack it, e.g. nodes {shown:?}",
+                "doc {} ({}): {} members of S({}) or of a thread set above it lack it, e.g. nodes {shown:?}",
                 comment.label,
                 comment.id.short(),
                 missing.len(),

@@ -137,6 +137,26 @@ impl Ledger {
         self.docs.iter().filter(|d| d.kind == DocKind::Comment)
     }
 
+    /// The tracked documents above `id`, nearest first (its parent, the parent's parent, ...).
+    pub fn ancestors(&self, id: &DocId) -> Vec<DocId> {
+        let mut out = Vec::new();
+        let mut cur = self.get(id).and_then(|t| t.parent);
+        while let Some(p) = cur {
+            if out.contains(&p) {
+                break;
+            }
+            out.push(p);
+            cur = self.get(&p).and_then(|t| t.parent);
+        }
+        out
+    }
+
+    /// How many comments lie between `id` and the thread (a child of the root): 1 for a comment
+    /// on the thread, 0 for the root and the thread.
+    pub fn depth(&self, id: &DocId) -> usize {
+        self.ancestors(id).len().saturating_sub(1)
+    }
+
     /// A readable name for any document.
     pub fn label(&self, id: &DocId) -> String {
         match self.get(id) {

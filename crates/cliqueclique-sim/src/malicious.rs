@@ -114,6 +114,7 @@ pub fn forge(
             flags: Advert::HAS_BODY | Advert::WANTED,
         },
         body,
+        thread: None,
     };
     match kind {
         Forgery::Garbage => {

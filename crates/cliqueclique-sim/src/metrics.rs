@@ -3,14 +3,19 @@
 //! Definitions, for every comment y posted to x (x is the thread, or a comment for a reply):
 //!
 //! - `delivery_ratio`: delivered ÷ expected, where expected counts the running nodes whose user
-//!   subscribed x at the end, and delivered those of them whose store holds y. A comment nobody
+//!   subscribed x, or follows the thread of a document above y, at the end, and delivered those
+//!   of them whose store holds y. A comment nobody
 //!   running holds any more (its poster left before passing it on) is not expected anywhere;
 //!   such comments are counted in `comments_lost`.
 //! - `rmr`: Update parts carrying y's body that were sent ÷ (|S(x)| − 1) − 1, averaged over the
 //!   comments, with |S(x)| the running nodes whose `derived.subscribed` is set for x at the end.
 //!   `rmr_received` counts the bodies that arrived instead (not lost by the link model; the link
 //!   model's duplicate copies are not counted). With loss p, resends alone make `rmr` about
-//!   1/(1−p) − 1.
+//!   1/(1−p) − 1. A comment below a followed thread counts against the running nodes that hold
+//!   it at the end instead of |S(x)|: it travels along the thread's tree, not x's.
+//! - `thread_completeness`: held ÷ expected (follower, document) pairs, over every node whose user
+//!   follows a tracked document's thread and every document below it that exists on its side of
+//!   a partition; `thread_depth_max`: the deepest comment's depth (1 = a comment on the thread).
 //! - `ldh_max` and `hops_median`: hop counts of first copies over all comment deliveries (the
 //!   poster has 0, a node that first got the body from m has hops(m) + 1).
 //! - `control_bytes_per_delivery`: bytes sent during the comment phase minus the body bytes they
@@ -63,6 +68,12 @@ pub struct Report {
     pub subscribers: usize,
     /// |S(thread)| at the end.
     pub thread_s_size: usize,
+    /// Held ÷ expected (follower, document) pairs of followed threads; 1.0 when none is followed.
+    pub thread_completeness: f64,
+    /// Running nodes whose user follows some thread at the end.
+    pub thread_followers: usize,
+    /// The deepest comment's depth below the thread.
+    pub thread_depth_max: usize,
     /// Delivered ÷ expected comment copies.
     pub delivery_ratio: f64,
     /// Expected comment copies.
@@ -156,6 +167,23 @@ impl Report {
             net.node(i)
                 .is_some_and(|n| n.store().document(id).is_some())
         };
+        // The nodes whose user follows the thread below each tracked document.
+        let mut followers: BTreeMap<DocId, Vec<usize>> = BTreeMap::new();
+        for t in ledger.docs() {
+            let f: Vec<usize> = net
+                .alive()
+                .filter(|&i| {
+                    net.node(i)
+                        .and_then(|n| n.flags(&t.id))
+                        .is_some_and(|f| f.subscribed && f.thread)
+                })
+                .collect();
+            if !f.is_empty() {
+                followers.insert(t.id, f);
+            }
+        }
+        let (mut thread_expected, mut thread_held) = (0u64, 0u64);
+        let mut thread_depth_max = 0;
         let (mut expected, mut delivered, mut lost) = (0u64, 0u64, 0usize);
         let (mut rmr_sent, mut rmr_arrived, mut rmr_n) = (0.0, 0.0, 0usize);
         let mut hops = Vec::new();
@@ -170,7 +198,21 @@ impl Report {
                 lost += 1;
                 continue;
             }
-            for &i in &user_subscribers[&x] {
+            thread_depth_max = thread_depth_max.max(ledger.depth(&comment.id));
+            let mut expecting: std::collections::BTreeSet<usize> =
+                user_subscribers[&x].iter().copied().collect();
+            let mut in_thread = false;
+            for top in ledger.ancestors(&comment.id) {
+                for &i in followers.get(&top).into_iter().flatten() {
+                    in_thread = true;
+                    expecting.insert(i);
+                    if available.contains(&groups[i]) {
+                        thread_expected += 1;
+                        thread_held += u64::from(holds(i, &comment.id));
+                    }
+                }
+            }
+            for &i in &expecting {
                 if available.contains(&groups[i]) {
                     expected += 1;
                     if holds(i, &comment.id) {
@@ -178,7 +220,11 @@ impl Report {
                     }
                 }
             }
-            let s = s_size[&x];
+            let s = if in_thread {
+                net.alive().filter(|&i| holds(i, &comment.id)).count()
+            } else {
+                s_size[&x]
+            };
             if s > 1 {
                 rmr_sent += comment.bodies_sent as f64 / (s - 1) as f64 - 1.0;
                 rmr_arrived += comment.bodies_arrived as f64 / (s - 1) as f64 - 1.0;
@@ -245,6 +291,16 @@ impl Report {
             comments_lost: lost,
             subscribers: thread.map_or(0, |t| user_subscribers.get(&t).map_or(0, Vec::len)),
             thread_s_size: thread_s,
+            thread_completeness: if thread_expected == 0 {
+                1.0
+            } else {
+                thread_held as f64 / thread_expected as f64
+            },
+            thread_followers: net
+                .alive()
+                .filter(|&i| followers.values().any(|f| f.contains(&i)))
+                .count(),
+            thread_depth_max,
             delivery_ratio: if expected == 0 {
                 1.0
             } else {
@@ -288,7 +344,9 @@ impl Report {
 
     /// Whether the run failed: an invariant broke or a comment was not delivered.
     pub fn is_failing(&self) -> bool {
-        !self.invariant_violations.is_empty() || self.delivery_ratio < 1.0
+        !self.invariant_violations.is_empty()
+            || self.delivery_ratio < 1.0
+            || self.thread_completeness < 1.0
     }
 
     /// A readable table of the main figures and every violation.
@@ -313,6 +371,13 @@ impl Report {
             (
                 "subscribers, |S(thread)|",
                 format!("{}, {}", self.subscribers, self.thread_s_size),
+            ),
+            (
+                "thread completeness, followers, depth max",
+                format!(
+                    "{:.4}, {}, {}",
+                    self.thread_completeness, self.thread_followers, self.thread_depth_max
+                ),
             ),
             (
                 "delivery ratio",
@@ -463,6 +528,8 @@ pub struct Sweep {
     pub failures: BTreeMap<u64, Vec<String>>,
     /// Figures over the runs.
     pub delivery_ratio: Option<Spread>,
+    /// Thread completeness.
+    pub thread_completeness: Option<Spread>,
     /// RMR (sent).
     pub rmr: Option<Spread>,
     /// RMR (received).
@@ -502,10 +569,14 @@ impl Sweep {
                     if r.delivery_ratio < 1.0 {
                         v.push(format!("delivery ratio {:.4}", r.delivery_ratio));
                     }
+                    if r.thread_completeness < 1.0 {
+                        v.push(format!("thread completeness {:.4}", r.thread_completeness));
+                    }
                     (r.seed, v)
                 })
                 .collect(),
             delivery_ratio: f(|r| Some(r.delivery_ratio)),
+            thread_completeness: f(|r| Some(r.thread_completeness)),
             rmr: f(|r| r.rmr),
             rmr_received: f(|r| r.rmr_received),
             ldh_max: f(|r| r.ldh_max.map(f64::from)),
@@ -526,8 +597,9 @@ impl Sweep {
         let _ = writeln!(out, "scenario  {}", self.scenario);
         let _ = writeln!(out, "runs      {}", self.runs);
         let _ = writeln!(out, "failing   {:?}", self.failing_seeds);
-        let rows: [(&str, &Option<Spread>); 10] = [
+        let rows: [(&str, &Option<Spread>); 11] = [
             ("delivery_ratio", &self.delivery_ratio),
+            ("thread_completeness", &self.thread_completeness),
             ("rmr", &self.rmr),
             ("rmr_received", &self.rmr_received),
             ("ldh_max", &self.ldh_max),

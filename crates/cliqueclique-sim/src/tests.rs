@@ -18,6 +18,7 @@ mod pair;
 mod relay;
 mod scenarios;
 mod stale;
+mod threads;
 mod units;
 mod unwanted;
 

@@ -5,7 +5,7 @@
 
 use super::Node;
 use crate::event::{Event, RejectReason};
-use crate::message::{Advert, MAX_HEIRS, Part};
+use crate::message::{Advert, MAX_HEIRS, Part, ThreadClaim};
 use crate::store::Store;
 use crate::subscription::{Link, LinkState};
 use crate::time::Time;
@@ -33,7 +33,8 @@ impl<S: Store> Node<S> {
                 serial,
                 advert,
                 body,
-            } => self.on_update(now, from, doc, serial, advert, body),
+                thread,
+            } => self.on_update(now, from, doc, serial, advert, body, thread),
             Part::Ack {
                 doc,
                 serial,
@@ -122,6 +123,7 @@ impl<S: Store> Node<S> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn on_update(
         &mut self,
         now: Time,
@@ -130,6 +132,7 @@ impl<S: Store> Node<S> {
         serial: u64,
         advert: Advert,
         body: Option<Bytes>,
+        thread: Option<ThreadClaim>,
     ) {
         let ttl = self.config.resend_max * 2;
         // The peer said goodbye on an earlier link: it may hold updates we sent on that link.
@@ -162,13 +165,16 @@ impl<S: Store> Node<S> {
                 }
             }
         }
+        let mut via = None;
         if !self.subs.contains_key(&doc) {
             let Some(d) = &document else {
                 // An offer or a join request for a document we do not hold.
                 self.queue(from, Part::NeedBody { doc });
                 return;
             };
-            if !self.accepts_unsolicited(d) {
+            let by_thread = self.thread_admits(d, thread.as_ref());
+            via = by_thread.flatten();
+            if by_thread.is_none() && !self.accepts_unsolicited(d) {
                 let parent_serial = d
                     .semantic_parent()
                     .and_then(|p| self.subs.get(&p))
@@ -196,6 +202,12 @@ impl<S: Store> Node<S> {
         }
         if let Some(d) = &document {
             self.store_document(d, Some(from));
+            if via.is_some() {
+                self.set_thread_via(doc, via);
+            }
+        }
+        if let Some(claim) = &thread {
+            self.learn_claim(claim);
         }
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;
@@ -211,6 +223,7 @@ impl<S: Store> Node<S> {
         // A newer advert that says "subscribed" re-opens pushes the neighbour declined before:
         // it may have declined while its subscription lapsed for a moment we never saw.
         let resubscribed = serial > link.peer_serial && advert.has(Advert::SUBSCRIBED);
+        let rethreaded = serial > link.peer_serial && advert.has(Advert::THREAD);
         if serial >= link.peer_serial {
             link.advert = Some(advert);
             link.peer_serial = serial;
@@ -238,6 +251,18 @@ impl<S: Store> Node<S> {
             for child in children {
                 if let Some(child_sub) = self.subs.get_mut(&child) {
                     reopened |= child_sub.declined.remove(&from);
+                }
+            }
+            if reopened {
+                self.push_dirty.insert(doc);
+            }
+        }
+        if rethreaded {
+            // The same for every document below it, for a neighbour that follows the thread.
+            let mut reopened = false;
+            for d in self.descendants(&doc) {
+                if let Some(sub) = self.subs.get_mut(&d) {
+                    reopened |= sub.declined.remove(&from);
                 }
             }
             if reopened {

@@ -19,6 +19,7 @@ const PART_OVERHEAD: usize = 192;
 
 impl<S: Store> Node<S> {
     pub(super) fn flush(&mut self, now: Time) {
+        let max_distance = self.config.max_distance;
         let initial = self.config.resend_initial.as_millis() as u64;
         let max = self.config.resend_max.as_millis() as u64;
         // Goodbyes that shed a link carry suggestions, picked once the loop is done.
@@ -27,6 +28,21 @@ impl<S: Store> Node<S> {
             if !self.peers.get(&peer).is_some_and(|p| p.up) {
                 continue;
             }
+            // A body about to leave takes its thread's claim along.
+            let body_going = self.subs.get(&doc).is_some_and(|s| {
+                s.has_body()
+                    && s.links.get(&peer).is_some_and(|l| {
+                        l.state == LinkState::Active
+                            && l.acked != s.serial
+                            && l.body_due
+                            && l.next_send.is_none_or(|t| t <= now)
+                    })
+            });
+            let claim = if body_going {
+                self.claim_for(&doc, &peer)
+            } else {
+                None
+            };
             let Some(sub) = self.subs.get_mut(&doc) else {
                 continue;
             };
@@ -35,6 +51,7 @@ impl<S: Store> Node<S> {
             let is_center = sub.is_center();
             let has_body = sub.has_body();
             let advert = sub.advert_for(&peer);
+            let route_dist = sub.route.dist;
             let Some(link) = sub.links.get_mut(&peer) else {
                 continue;
             };
@@ -71,11 +88,13 @@ impl<S: Store> Node<S> {
                             self.stats.bodies_sent += 1;
                         }
                         link.sent = serial;
+                        let thread = if body.is_some() { claim } else { None };
                         parts.push(Part::Update {
                             doc,
                             serial,
                             advert,
                             body,
+                            thread,
                         });
                         resend = true;
                         // A center's heirs ride with its updates until acknowledged.
@@ -104,9 +123,12 @@ impl<S: Store> Node<S> {
                     }
                     // A neighbour following our center without holding its card gets the card
                     // with every update and ack, until its advert says it holds it.
-                    let unanchored = link
-                        .advert
-                        .is_some_and(|a| a.center == center && !a.has(Advert::ANCHORED));
+                    // So does a neighbour that cannot take our route because it would be longer
+                    // than max_distance: with the card it links to the center directly.
+                    let unanchored = link.advert.is_some_and(|a| {
+                        (a.center == center && !a.has(Advert::ANCHORED))
+                            || (a.center != center && route_dist >= max_distance)
+                    });
                     let card = if center == self.id {
                         Some(&self.card)
                     } else {

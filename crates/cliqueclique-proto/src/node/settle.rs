@@ -68,19 +68,24 @@ impl<S: Store> Node<S> {
         };
         let downstream_has = |flag| sub.downstream_has(flag, counts);
         let flags = sub.flags;
-        let subscribed = flags.subscribed || downstream_has(Advert::SUBSCRIBED);
+        let thread = (flags.subscribed && flags.thread) || downstream_has(Advert::THREAD);
+        let subscribed = flags.subscribed || thread || downstream_has(Advert::SUBSCRIBED);
         let wanted_by_parent = self
             .parents
             .get(&doc)
             .into_iter()
             .flatten()
             .any(|p| self.subs.get(p).is_some_and(|s| s.derived.subscribed));
+        // Below a document in a thread set here: every document of a followed thread is held
+        // by its followers and the relays toward its center.
+        let wanted_by_thread = self.in_followed_thread(&doc);
         let wanted = flags.subscribed
             || flags.bookmarked
             || flags.own
             || flags.joining
             || subscribed
             || wanted_by_parent
+            || wanted_by_thread
             || downstream_has(Advert::WANTED);
         let n_active = sub.active_links().count();
         let wants_peers = (flags.subscribed || flags.bookmarked)
@@ -88,6 +93,7 @@ impl<S: Store> Node<S> {
         let mut advert_flags = 0;
         for (on, flag) in [
             (subscribed, Advert::SUBSCRIBED),
+            (thread, Advert::THREAD),
             (wanted, Advert::WANTED),
             (sub.has_body(), Advert::HAS_BODY),
             (wants_peers, Advert::WANTS_PEERS),
@@ -116,6 +122,7 @@ impl<S: Store> Node<S> {
             || sub.route.upstream != new_route.upstream
             || heirs_changed;
         let subscribed_changed = sub.derived.subscribed != subscribed;
+        let thread_changed = sub.derived.thread != thread;
         let was_wanted = sub.derived.wanted;
         let first_settle = sub.derived.advert.is_none();
 
@@ -131,6 +138,7 @@ impl<S: Store> Node<S> {
         }
         sub.derived = Derived {
             subscribed,
+            thread,
             wanted,
             advert: Some(advert),
         };
@@ -141,7 +149,10 @@ impl<S: Store> Node<S> {
             }
         }
         let sub = self.subs.get_mut(&doc).expect("checked above");
-        let targets = sub.tree_targets();
+        let targets = (
+            sub.tree_targets(Advert::SUBSCRIBED),
+            sub.tree_targets(Advert::THREAD),
+        );
         if targets != sub.push_targets {
             sub.push_targets = targets;
             self.push_dirty.insert(doc);
@@ -151,6 +162,25 @@ impl<S: Store> Node<S> {
                 self.dirty.insert(*child);
             }
             self.push_dirty.insert(doc);
+        }
+        if thread_changed {
+            for d in self.descendants(&doc) {
+                self.dirty.insert(d);
+            }
+            self.push_dirty.insert(doc);
+        }
+        self.review_thread_via(doc);
+        // A better center only offered beyond max_distance: link to it directly, so that the
+        // overlay reshapes instead of leaving this node with a center of its own.
+        let mut reach = reach;
+        if let Some(center) = selection.beyond_cap
+            && self.knows_card(&center)
+            && self
+                .subs
+                .get(&doc)
+                .is_some_and(|s| !s.links.contains_key(&center) && !s.tried.contains(&center))
+        {
+            reach.push(center);
         }
         for node in reach {
             if let Some(sub) = self.subs.get_mut(&doc) {
@@ -253,6 +283,11 @@ impl<S: Store> Node<S> {
             .into_iter()
             .flatten()
             .flat_map(|p| self.push_targets_of(p))
+            .chain(
+                self.ancestors(&doc)
+                    .iter()
+                    .flat_map(|a| self.thread_targets_of(a)),
+            )
             .collect();
         let mut shed: Vec<(u8, cliqueclique_doc::NodeId)> = sub
             .active_links()
@@ -448,6 +483,14 @@ impl<S: Store> Node<S> {
                 flags.own = false;
                 self.store.remember_flags(&doc, flags);
             }
+            if let Some(root) = sub.thread_via
+                && let Some(set) = self.claimed.get_mut(&root)
+            {
+                set.remove(&doc);
+                if set.is_empty() {
+                    self.claimed.remove(&root);
+                }
+            }
             if let Some(meta) = sub.meta {
                 self.unindex(doc, &meta);
                 self.store.remove_document(&doc);
@@ -457,16 +500,22 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Offers every held child of `doc` to its subscribed tree neighbours that lack it
-    /// (after the tree or the neighbours' subscriptions changed).
+    /// Offers every held child of `doc` to its subscribed tree neighbours that lack it, and,
+    /// in its thread set, every held document below it to the tree neighbours that follow the
+    /// thread (after the tree or the neighbours' subscriptions changed).
     pub(super) fn push_children(&mut self, doc: DocId) {
         let targets = self.push_targets_of(&doc);
-        if targets.is_empty() {
-            return;
+        if !targets.is_empty() {
+            let children: Vec<DocId> = self.children(&doc).copied().collect();
+            for child in children {
+                self.offer(child, &targets);
+            }
         }
-        let children: Vec<DocId> = self.children(&doc).copied().collect();
-        for child in children {
-            self.offer(child, &targets);
+        let targets = self.thread_targets_of(&doc);
+        if !targets.is_empty() {
+            for d in self.descendants(&doc) {
+                self.offer(d, &targets);
+            }
         }
     }
 
@@ -483,12 +532,25 @@ impl<S: Store> Node<S> {
             let targets = self.push_targets_of(&parent);
             self.offer(doc, &targets);
         }
+        for top in self.ancestors(&doc) {
+            let targets = self.thread_targets_of(&top);
+            self.offer(doc, &targets);
+        }
+    }
+
+    /// Where every document below `doc` goes: its tree neighbours that follow the thread, if
+    /// this node is in the thread set.
+    fn thread_targets_of(&self, doc: &DocId) -> Vec<cliqueclique_doc::NodeId> {
+        match self.subs.get(doc) {
+            Some(sub) if sub.derived.thread => sub.tree_targets(Advert::THREAD),
+            _ => Vec::new(),
+        }
     }
 
     /// Where the comments of `doc` go: its subscribed tree neighbours, if this node is subscribed.
     fn push_targets_of(&self, doc: &DocId) -> Vec<cliqueclique_doc::NodeId> {
         match self.subs.get(doc) {
-            Some(sub) if sub.derived.subscribed => sub.tree_targets(),
+            Some(sub) if sub.derived.subscribed => sub.tree_targets(Advert::SUBSCRIBED),
             _ => Vec::new(),
         }
     }

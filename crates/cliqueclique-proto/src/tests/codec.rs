@@ -25,6 +25,7 @@ fn sample() -> Batch {
                     flags: Advert::SUBSCRIBED | Advert::WANTED,
                 },
                 body: Some(Bytes::from_static(b"body")),
+                thread: None,
             },
             Part::Ack {
                 doc,

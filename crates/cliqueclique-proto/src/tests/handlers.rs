@@ -3,7 +3,7 @@
 use super::{Net, build, count_events, links};
 use crate::event::RejectReason;
 use crate::message::{Advert, Batch, Part, Rank};
-use crate::{Command, CommandError, Config, Event, Store};
+use crate::{Command, CommandError, Config, Event};
 use bytes::Bytes;
 use cliqueclique_doc::{DocId, DocumentBuilder, Export, LinkDirection};
 
@@ -251,6 +251,7 @@ fn misaddressed_and_forged_input_is_rejected_without_changes() {
                 flags: Advert::HAS_BODY,
             },
             body: Some(fake.bytes().clone()),
+            thread: None,
         }],
     };
     net.nodes[1].handle_batch(now, from, batch);
@@ -269,6 +270,7 @@ fn misaddressed_and_forged_input_is_rejected_without_changes() {
                 flags: 0,
             },
             body: Some(Bytes::from_static(b"\x00garbage")),
+            thread: None,
         }],
     };
     net.nodes[1].handle_batch(now, from, batch);
@@ -316,6 +318,7 @@ fn unsolicited_documents_are_declined() {
                 flags: Advert::HAS_BODY,
             },
             body: Some(spam.bytes().clone()),
+            thread: None,
         }],
     };
     let (now, from) = (net.now, net.id(0));
@@ -507,27 +510,37 @@ fn commands_are_validated() {
 }
 
 #[test]
-fn thread_subscriptions_follow_new_comments() {
-    let (mut net, root) = chain(3);
+fn a_followed_thread_brings_every_depth_along_one_tree() {
+    let (mut net, root) = chain(4);
     net.command(
-        2,
+        3,
         Command::Subscribe {
             doc: root,
             thread: true,
         },
     );
     net.run_for(5_000);
+    // The relays between the follower and the center are in the thread set, the others not.
+    assert!(net.nodes[1].subscription(&root).unwrap().derived.thread);
+    assert!(net.nodes[3].subscription(&root).unwrap().derived.thread);
     let comment = net.post(0, DocumentBuilder::new("c").parent(root).text("c"));
     net.run_for(10_000);
-    assert!(
-        net.nodes[2]
-            .subscription(&comment)
-            .unwrap()
-            .flags
-            .subscribed
-    );
     let reply = net.post(0, DocumentBuilder::new("r").parent(comment).text("r"));
     net.run_for(10_000);
-    assert!(net.holds(2, &reply));
-    assert!(net.nodes[2].store().document(&reply).is_some());
+    let deeper = net.post(0, DocumentBuilder::new("d").parent(reply).text("d"));
+    net.run_for(10_000);
+    for doc in [comment, reply, deeper] {
+        assert!(net.holds(3, &doc));
+        // Nobody subscribed to the comments: they travel along the root's thread tree.
+        let sub = net.nodes[3].subscription(&doc).unwrap();
+        assert!(!sub.flags.subscribed && !sub.derived.subscribed);
+    }
+    assert!(net.nodes[3].thread_status(&root).complete());
+    assert_eq!(net.nodes[3].thread_status(&root).below, 3);
+    assert_eq!(net.nodes[3].thread_of(&deeper), comment);
+    // Unfollowing lets the relays and the follower drop what only the thread wanted.
+    net.command(3, Command::Unsubscribe { doc: root });
+    net.run_for(200_000);
+    assert!(!net.holds(3, &deeper));
+    assert!(!net.nodes[1].subscription(&root).unwrap().derived.thread);
 }

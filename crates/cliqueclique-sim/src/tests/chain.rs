@@ -62,3 +62,40 @@ fn interest_crosses_eight_relays() {
         );
     }
 }
+
+/// A chain longer than `max_distance` (64): the last node cannot follow the center through the
+/// chain, so it links to the center directly (its neighbour at the cap hands it the center's
+/// card) instead of electing itself; the thread and its comments reach it, and one center
+/// remains.
+#[test]
+fn a_chain_beyond_max_distance_still_serves_its_far_end() {
+    let mut scenario = Scenario {
+        name: "chain-66".into(),
+        seed: 12,
+        nodes: 66,
+        network: LinkModel {
+            loss: 0.02,
+            ..LinkModel::default()
+        },
+        forum: Forum {
+            join_via: JoinVia::Previous,
+            thread_author: Some(0),
+            subscriber_nodes: vec![65],
+            poster_nodes: vec![0],
+            comments: 5,
+            ..Forum::default()
+        },
+        idle_ms: 600_000,
+        ..Scenario::default()
+    };
+    scenario.proto.target_peers_per_document = 1;
+    let mut runner = Runner::new(&scenario).unwrap();
+    runner.execute().unwrap();
+    let report = runner.report();
+    assert_ok(&report);
+    assert_eq!(
+        report.deliveries, 10,
+        "seed {}: node 65 (and the poster) got every comment",
+        scenario.seed
+    );
+}

@@ -15,7 +15,10 @@ fn sweep(seeds: std::ops::Range<u64>) {
     sweep_with(seeds, with_random_fault);
 }
 
-fn sweep_with(seeds: std::ops::Range<u64>, fault: fn(crate::Scenario) -> crate::Scenario) {
+pub(super) fn sweep_with(
+    seeds: std::ops::Range<u64>,
+    fault: fn(crate::Scenario) -> crate::Scenario,
+) {
     let mut failures = Vec::new();
     for seed in seeds {
         let scenario = fault(small_scenario(seed));

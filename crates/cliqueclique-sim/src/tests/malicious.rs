@@ -171,6 +171,7 @@ fn decoder_survives_truncation_and_bit_flips() {
                     flags: Advert::HAS_BODY,
                 },
                 body: Some(doc.bytes().clone()),
+                thread: None,
             },
             Part::Ack {
                 doc: DocId::of(b"other"),

@@ -52,6 +52,7 @@ fn last_words(net: &Network, root: DocId) -> Vec<u8> {
                 serial: sub1.serial,
                 advert: sub1.advert_for(&id0),
                 body: None,
+                thread: None,
             },
             Part::Ack {
                 doc: root,

@@ -161,6 +161,7 @@ async fn bad_input_is_rejected_and_the_daemon_keeps_serving() {
             serial: 1,
             advert,
             body: Some(Bytes::from(forged.clone())),
+            thread: None,
         }],
     };
     net.send(&forged_batch).await.expect("queued");

@@ -18,3 +18,4 @@ mod i2p;
 mod local_nodes;
 mod public;
 mod support;
+mod threads;
