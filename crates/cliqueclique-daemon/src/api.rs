@@ -142,6 +142,20 @@ pub struct DocumentView {
     pub document: Option<Contents>,
     /// Held comments and attached documents.
     pub children: Vec<DocId>,
+    /// How complete the thread below it is here, once the body is held.
+    #[serde(default)]
+    pub thread: Option<ThreadStatusView>,
+}
+
+/// The completeness of the thread below a document, as far as this node and its neighbours know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadStatusView {
+    /// Documents held below it, at every depth.
+    pub below: u32,
+    /// Documents known to exist below it that have not arrived (being fetched).
+    pub missing: u32,
+    /// Nothing is known to be missing.
+    pub complete: bool,
 }
 
 /// The contents of a held document.
@@ -204,8 +218,10 @@ pub struct ThreadEntry {
 pub struct FlagsChange {
     /// Subscribe or unsubscribe.
     pub subscribed: Option<bool>,
-    /// With `subscribed: true`: subscribe to every comment below as it arrives.
+    /// With `subscribed: true`: follow the whole thread below it, every document at any depth.
     pub thread: Option<bool>,
+    /// With `true`: fetch the whole thread below it once, without following it.
+    pub fetch: Option<bool>,
     /// Set or clear the bookmark.
     pub bookmarked: Option<bool>,
     /// Mark read or unread.

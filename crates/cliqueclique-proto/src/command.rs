@@ -21,6 +21,13 @@ pub enum Command {
         /// Subscribe to the whole thread below it.
         thread: bool,
     },
+    /// Fetch the whole thread below a held document once, without following it: for
+    /// [`FETCH_HOLD`](crate::node::FETCH_HOLD) the node is in the thread's set, so every document below it arrives;
+    /// afterwards what nobody wants is collected again.
+    Fetch {
+        /// The document.
+        doc: DocId,
+    },
     /// Stop the subscription (the document stays while it is wanted for other reasons).
     Unsubscribe {
         /// The document.

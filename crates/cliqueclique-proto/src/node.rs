@@ -16,7 +16,7 @@ mod send;
 mod settle;
 mod thread;
 
-pub use thread::ThreadStatus;
+pub use thread::{FETCH_HOLD, ThreadStatus};
 
 use crate::command::{Command, CommandError, Outcome};
 use crate::config::Config;
@@ -104,6 +104,8 @@ pub struct Node<S: Store> {
     /// Retries of subscriptions left without any link.
     stranded_timers: BTreeSet<(Time, DocId)>,
     expiry_timers: BTreeSet<(Time, NodeId)>,
+    /// Ends of whole-thread fetches.
+    fetch_timers: BTreeSet<(Time, DocId)>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     stats: Stats,
@@ -149,6 +151,7 @@ impl<S: Store> Node<S> {
             seq_timers: BTreeSet::new(),
             stranded_timers: BTreeSet::new(),
             expiry_timers: BTreeSet::new(),
+            fetch_timers: BTreeSet::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
@@ -272,6 +275,7 @@ impl<S: Store> Node<S> {
             self.seq_timers.first().map(|t| t.0),
             self.stranded_timers.first().map(|t| t.0),
             self.expiry_timers.first().map(|t| t.0),
+            self.fetch_timers.first().map(|t| t.0),
         ]
         .into_iter()
         .flatten()
@@ -360,6 +364,13 @@ impl<S: Store> Node<S> {
             self.expiry_timers.pop_first();
             self.expire_peer(now, peer);
         }
+        while let Some(&(t, doc)) = self.fetch_timers.first() {
+            if t > now {
+                break;
+            }
+            self.fetch_timers.pop_first();
+            self.dirty.insert(doc);
+        }
         self.process(now);
     }
 
@@ -382,6 +393,17 @@ impl<S: Store> Node<S> {
                     f.subscribed = true;
                     f.thread |= thread;
                 })?;
+                Ok(Outcome::Done)
+            }
+            Command::Fetch { doc } => {
+                let until = now.after(thread::FETCH_HOLD);
+                let sub = self
+                    .subs
+                    .get_mut(&doc)
+                    .ok_or(CommandError::UnknownDocument(doc))?;
+                sub.fetch_until = Some(until);
+                self.fetch_timers.insert((until, doc));
+                self.dirty.insert(doc);
                 Ok(Outcome::Done)
             }
             Command::Unsubscribe { doc } => {

@@ -247,6 +247,9 @@ pub struct Subscription {
     /// `digest`), to tell the user what has not arrived yet.
     #[serde(skip)]
     pub claimed_tally: Option<(u32, [u8; 8])>,
+    /// Until when a whole-thread fetch holds this document's thread set (`Command::Fetch`).
+    #[serde(skip)]
+    pub fetch_until: Option<Time>,
     /// The followed thread this document was pushed along while its ancestors were not here:
     /// it is kept on that claim until the chain of parents shows where it hangs. Persisted last,
     /// so that a record of the previous layout reads as one without a claim.
@@ -370,6 +373,7 @@ impl Subscription {
             named_heirs: Vec::new(),
             gone: BTreeMap::new(),
             claimed_tally: None,
+            fetch_until: None,
             thread_via: None,
         };
         sub.route.rank = sub.rank(me);

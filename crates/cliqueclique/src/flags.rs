@@ -294,7 +294,7 @@ pub struct Join {
 pub struct Subscribe {
     /// The document.
     pub id: String,
-    /// Subscribe to every comment below it as well, as they arrive.
+    /// Follow the whole thread below it: every document at any depth, existing and future.
     #[arg(long)]
     pub thread: bool,
 }

@@ -129,7 +129,20 @@ impl Actor {
             )));
         }
         let subscribe = post.subscribe.unwrap_or(true);
-        self.post_signed(id, document, subscribe)
+        let doc = self.post_signed(id, document, subscribe)?;
+        if subscribe {
+            // Posting follows the thread the post belongs to (the whole forum for its creator),
+            // so that every reply in it, at any depth, reaches the poster.
+            let thread = self.nodes[&id].node.thread_of(&doc);
+            self.command(
+                id,
+                Command::Subscribe {
+                    doc: thread,
+                    thread: true,
+                },
+            )?;
+        }
+        Ok(doc)
     }
 
     /// Changes a document's user flags.
@@ -149,6 +162,9 @@ impl Actor {
                 Command::Unsubscribe { doc }
             };
             self.command(id, command)?;
+        }
+        if change.fetch == Some(true) {
+            self.command(id, Command::Fetch { doc })?;
         }
         if let Some(on) = change.bookmarked {
             self.command(id, Command::Bookmark { doc, on })?;

@@ -3,6 +3,7 @@
 use super::Actor;
 use crate::api::{
     Contents, DocumentView, LinkView, NodeStatus, PartView, PeerView, StateView, ThreadEntry,
+    ThreadStatusView,
 };
 use crate::error::ApiError;
 use cliqueclique_doc::{DocId, Document, NodeId};
@@ -62,6 +63,14 @@ impl Actor {
             state,
             document: node.document(&doc).map(|d| contents(&d)),
             children: node.children(&doc).copied().collect(),
+            thread: sub.filter(|s| s.has_body()).map(|_| {
+                let status = node.thread_status(&doc);
+                ThreadStatusView {
+                    below: status.below,
+                    missing: status.missing,
+                    complete: status.complete(),
+                }
+            }),
         })
     }
 

@@ -68,7 +68,9 @@ impl<S: Store> Node<S> {
         };
         let downstream_has = |flag| sub.downstream_has(flag, counts);
         let flags = sub.flags;
-        let thread = (flags.subscribed && flags.thread) || downstream_has(Advert::THREAD);
+        let fetching = sub.fetch_until.is_some_and(|t| now < t);
+        let thread =
+            (flags.subscribed && flags.thread) || fetching || downstream_has(Advert::THREAD);
         let subscribed = flags.subscribed || thread || downstream_has(Advert::SUBSCRIBED);
         let wanted_by_parent = self
             .parents
@@ -80,6 +82,7 @@ impl<S: Store> Node<S> {
         // by its followers and the relays toward its center.
         let wanted_by_thread = self.in_followed_thread(&doc);
         let wanted = flags.subscribed
+            || fetching
             || flags.bookmarked
             || flags.own
             || flags.joining

@@ -18,6 +18,9 @@ use std::collections::BTreeSet;
 /// documents can cause (a thread deeper or wider than this is served only in part).
 pub const MAX_THREAD_WALK: usize = 100_000;
 
+/// How long a whole-thread fetch (`Command::Fetch`) keeps the thread coming.
+pub const FETCH_HOLD: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// How far up a walk goes at most.
 pub const MAX_THREAD_DEPTH: usize = 1_024;
 
@@ -94,11 +97,19 @@ impl<S: Store> Node<S> {
             .any(|a| self.subs.get(a).is_some_and(|s| s.derived.thread))
     }
 
-    /// The held documents below `doc`, counted, and the XOR of their ids' first eight bytes.
+    /// The held documents below `doc`, counted, and the XOR of their ids' first eight bytes,
+    /// remembered until the held documents change.
     pub(super) fn tally(&mut self, doc: &DocId) -> (u32, [u8; 8]) {
         if let Some(t) = self.tallies.get(doc) {
             return *t;
         }
+        let tally = self.count_below(doc);
+        self.tallies.insert(*doc, tally);
+        tally
+    }
+
+    /// [`Node::tally`], computed afresh.
+    fn count_below(&self, doc: &DocId) -> (u32, [u8; 8]) {
         let mut count = 0u32;
         let mut digest = [0u8; 8];
         for d in self.descendants(doc) {
@@ -109,7 +120,6 @@ impl<S: Store> Node<S> {
                 }
             }
         }
-        self.tallies.insert(*doc, (count, digest));
         (count, digest)
     }
 
@@ -268,8 +278,12 @@ impl<S: Store> Node<S> {
     }
 
     /// How complete the thread below `doc` is here, as far as this node and its neighbours know.
-    pub fn thread_status(&mut self, doc: &DocId) -> ThreadStatus {
-        let (below, digest) = self.tally(doc);
+    pub fn thread_status(&self, doc: &DocId) -> ThreadStatus {
+        let (below, digest) = self
+            .tallies
+            .get(doc)
+            .copied()
+            .unwrap_or_else(|| self.count_below(doc));
         let known_missing = self
             .descendants(doc)
             .iter()

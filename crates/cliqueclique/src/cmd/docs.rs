@@ -4,7 +4,7 @@ use super::post::parse_id;
 use super::{Ctx, format_date};
 use crate::flags::{Export, Import, Subscribe, Target, Toggle};
 use anyhow::Context;
-use cliqueclique_daemon::api::{DocumentView, FlagsChange, Joined, ThreadEntry};
+use cliqueclique_daemon::api::{DocumentView, FlagsChange, Joined, ThreadEntry, ThreadStatusView};
 use cliqueclique_daemon::client::Method;
 
 async fn set_flags(ctx: &Ctx, id: &str, change: FlagsChange, done: &str) -> anyhow::Result<()> {
@@ -155,6 +155,21 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
 pub async fn thread(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
     let node = ctx.node().await?;
     let doc = parse_id(&target.id)?;
+    // A thread not followed here is fetched whole, as a newsreader fetches what it shows.
+    let view: DocumentView = ctx
+        .client
+        .get(&format!("/api/nodes/{node}/documents/{doc}"))
+        .await?;
+    if !(view.flags.subscribed && view.flags.thread) {
+        let change = FlagsChange {
+            fetch: Some(true),
+            ..FlagsChange::default()
+        };
+        let _: DocumentView = ctx
+            .client
+            .post(&format!("/api/nodes/{node}/documents/{doc}/flags"), &change)
+            .await?;
+    }
     let root: ThreadEntry = ctx
         .client
         .get(&format!("/api/nodes/{node}/documents/{doc}/thread"))
@@ -163,7 +178,33 @@ pub async fn thread(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
         return ctx.print_json(&root);
     }
     print_entry(&root, "", "", true);
+    let view: DocumentView = ctx
+        .client
+        .get(&format!("/api/nodes/{node}/documents/{doc}"))
+        .await?;
+    if let Some(status) = view.thread {
+        println!("{}", completeness(&status));
+    }
     Ok(())
+}
+
+/// "complete: 3 documents below", or how many have not arrived yet.
+pub fn completeness(status: &ThreadStatusView) -> String {
+    let plural = |n: u32| if n == 1 { "" } else { "s" };
+    if status.complete {
+        format!(
+            "complete: {} document{} below",
+            status.below,
+            plural(status.below)
+        )
+    } else {
+        format!(
+            "{} document{} below, {} not here yet, fetching",
+            status.below,
+            plural(status.below),
+            status.missing
+        )
+    }
 }
 
 /// Prints one entry and its children with box-drawing branches, like a newsreader's thread view.

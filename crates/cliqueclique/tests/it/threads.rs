@@ -1,6 +1,7 @@
-//! Whole threads across installations: ann starts a thread, bob replies, cleo answers bob, ann
-//! answers cleo. Everyone who posted in the thread holds all four levels; a late joiner who
-//! follows the thread receives all of it; and every holder says the thread is complete.
+//! Whole threads across installations: ann starts a forum and a thread in it, bob replies, cleo
+//! (who joined the forum only) opens the thread, which fetches it whole, and answers bob; ann
+//! answers cleo. Everyone who posted in the thread then holds all four levels and says it is
+//! complete; a late joiner who follows the thread receives all of it at once.
 
 use crate::support::{Installation, eventually, join, thread_ids};
 use cliqueclique_daemon::api::DocId;
@@ -36,6 +37,12 @@ async fn one_conversation_for_everyone_at_every_depth() {
     let reply = bob
         .post("bob", "Re: Tomatoes", "After the frost.", Some(topic))
         .await;
+    // Cleo follows only the topic list; opening the thread fetches it whole.
+    eventually("bob's reply reached ann", || async {
+        ann.holds("ann", reply).await
+    })
+    .await;
+    cleo.cli_ok(&["--node", "cleo", "thread", &topic.to_string()]);
     eventually("cleo gets bob's reply", || async {
         cleo.holds("cleo", reply).await
     })
