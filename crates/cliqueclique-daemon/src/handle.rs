@@ -225,21 +225,6 @@ impl Handle {
         self.on(node, move |a, id| a.show(id, doc)).await
     }
 
-    /// Views of several documents, those `node` knows.
-    pub async fn show_many(
-        &self,
-        node: impl Into<NodeRef>,
-        docs: Vec<DocId>,
-    ) -> Result<BTreeMap<DocId, DocumentView>, ApiError> {
-        self.on(node, move |a, id| {
-            Ok(docs
-                .into_iter()
-                .filter_map(|doc| a.show(id, doc).ok().map(|view| (doc, view)))
-                .collect())
-        })
-        .await
-    }
-
     /// Opens a document for reading: marks it read once its body is held, and returns it with
     /// the views of its parent, its children and the children of link documents among them.
     pub async fn open_document(
