@@ -1,7 +1,7 @@
 //! The node thread: one OS thread that owns the database and every local node.
 //!
-//! Inputs arrive on one bounded channel ([`Input`]): transport events, closures from the API
-//! ([`Handle::call`]) and the stop signal. The thread waits for the next input with a timeout that is
+//! Inputs arrive on one bounded channel ([`Input`]): transport events, the calls of the typed
+//! [`Handle`] and the stop signal. The thread waits for the next input with a timeout that is
 //! the earliest `poll_timeout` of its nodes (or the next reconnection attempt), so no timer task exists.
 //!
 //! Every call into a node is one transaction (`Actor::with_node`): `begin`, the `handle_*` call,
@@ -23,6 +23,7 @@ pub use directory::Progress;
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::handle::Handle;
 use cliqueclique_doc::{ContactCard, DocId, NodeId};
 use cliqueclique_net::{Event as NetEvent, PeerAddress, SendError, SessionManager};
 use cliqueclique_proto::{Batch, Event, Node, RejectReason, Time};
@@ -50,69 +51,17 @@ pub struct NodeEvent {
     pub event: Event,
 }
 
-/// A closure run on the node thread.
-pub type Call = Box<dyn FnOnce(&mut Actor) + Send>;
+/// A closure run on the node thread (built only by [`Handle`]).
+pub(crate) type Call = Box<dyn FnOnce(&mut Actor) + Send>;
 
 /// What the node thread receives.
-pub enum Input {
+pub(crate) enum Input {
     /// A transport event.
     Net(NetEvent),
-    /// An API call.
+    /// A call of the [`Handle`].
     Call(Call),
     /// Stop after the inputs before this one.
     Stop,
-}
-
-/// A handle on the node thread; cheap to clone.
-#[derive(Clone)]
-pub struct Handle {
-    inputs: mpsc::Sender<Input>,
-    events: broadcast::Sender<NodeEvent>,
-}
-
-impl Handle {
-    /// Runs `f` on the node thread and returns its result.
-    pub async fn call<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Actor) -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let (reply, answer) = oneshot::channel();
-        let call: Call = Box::new(move |actor| {
-            let _ = reply.send(f(actor));
-        });
-        self.inputs
-            .send(Input::Call(call))
-            .await
-            .map_err(|_| ApiError::Stopped)?;
-        answer.await.map_err(|_| ApiError::Stopped)
-    }
-
-    /// Runs a fallible `f` on the node thread.
-    pub async fn try_call<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Actor) -> Result<T, ApiError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        self.call(f).await?
-    }
-
-    /// Core events of every local node, from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
-        self.events.subscribe()
-    }
-
-    /// Inputs waiting for the node thread.
-    pub fn queued_inputs(&self) -> usize {
-        self.inputs.max_capacity() - self.inputs.capacity()
-    }
-
-    /// Asks the node thread to stop once it has handled what is queued.
-    pub async fn stop(&self) {
-        let _ = self.inputs.send(Input::Stop).await;
-    }
-
-    pub(crate) fn inputs(&self) -> mpsc::Sender<Input> {
-        self.inputs.clone()
-    }
 }
 
 /// A local node with what the thread keeps beside it.
@@ -150,7 +99,7 @@ pub struct Counters {
     pub local_batches: u64,
 }
 
-/// The state of the node thread. API closures receive `&mut Actor`.
+/// The state of the node thread; the [`Handle`]'s calls run on it.
 pub struct Actor {
     pub(crate) db: Database,
     pub(crate) nodes: BTreeMap<NodeId, Local>,
@@ -191,10 +140,7 @@ pub(crate) fn spawn(
 ) -> std::io::Result<(Handle, std::thread::JoinHandle<()>)> {
     let (inputs, receiver) = mpsc::channel(start.config.input_capacity.max(1));
     let (events, _) = broadcast::channel(start.config.event_capacity.max(1));
-    let handle = Handle {
-        inputs,
-        events: events.clone(),
-    };
+    let handle = Handle::new(inputs, events.clone());
     let thread = std::thread::Builder::new()
         .name("cliqueclique-nodes".into())
         .spawn(move || {
@@ -603,7 +549,9 @@ impl Actor {
                     }
                 }
             }
-            NetEvent::Received { from, to, batch } => {
+            NetEvent::Received { batch } => {
+                // The transport checked that `from` is attested and `to` hosted here.
+                let (from, to) = (batch.from, batch.to);
                 self.reconnect.remove(&from);
                 if self
                     .with_node(to, |node, now| node.handle_batch(now, from, batch))

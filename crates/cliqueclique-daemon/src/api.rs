@@ -3,7 +3,7 @@
 //!
 //! Ids are 52-character base32 strings; binary data (attachments, non-text bodies) is base64.
 
-pub use cliqueclique_doc::{DocId, NodeId};
+pub use cliqueclique_doc::{DocId, LinkDirection, NodeId};
 pub use cliqueclique_proto::Flags;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -84,6 +84,46 @@ pub struct PartView {
     pub size: usize,
 }
 
+/// The state of an overlay link, as the core's `LinkState`: `active`, `leaving` or `dropping`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkStateView {
+    /// Both sides exchange updates.
+    Active,
+    /// This side no longer wants the document and says goodbye.
+    Leaving,
+    /// This side sheds this redundant link and says goodbye.
+    Dropping,
+}
+
+impl LinkStateView {
+    /// The lower-case name, as in JSON.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LinkStateView::Active => "active",
+            LinkStateView::Leaving => "leaving",
+            LinkStateView::Dropping => "dropping",
+        }
+    }
+}
+
+impl From<cliqueclique_proto::LinkState> for LinkStateView {
+    fn from(state: cliqueclique_proto::LinkState) -> LinkStateView {
+        use cliqueclique_proto::LinkState;
+        match state {
+            LinkState::Active => LinkStateView::Active,
+            LinkState::Leaving => LinkStateView::Leaving,
+            LinkState::Dropping => LinkStateView::Dropping,
+        }
+    }
+}
+
+impl std::fmt::Display for LinkStateView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One overlay neighbour of a document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkView {
@@ -91,8 +131,8 @@ pub struct LinkView {
     pub peer: NodeId,
     /// Its name, from its contact card.
     pub name: Option<String>,
-    /// `active`, `leaving` or another state of the core's `LinkState`, in lower case.
-    pub state: String,
+    /// Whether the link is in use or being torn down.
+    pub state: LinkStateView,
     /// It follows this node toward the center.
     pub downstream: bool,
     /// This node follows it toward the center.
@@ -173,8 +213,8 @@ pub struct Contents {
     pub parent: Option<DocId>,
     /// The structural child (link documents).
     pub child: Option<DocId>,
-    /// `natural` or `reversed` for link documents.
-    pub link: Option<String>,
+    /// Which way a link document points (`natural` or `reversed` in JSON).
+    pub link: Option<LinkDirection>,
     /// The main content's MIME type.
     pub content_type: String,
     /// The main content as text, when it is text.

@@ -1,8 +1,10 @@
 //! Starting and stopping an installation: database, static key, transport, node thread, API server.
 
-use crate::actor::{self, Handle, Input, STATIC_KEY_SETTING, Start};
+use crate::actor::{self, Input, STATIC_KEY_SETTING, Start};
 use crate::config::Config;
-use crate::router::{AppState, router};
+use crate::handle::Handle;
+use crate::routes::router;
+use crate::state::AppState;
 use anyhow::{Context, bail};
 use axum::Router;
 use cliqueclique_net::{
@@ -100,160 +102,47 @@ impl Daemon {
         config: Config,
         app: impl FnOnce(AppState) -> anyhow::Result<Router>,
     ) -> anyhow::Result<Daemon> {
-        if !config.api.ip().is_loopback() && !config.public {
-            bail!(
-                "the API address {} is not a loopback address: the API has no authentication, so it binds to 127.0.0.1 \
-                 only (a public website runs with --public, where accounts guard it)",
-                config.api
-            );
-        }
-        check_i2p_only(&config)?;
+        check_settings(&config)?;
         let config = Arc::new(config);
-        let mut sockets = Vec::new();
-        // The I2P listener's address comes from its key file, not from here.
-        for text in config.listen.iter().filter(|text| !is_i2p(text)) {
-            sockets.push(listen_address(text).await?);
-        }
-        for text in &config.advertise {
-            text.parse::<PeerAddress>()
-                .with_context(|| format!("bad advertised address {text:?}"))?;
-        }
+        let sockets = tcp_sockets(&config).await?;
         let data_dir = config.data_dir.clone();
-        std::fs::create_dir_all(&data_dir)
-            .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-        let lock = lock_data_dir(&data_dir)?;
-        let path = database_path(&data_dir);
-        let db = tokio::task::spawn_blocking(move || Database::open(&path))
-            .await
-            .context("opening the database")??;
+        let (lock, db) = open_data_dir(&data_dir).await?;
         let key = static_key(&db)?;
-
-        let mut listeners: Vec<Box<dyn Listener>> = Vec::new();
-        let mut listening = Vec::new();
-        for &socket in &sockets {
-            let listener = TcpTransport::bind(socket)
-                .await
-                .with_context(|| format!("cannot listen on {socket}"))?;
-            listening.push(listener.local_address().to_string());
-            listeners.push(Box::new(listener));
-        }
-        let advertised = if config.advertise.is_empty() {
-            // A wildcard address (0.0.0.0, ::) reaches nobody: leave it out of the cards.
-            let dialable: Vec<String> = sockets
-                .iter()
-                .zip(&listening)
-                .filter(|(socket, _)| !socket.ip().is_unspecified())
-                .map(|(_, address)| address.clone())
-                .collect();
-            if dialable.len() < listening.len() {
-                tracing::warn!(
-                    "listening on all interfaces without --advertise: contact cards carry no address for that \
-                     listener, so peers introduced to this installation cannot dial it (set --advertise tcp://HOST:PORT)"
-                );
-            }
-            dialable
-        } else {
-            config.advertise.clone()
-        };
-        let mut advertised = advertised;
-        let mut transports: Vec<Arc<dyn Transport>> = Vec::new();
-        if !config.i2p.only {
-            let tcp = if config.dials_private() {
-                TcpTransport::new()
-            } else {
-                TcpTransport::public_only()
-            };
-            transports.push(Arc::new(tcp));
-        }
-        let (i2p, i2p_router) = match start_i2p(&config.i2p, &data_dir).await? {
-            Some((i2p, transport, listener, router)) => {
-                let address = i2p.address().to_string();
-                tracing::info!(bridge = %i2p.bridge(), "I2P address {address}");
-                listening.push(address.clone());
-                if !advertised.contains(&address) {
-                    advertised.push(address);
-                }
-                transports.push(Arc::new(transport));
-                listeners.push(Box::new(listener));
-                (Some(Arc::new(i2p)), router)
-            }
-            None => (None, None),
-        };
-        let (net, mut net_events) =
-            SessionManager::spawn(config.net.clone(), key.clone(), transports, listeners);
-
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let start = Start {
-            db,
-            config: config.clone(),
-            net: net.clone(),
-            advertised: advertised.clone(),
-        };
-        let (handle, thread) = actor::spawn(start, ready_tx).context("starting the node thread")?;
-        match ready_rx.await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                net.shutdown().await;
-                return Err(e.context("loading the local nodes"));
-            }
-            Err(_) => {
-                net.shutdown().await;
-                bail!("the node thread stopped while loading");
-            }
-        }
-        let (failed_tx, failed) = tokio::sync::watch::channel(false);
-        let forwarder = {
-            let inputs = handle.inputs();
-            tokio::spawn(async move {
-                while let Some(event) = net_events.recv().await {
-                    if inputs.send(Input::Net(event)).await.is_err() {
-                        break;
-                    }
-                }
-            })
-        };
-        let watcher_handle = handle.clone();
-        let thread_done = {
-            let inputs = watcher_handle.inputs();
-            async move {
-                inputs.closed().await;
-                let _ = failed_tx.send(true);
-            }
-        };
-        tokio::spawn(thread_done);
+        let transport = Transports::start(&config, &sockets, &data_dir).await?;
+        let (net, net_events) = SessionManager::spawn(
+            config.net.clone(),
+            key.clone(),
+            transport.transports,
+            transport.listeners,
+        );
+        let (handle, thread) = start_node_thread(db, &config, &net, &transport.advertised).await?;
+        let forwarder = forward_net_events(&handle, net_events);
+        let failed = watch_node_thread(&handle);
         let converger = tokio::spawn(converge_directories(handle.clone()));
 
         let api = tokio::net::TcpListener::bind(config.api)
             .await
             .with_context(|| format!("cannot bind the API to {}", config.api))?;
         let api_addr = api.local_addr()?;
-        let mut state = AppState::new(
-            handle.clone(),
-            net.clone(),
-            config.clone(),
-            key.public().to_string(),
-            listening,
-            advertised,
-            api_addr,
-        );
-        state.i2p = i2p.clone();
+        let state = AppState {
+            handle: handle.clone(),
+            net: net.clone(),
+            config: config.clone(),
+            installation: key.public().to_string(),
+            listening: transport.listening,
+            advertised: transport.advertised,
+            api: api_addr,
+            i2p: transport.i2p.clone(),
+        };
         let app = match app(state.clone()) {
-            Ok(app) => app.into_make_service_with_connect_info::<SocketAddr>(),
+            Ok(app) => app,
             Err(error) => {
                 handle.stop().await;
                 net.shutdown().await;
                 return Err(error);
             }
         };
-        let (server_stop, stop_rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(api, app).with_graceful_shutdown(async move {
-                let _ = stop_rx.await;
-            });
-            if let Err(error) = serve.await {
-                tracing::error!(%error, "the API server failed");
-            }
-        });
+        let (server, server_stop) = serve_http(api, app);
         write_api_addr(&data_dir, api_addr)?;
         Ok(Daemon {
             state,
@@ -265,8 +154,8 @@ impl Daemon {
             converger,
             thread,
             failed,
-            i2p,
-            router: i2p_router,
+            i2p: transport.i2p,
+            router: transport.router,
             _lock: lock,
         })
     }
@@ -320,6 +209,203 @@ impl Daemon {
     }
 }
 
+/// Refuses settings that cannot work: a public API address without `public`, and under
+/// `i2p.only` anything that would touch TCP/IP.
+fn check_settings(config: &Config) -> anyhow::Result<()> {
+    if !config.api.ip().is_loopback() && !config.public {
+        bail!(
+            "the API address {} is not a loopback address: the API has no authentication, so it binds to 127.0.0.1 \
+             only (a public website runs with --public, where accounts guard it)",
+            config.api
+        );
+    }
+    check_i2p_only(config)
+}
+
+/// The socket addresses of the TCP listeners; also checks the advertised addresses.
+async fn tcp_sockets(config: &Config) -> anyhow::Result<Vec<SocketAddr>> {
+    let mut sockets = Vec::new();
+    // The I2P listener's address comes from its key file, not from here.
+    for text in config.listen.iter().filter(|text| !is_i2p(text)) {
+        sockets.push(listen_address(text).await?);
+    }
+    for text in &config.advertise {
+        text.parse::<PeerAddress>()
+            .with_context(|| format!("bad advertised address {text:?}"))?;
+    }
+    Ok(sockets)
+}
+
+/// Creates and locks the data directory and opens the database in it.
+async fn open_data_dir(data_dir: &Path) -> anyhow::Result<(File, Database)> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let lock = lock_data_dir(data_dir)?;
+    let path = database_path(data_dir);
+    let db = tokio::task::spawn_blocking(move || Database::open(&path))
+        .await
+        .context("opening the database")??;
+    Ok((lock, db))
+}
+
+/// The transport's pieces, before the session manager takes them.
+struct Transports {
+    listeners: Vec<Box<dyn Listener>>,
+    transports: Vec<Arc<dyn Transport>>,
+    /// Bound addresses.
+    listening: Vec<String>,
+    /// Addresses for the contact cards.
+    advertised: Vec<String>,
+    i2p: Option<Arc<I2p>>,
+    router: Option<EmbeddedRouter>,
+}
+
+impl Transports {
+    /// Binds the TCP listeners and starts I2P when the settings ask for it.
+    async fn start(
+        config: &Config,
+        sockets: &[SocketAddr],
+        data_dir: &Path,
+    ) -> anyhow::Result<Transports> {
+        let mut listeners: Vec<Box<dyn Listener>> = Vec::new();
+        let mut listening = Vec::new();
+        for &socket in sockets {
+            let listener = TcpTransport::bind(socket)
+                .await
+                .with_context(|| format!("cannot listen on {socket}"))?;
+            listening.push(listener.local_address().to_string());
+            listeners.push(Box::new(listener));
+        }
+        let mut advertised = advertised_addresses(config, sockets, &listening);
+        let mut transports: Vec<Arc<dyn Transport>> = Vec::new();
+        if !config.i2p.only {
+            let tcp = if config.dials_private() {
+                TcpTransport::new()
+            } else {
+                TcpTransport::public_only()
+            };
+            transports.push(Arc::new(tcp));
+        }
+        let (i2p, router) = match start_i2p(&config.i2p, data_dir).await? {
+            Some((i2p, transport, listener, router)) => {
+                let address = i2p.address().to_string();
+                tracing::info!(bridge = %i2p.bridge(), "I2P address {address}");
+                listening.push(address.clone());
+                if !advertised.contains(&address) {
+                    advertised.push(address);
+                }
+                transports.push(Arc::new(transport));
+                listeners.push(Box::new(listener));
+                (Some(Arc::new(i2p)), router)
+            }
+            None => (None, None),
+        };
+        Ok(Transports {
+            listeners,
+            transports,
+            listening,
+            advertised,
+            i2p,
+            router,
+        })
+    }
+}
+
+/// The addresses for the contact cards: the configured ones, else the bound TCP addresses that
+/// can be dialed (a wildcard address such as 0.0.0.0 reaches nobody).
+fn advertised_addresses(
+    config: &Config,
+    sockets: &[SocketAddr],
+    listening: &[String],
+) -> Vec<String> {
+    if !config.advertise.is_empty() {
+        return config.advertise.clone();
+    }
+    let dialable: Vec<String> = sockets
+        .iter()
+        .zip(listening)
+        .filter(|(socket, _)| !socket.ip().is_unspecified())
+        .map(|(_, address)| address.clone())
+        .collect();
+    if dialable.len() < listening.len() {
+        tracing::warn!(
+            "listening on all interfaces without --advertise: contact cards carry no address for that \
+             listener, so peers introduced to this installation cannot dial it (set --advertise tcp://HOST:PORT)"
+        );
+    }
+    dialable
+}
+
+/// Starts the node thread and waits until it has loaded every local node; on failure the
+/// transport is shut down again.
+async fn start_node_thread(
+    db: Database,
+    config: &Arc<Config>,
+    net: &SessionManager,
+    advertised: &[String],
+) -> anyhow::Result<(Handle, std::thread::JoinHandle<()>)> {
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let start = Start {
+        db,
+        config: config.clone(),
+        net: net.clone(),
+        advertised: advertised.to_vec(),
+    };
+    let (handle, thread) = actor::spawn(start, ready_tx).context("starting the node thread")?;
+    match ready_rx.await {
+        Ok(Ok(())) => Ok((handle, thread)),
+        Ok(Err(e)) => {
+            net.shutdown().await;
+            Err(e.context("loading the local nodes"))
+        }
+        Err(_) => {
+            net.shutdown().await;
+            bail!("the node thread stopped while loading");
+        }
+    }
+}
+
+/// Forwards the transport's events to the node thread until either side stops.
+fn forward_net_events(
+    handle: &Handle,
+    mut net_events: tokio::sync::mpsc::Receiver<cliqueclique_net::Event>,
+) -> JoinHandle<()> {
+    let inputs = handle.inputs();
+    tokio::spawn(async move {
+        while let Some(event) = net_events.recv().await {
+            if inputs.send(Input::Net(event)).await.is_err() {
+                break;
+            }
+        }
+    })
+}
+
+/// A flag that turns true when the node thread ends (it stops taking inputs).
+fn watch_node_thread(handle: &Handle) -> tokio::sync::watch::Receiver<bool> {
+    let (failed_tx, failed) = tokio::sync::watch::channel(false);
+    let inputs = handle.inputs();
+    tokio::spawn(async move {
+        inputs.closed().await;
+        let _ = failed_tx.send(true);
+    });
+    failed
+}
+
+/// Serves `app` on `api` until the returned sender fires.
+fn serve_http(api: tokio::net::TcpListener, app: Router) -> (JoinHandle<()>, oneshot::Sender<()>) {
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let (server_stop, stop_rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(api, app).with_graceful_shutdown(async move {
+            let _ = stop_rx.await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "the API server failed");
+        }
+    });
+    (server, server_stop)
+}
+
 /// How often the local nodes re-plan the names they published, to move names found under a
 /// losing duplicate level onto the winner (`docs/directory.md` §4).
 const CONVERGE_INTERVAL: Duration = Duration::from_secs(60);
@@ -328,7 +414,7 @@ const CONVERGE_INTERVAL: Duration = Duration::from_secs(60);
 async fn converge_directories(handle: Handle) {
     loop {
         tokio::time::sleep(CONVERGE_INTERVAL).await;
-        if handle.call(|actor| actor.dir_converge()).await.is_err() {
+        if handle.converge_directories().await.is_err() {
             return;
         }
     }

@@ -11,7 +11,7 @@
 
 use crate::api::Joined;
 use crate::error::ApiError;
-use crate::router::AppState;
+use crate::state::AppState;
 use cliqueclique_doc::{ContactCard, DocId, NodeId};
 use cliqueclique_net::PeerAddress;
 use cliqueclique_proto::Event;
@@ -39,29 +39,23 @@ pub async fn join(
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     }
     let deadline = Instant::now() + wait;
-    if state.handle.call(move |a| a.has_body(node, &doc)).await? {
+    if state.handle.has_body(node, doc).await? {
         return done(state, node, doc, None).await;
     }
     let own_address = is_own(state, &address);
     let cards = if own_address {
         // Another user of this installation holds it: no lookup over the network.
-        state.handle.call(move |a| a.holders(&doc)).await?
+        state.handle.holders(doc).await?
     } else {
         lookup(state, &address, doc, deadline, wait).await?
     };
-    let own: Vec<NodeId> = state
-        .handle
-        .call(|a| a.nodes.keys().copied().collect())
-        .await?;
+    let own: Vec<NodeId> = state.handle.local_ids().await?;
     let n_received = cards.len();
     let cards: Vec<ContactCard> = cards.into_iter().filter(|c| c.verify().is_ok()).collect();
     if cards.len() < n_received {
         let bad = (n_received - cards.len()) as u64;
         tracing::warn!(%address, bad, "lookup answer with cards that do not verify");
-        state
-            .handle
-            .call(move |a| a.counters.bad_lookup_cards += bad)
-            .await?;
+        state.handle.count_bad_lookup_cards(bad).await?;
     }
     // A remote installation cannot hand us our own nodes; locally, only the joiner itself is left out.
     let cards: Vec<ContactCard> = cards
@@ -80,13 +74,10 @@ pub async fn join(
     }
 
     let mut events = state.handle.subscribe();
-    let card = state
-        .handle
-        .try_call(move |a| a.join(node, doc, cards, address))
-        .await?;
+    let card = state.handle.join(node, doc, cards, address).await?;
     let peer = card.node_id();
     loop {
-        if state.handle.call(move |a| a.has_body(node, &doc)).await? {
+        if state.handle.has_body(node, doc).await? {
             return done(state, node, doc, Some((peer, card.name.clone()))).await;
         }
         match timeout_at(deadline.min(Instant::now() + POLL * 5), events.recv()).await {
@@ -147,11 +138,7 @@ async fn lookup(
     deadline: Instant,
     wait: Duration,
 ) -> Result<Vec<ContactCard>, ApiError> {
-    let lookup_address = address.clone();
-    let (request, answer) = state
-        .handle
-        .try_call(move |a| a.start_lookup(lookup_address, doc))
-        .await?;
+    let (request, answer) = state.handle.start_lookup(address.clone(), doc).await?;
     tokio::pin!(answer);
     loop {
         tokio::select! {
@@ -181,7 +168,7 @@ async fn done(
     doc: DocId,
     peer: Option<(NodeId, String)>,
 ) -> Result<Joined, ApiError> {
-    let view = state.handle.try_call(move |a| a.show(node, doc)).await?;
+    let view = state.handle.show(node, doc).await?;
     let (peer, peer_name) = peer.unwrap_or_else(|| {
         view.state
             .as_ref()
@@ -199,12 +186,7 @@ async fn done(
 }
 
 async fn cancel(state: &AppState, request: u64) {
-    let _ = state
-        .handle
-        .call(move |a| {
-            a.lookups.remove(&request);
-        })
-        .await;
+    let _ = state.handle.cancel_lookup(request).await;
 }
 
 /// Whether the transport failed to dial `address` and has no session there.

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Why the manager dropped a frame, a message or a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
-pub enum RejectReason {
+pub enum DropReason {
     /// A frame that failed to decrypt, reassemble or decode, or a message out of protocol order; the session is closed.
     Garbage,
     /// A frame whose length prefix exceeds the maximum; the connection is closed before the body is read.
@@ -69,25 +69,25 @@ macro_rules! counters {
 }
 
 counters! {
-    /// Frames that failed to decrypt, reassemble or decode, and protocol violations ([`RejectReason::Garbage`]).
+    /// Frames that failed to decrypt, reassemble or decode, and protocol violations ([`DropReason::Garbage`]).
     garbage,
-    /// Frames whose length prefix exceeded the maximum ([`RejectReason::Oversize`]).
+    /// Frames whose length prefix exceeded the maximum ([`DropReason::Oversize`]).
     oversize,
-    /// Failed, truncated or timed-out handshakes ([`RejectReason::HandshakeFailed`]).
+    /// Failed, truncated or timed-out handshakes ([`DropReason::HandshakeFailed`]).
     handshake_failures,
-    /// Attestations that did not verify ([`RejectReason::BadAttestation`]).
+    /// Attestations that did not verify ([`DropReason::BadAttestation`]).
     bad_attestations,
-    /// Batches from nodes not attested on their session ([`RejectReason::Unattested`]).
+    /// Batches from nodes not attested on their session ([`DropReason::Unattested`]).
     unattested,
-    /// Batches to nodes not hosted here ([`RejectReason::Misaddressed`]).
+    /// Batches to nodes not hosted here ([`DropReason::Misaddressed`]).
     misaddressed,
-    /// Batch messages that did not decode as a batch ([`RejectReason::MalformedBatch`]).
+    /// Batch messages that did not decode as a batch ([`DropReason::MalformedBatch`]).
     malformed_batches,
-    /// Times a session's reading was paused by its rate limit ([`RejectReason::RateLimited`]).
+    /// Times a session's reading was paused by its rate limit ([`DropReason::RateLimited`]).
     rate_limited,
-    /// Outbound messages dropped from a full queue ([`RejectReason::QueueFull`]).
+    /// Outbound messages dropped from a full queue ([`DropReason::QueueFull`]).
     queue_dropped,
-    /// Connections refused at the session limit ([`RejectReason::TooManySessions`]).
+    /// Connections refused at the session limit ([`DropReason::TooManySessions`]).
     sessions_refused,
     /// Sessions closed because the remote was silent for longer than the dead-peer timeout.
     keepalive_timeouts,
@@ -117,18 +117,18 @@ counters! {
 
 impl SharedCounters {
     /// Increments the counter of `reason`.
-    pub(crate) fn reject(&self, reason: RejectReason) {
+    pub(crate) fn reject(&self, reason: DropReason) {
         match reason {
-            RejectReason::Garbage => self.garbage(),
-            RejectReason::Oversize => self.oversize(),
-            RejectReason::HandshakeFailed => self.handshake_failures(),
-            RejectReason::BadAttestation => self.bad_attestations(),
-            RejectReason::Unattested => self.unattested(),
-            RejectReason::Misaddressed => self.misaddressed(),
-            RejectReason::MalformedBatch => self.malformed_batches(),
-            RejectReason::RateLimited => self.rate_limited(),
-            RejectReason::QueueFull => self.queue_dropped(),
-            RejectReason::TooManySessions => self.sessions_refused(),
+            DropReason::Garbage => self.garbage(),
+            DropReason::Oversize => self.oversize(),
+            DropReason::HandshakeFailed => self.handshake_failures(),
+            DropReason::BadAttestation => self.bad_attestations(),
+            DropReason::Unattested => self.unattested(),
+            DropReason::Misaddressed => self.misaddressed(),
+            DropReason::MalformedBatch => self.malformed_batches(),
+            DropReason::RateLimited => self.rate_limited(),
+            DropReason::QueueFull => self.queue_dropped(),
+            DropReason::TooManySessions => self.sessions_refused(),
         }
     }
 

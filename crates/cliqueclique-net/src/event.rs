@@ -3,7 +3,7 @@
 use cliqueclique_doc::{ContactCard, DocId, NodeId};
 use cliqueclique_proto::Batch;
 
-use crate::counters::RejectReason;
+use crate::counters::DropReason;
 use crate::key::InstallationKey;
 use crate::status::SessionId;
 
@@ -37,14 +37,10 @@ pub enum Event {
         /// Every remote node that was attested on it.
         remote_nodes: Vec<NodeId>,
     },
-    /// A batch that passed the checks: decoded within the size limit, `from` attested on its session,
-    /// `to` hosted here.
+    /// A batch that passed the checks: decoded within the size limit, its `from` attested on its
+    /// session by the remote installation, its `to` a node hosted here.
     Received {
-        /// The sending node, attested by the remote installation.
-        from: NodeId,
-        /// The local node it is addressed to.
-        to: NodeId,
-        /// The decoded batch (its `from` and `to` equal the fields above).
+        /// The decoded batch.
         batch: Batch,
     },
     /// A remote installation asks which local nodes hold `doc`; answer with
@@ -69,6 +65,6 @@ pub enum Event {
     /// Something was rejected (best effort: see [`Counters`](crate::Counters) for exact numbers).
     Rejected {
         /// Why.
-        reason: RejectReason,
+        reason: DropReason,
     },
 }

@@ -52,7 +52,7 @@ mod tests;
 pub use address::PeerAddress;
 pub use attestation::Attestation;
 pub use config::Config;
-pub use counters::{Counters, RejectReason};
+pub use counters::{Counters, DropReason};
 pub use error::{
     AddressError, DialError, FrameError, HandshakeError, I2pError, SamError, SendError,
     SessionError, Stopped,

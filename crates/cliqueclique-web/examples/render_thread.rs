@@ -12,8 +12,8 @@
 
 use axum::body::Body;
 use axum::http::{Request, header};
+use cliqueclique_daemon::Daemon;
 use cliqueclique_daemon::api::NewPost;
-use cliqueclique_daemon::{Config, Daemon};
 use cliqueclique_web::{Settings, WebState};
 use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
@@ -25,12 +25,7 @@ const RUNS: usize = 50;
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_owned(),
-        listen: vec!["tcp://127.0.0.1:0".into()],
-        api: ([127, 0, 0, 1], 0).into(),
-        ..Config::default()
-    };
+    let config = cliqueclique_daemon::testing::config(dir.path());
     let daemon = Daemon::start(config).await.unwrap();
     let state = daemon.state();
     let account =
@@ -80,11 +75,7 @@ async fn main() {
             COMMENTS
         );
     }
-    let entry = daemon
-        .handle()
-        .try_call(move |a| a.thread(node, root, true))
-        .await
-        .unwrap();
+    let entry = daemon.handle().thread(node, root, true).await.unwrap();
     let mut template = Vec::new();
     for _ in 0..RUNS + 3 {
         let t = Instant::now();
@@ -119,11 +110,7 @@ async fn post(
         parent,
         ..NewPost::default()
     };
-    daemon
-        .handle()
-        .try_call(move |a| a.post(node, post))
-        .await
-        .unwrap()
+    daemon.handle().post(node, post).await.unwrap()
 }
 
 /// The p-th percentile of the samples after dropping the first three (warm-up).

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cliqueclique_daemon::ApiError;
+use cliqueclique_daemon::handle::{RegisterError, TableError};
 
 /// A failed page request.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,29 @@ impl WebError {
             WebError::Forbidden(_) | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<TableError> for WebError {
+    fn from(e: TableError) -> WebError {
+        match e {
+            TableError::Api(e) => WebError::Api(e),
+            TableError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<RegisterError> for WebError {
+    fn from(e: RegisterError) -> WebError {
+        match e {
+            RegisterError::OwnerExists | RegisterError::InviteUnknown => {
+                WebError::Forbidden(e.to_string())
+            }
+            RegisterError::NameTaken(_) => WebError::BadRequest(e.to_string()),
+            RegisterError::Account(e) => WebError::Internal(e.to_string()),
+            RegisterError::Store(e) => e.into(),
+            RegisterError::Api(e) => WebError::Api(e),
         }
     }
 }

@@ -33,6 +33,8 @@
 //! - [`pages`]: one module per page family; [`render`]: document bodies and dates; [`svg`]: the
 //!   network picture; [`assets`]: the stylesheet and the script.
 
+#![warn(missing_docs)]
+
 pub mod assets;
 pub mod auth;
 pub mod error;

@@ -46,7 +46,7 @@ impl Actor {
                     LinkView {
                         peer: *peer,
                         name: name_of(peer),
-                        state: format!("{:?}", link.state).to_lowercase(),
+                        state: link.state.into(),
                         downstream: link.is_downstream(),
                         upstream: s.route.upstream == Some(*peer),
                         subscribed: advert.is_some_and(|a| a.has(Advert::SUBSCRIBED)),
@@ -280,7 +280,7 @@ pub(crate) fn contents(d: &Document) -> Contents {
         date: d.date(),
         parent: d.parent(),
         child: d.child(),
-        link: d.link().map(|l| l.as_str().to_owned()),
+        link: d.link(),
         content_type: d.content_type().to_owned(),
         body_base64: text.is_none().then(|| BASE64.encode(&d.body())),
         body: text,

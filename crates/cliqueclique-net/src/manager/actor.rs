@@ -18,7 +18,7 @@ use super::Command;
 use super::task::{self, Connect, FromTask, LocalNodes, TaskContext};
 use crate::address::PeerAddress;
 use crate::config::Config;
-use crate::counters::{RejectReason, SharedCounters};
+use crate::counters::{DropReason, SharedCounters};
 use crate::error::SendError;
 use crate::event::Event;
 use crate::key::{InstallationKey, StaticKey};
@@ -315,7 +315,7 @@ impl Actor {
         if dropped > 0 {
             self.counters.queue_dropped_n(dropped);
             self.emit_best_effort(Event::Rejected {
-                reason: RejectReason::QueueFull,
+                reason: DropReason::QueueFull,
             });
         }
     }
@@ -400,9 +400,9 @@ impl Actor {
         match message {
             FromTask::Accepted(stream, patience) => {
                 if self.sessions.len() >= self.config.max_sessions {
-                    self.counters.reject(RejectReason::TooManySessions);
+                    self.counters.reject(DropReason::TooManySessions);
                     self.emit_best_effort(Event::Rejected {
-                        reason: RejectReason::TooManySessions,
+                        reason: DropReason::TooManySessions,
                     });
                 } else {
                     self.spawn_session(Role::Responder, Connect::Accepted(stream, patience));
@@ -426,15 +426,10 @@ impl Actor {
                     remote_nodes: nodes,
                 });
             }
-            FromTask::Batch {
-                id,
-                from,
-                to,
-                batch,
-            } => {
+            FromTask::Batch { id, batch } => {
                 if self.is_up(id) {
                     self.counters.batches_delivered();
-                    self.emit(Event::Received { from, to, batch });
+                    self.emit(Event::Received { batch });
                 }
             }
             FromTask::Lookup { id, request, doc } => {

@@ -16,7 +16,7 @@ use tokio::time::{Instant, MissedTickBehavior, timeout};
 use crate::address::PeerAddress;
 use crate::attestation::Attestation;
 use crate::config::Config;
-use crate::counters::{RejectReason, SharedCounters};
+use crate::counters::{DropReason, SharedCounters};
 use crate::error::{DialError, FrameError, HandshakeError, SessionError};
 use crate::key::{InstallationKey, StaticKey};
 use crate::message::SessionMessage;
@@ -49,10 +49,9 @@ pub(crate) enum FromTask {
         id: SessionId,
         nodes: Vec<NodeId>,
     },
+    /// A batch whose `from` is attested on the session and whose `to` is hosted here.
     Batch {
         id: SessionId,
-        from: NodeId,
-        to: NodeId,
         batch: Batch,
     },
     Lookup {
@@ -65,7 +64,7 @@ pub(crate) enum FromTask {
         request: u64,
         cards: Vec<ContactCard>,
     },
-    Rejected(RejectReason),
+    Rejected(DropReason),
     Closed {
         id: SessionId,
     },
@@ -86,7 +85,7 @@ pub(crate) struct TaskContext {
 
 impl TaskContext {
     /// Counts a rejection and tells the actor, without waiting if its channel is full.
-    fn reject(&self, reason: RejectReason) {
+    fn reject(&self, reason: DropReason) {
         self.counters.reject(reason);
         let _ = self.to_actor.try_send(FromTask::Rejected(reason));
     }
@@ -143,7 +142,7 @@ async fn run_session(context: &mut TaskContext, connect: Connect) {
     let patience = patience.unwrap_or(context.config.handshake_timeout);
     let opened = timeout(patience, open(context, stream))
         .await
-        .unwrap_or(Err(Some(RejectReason::HandshakeFailed)));
+        .unwrap_or(Err(Some(DropReason::HandshakeFailed)));
     let Open {
         sender,
         receiver,
@@ -217,7 +216,7 @@ struct Open {
 async fn open(
     context: &mut TaskContext,
     stream: Box<dyn Stream>,
-) -> Result<Open, Option<RejectReason>> {
+) -> Result<Open, Option<DropReason>> {
     let session = session::handshake(
         stream,
         context.role,
@@ -228,8 +227,8 @@ async fn open(
     .map_err(|error| {
         tracing::debug!("session {}: handshake: {error}", context.id);
         Some(match error {
-            HandshakeError::Frame(FrameError::TooLarge { .. }) => RejectReason::Oversize,
-            _ => RejectReason::HandshakeFailed,
+            HandshakeError::Frame(FrameError::TooLarge { .. }) => DropReason::Oversize,
+            _ => DropReason::HandshakeFailed,
         })
     })?;
     let (mut sender, mut receiver) = (session.sender, session.receiver);
@@ -245,10 +244,10 @@ async fn open(
     );
     let announced = local.keys().copied().collect();
     let (sent, received) = tokio::join!(sender.send(&hello), receiver.recv());
-    sent.map_err(|_| Some(RejectReason::HandshakeFailed))?;
+    sent.map_err(|_| Some(DropReason::HandshakeFailed))?;
     let attestations = match received {
         Ok(SessionMessage::Hello { attestations }) => attestations,
-        Ok(_) => return Err(Some(RejectReason::Garbage)),
+        Ok(_) => return Err(Some(DropReason::Garbage)),
         Err(error) => return Err(classify(&error)),
     };
     let mut attested = HashSet::new();
@@ -293,7 +292,7 @@ fn verify(
     handshake_hash: &[u8; 32],
     remote: &InstallationKey,
     attested: &mut HashSet<NodeId>,
-) -> Result<Vec<NodeId>, RejectReason> {
+) -> Result<Vec<NodeId>, DropReason> {
     let mut new = Vec::new();
     for attestation in attestations {
         let node = attestation.node_id();
@@ -305,7 +304,7 @@ fn verify(
                 "session {}: attestation of {node:?} does not verify",
                 context.id
             );
-            return Err(RejectReason::BadAttestation);
+            return Err(DropReason::BadAttestation);
         }
         attested.insert(node);
         new.push(node);
@@ -314,12 +313,12 @@ fn verify(
 }
 
 /// The counter for a failed receive; `None` for an ordinary end of the stream.
-fn classify(error: &SessionError) -> Option<RejectReason> {
+fn classify(error: &SessionError) -> Option<DropReason> {
     match error {
-        SessionError::Frame(FrameError::TooLarge { .. }) => Some(RejectReason::Oversize),
+        SessionError::Frame(FrameError::TooLarge { .. }) => Some(DropReason::Oversize),
         SessionError::Frame(FrameError::Closed | FrameError::Io(_)) => None,
         SessionError::Frame(FrameError::Truncated) => None,
-        _ => Some(RejectReason::Garbage),
+        _ => Some(DropReason::Garbage),
     }
 }
 
@@ -352,7 +351,7 @@ async fn read_loop(
         context.counters.messages_in();
         let pause = limit.charge(message.len(), Instant::now());
         let Ok(message) = SessionMessage::decode(&message) else {
-            context.reject(RejectReason::Garbage);
+            context.reject(DropReason::Garbage);
             return;
         };
         let forward = match message {
@@ -383,21 +382,19 @@ async fn read_loop(
             SessionMessage::Batch(bytes) => match Batch::decode(&bytes, config.max_message_bytes) {
                 Err(error) => {
                     tracing::debug!("session {}: {error}", context.id);
-                    context.reject(RejectReason::MalformedBatch);
+                    context.reject(DropReason::MalformedBatch);
                     None
                 }
                 Ok(batch) if !attested.contains(&batch.from) => {
-                    context.reject(RejectReason::Unattested);
+                    context.reject(DropReason::Unattested);
                     None
                 }
                 Ok(batch) if !context.local.borrow().contains_key(&batch.to) => {
-                    context.reject(RejectReason::Misaddressed);
+                    context.reject(DropReason::Misaddressed);
                     None
                 }
                 Ok(batch) => Some(FromTask::Batch {
                     id: context.id,
-                    from: batch.from,
-                    to: batch.to,
                     batch,
                 }),
             },
@@ -418,7 +415,7 @@ async fn read_loop(
             return;
         }
         if !pause.is_zero() {
-            context.reject(RejectReason::RateLimited);
+            context.reject(DropReason::RateLimited);
             tokio::time::sleep(pause).await;
         }
     }

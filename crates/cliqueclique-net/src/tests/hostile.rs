@@ -50,7 +50,7 @@ async fn unattested_senders_and_misaddressed_batches_are_dropped_and_counted() {
         let event = a
             .expect("the good batch", |e| matches!(e, Event::Received { .. }))
             .await;
-        assert!(matches!(event, Event::Received { from, to, .. } if from == attested.node_id() && to == local));
+        assert!(matches!(event, Event::Received { batch } if batch.from == attested.node_id() && batch.to == local));
 
         let status = a.status().await;
         assert_eq!(status.counters.unattested, 1);
@@ -181,7 +181,7 @@ async fn bad_input_on_the_listener_is_rejected_and_counted() {
             .expect("queued");
         a.expect(
             "a batch from the good peer",
-            |e| matches!(e, Event::Received { from, .. } if *from == b.node_ids()[0]),
+            |e| matches!(e, Event::Received { batch } if batch.from == b.node_ids()[0]),
         )
         .await;
         drop((spy, raw, replayer, thief));

@@ -119,10 +119,9 @@ async fn api_access(state: &WebState, request: &mut Request, safe: bool) -> Resu
             state
                 .api
                 .handle
-                .call(move |a| a.database().account_by_api_token(&hash))
+                .account_by_api_token(hash)
                 .await
                 .ok()
-                .and_then(Result::ok)
                 .flatten()
         }
         None => match session_of(state, request.headers()).await {
@@ -172,7 +171,7 @@ async fn authorize(
         let infos = state
             .api
             .handle
-            .call(|a| a.node_infos())
+            .node_infos()
             .await
             .map_err(IntoResponse::into_response)?;
         let mine: Vec<_> = infos.into_iter().filter(|n| n.id == own).collect();
@@ -189,7 +188,7 @@ async fn authorize(
         return Err(forbidden());
     };
     let named = rest.split('/').next().unwrap_or("").to_owned();
-    let node = state.api.handle.try_call(move |a| a.resolve(&named)).await;
+    let node = state.api.handle.resolve(named).await;
     if node.ok() != Some(own) {
         return Err(forbidden());
     }

@@ -89,11 +89,7 @@ pub async fn session_of(state: &WebState, headers: &HeaderMap) -> Result<Option<
     };
     let hash = token_hash(token);
     let now = now_secs();
-    let session = state
-        .api
-        .handle
-        .call(move |a| a.database().session(&hash, now))
-        .await??;
+    let session = state.api.handle.session(hash, now).await?;
     Ok(session.map(|s| User {
         account: s.account,
         csrf: s.csrf_token,
@@ -111,11 +107,7 @@ impl FromRequestParts<WebState> for User {
         if let Some(user) = session_of(state, &parts.headers).await? {
             return Ok(user);
         }
-        let accounts = state
-            .api
-            .handle
-            .call(|a| a.database().count_accounts())
-            .await??;
+        let accounts = state.api.handle.count_accounts().await?;
         Err(if accounts == 0 {
             WebError::SetupRequired
         } else {
@@ -134,11 +126,8 @@ pub async fn start(state: &WebState, account: i64) -> Result<HeaderValue, WebErr
     state
         .api
         .handle
-        .call(move |a| {
-            a.database()
-                .create_session(&hash, account, &csrf, now, now + lifetime)
-        })
-        .await??;
+        .create_session(hash, account, csrf, now, now + lifetime)
+        .await?;
     Ok(set_cookie(
         SESSION_COOKIE,
         &token,

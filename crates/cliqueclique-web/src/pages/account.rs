@@ -11,8 +11,7 @@ use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{Extensions, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use cliqueclique_daemon::ApiError;
-use cliqueclique_store::{Account, AccountError};
+use cliqueclique_store::Account;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -93,11 +92,7 @@ fn client_address(extensions: &Extensions) -> Option<std::net::IpAddr> {
 }
 
 async fn count_accounts(state: &WebState) -> WebResult<u64> {
-    Ok(state
-        .api
-        .handle
-        .call(|a| a.database().count_accounts())
-        .await??)
+    Ok(state.api.handle.count_accounts().await?)
 }
 
 /// The registration mode: the command line's, else the stored setting, else invite-only.
@@ -105,11 +100,7 @@ pub async fn registration(state: &WebState) -> WebResult<Registration> {
     if let Some(fixed) = state.settings.registration {
         return Ok(fixed);
     }
-    let stored = state
-        .api
-        .handle
-        .call(|a| a.database().setting(REGISTRATION_SETTING))
-        .await??;
+    let stored = state.api.handle.setting(REGISTRATION_SETTING).await?;
     Ok(stored
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| text.parse().ok())
@@ -179,31 +170,7 @@ pub async fn create_owner(
     let hash = password::hash(password).await?;
     let now = now_secs();
     let username = username.to_owned();
-    api.handle
-        .call(move |a| -> Result<Account, WebError> {
-            if a.database().count_accounts()? > 0 {
-                return Err(WebError::Forbidden(
-                    "this installation has an owner already: log in".into(),
-                ));
-            }
-            let node = match a.node_infos().first() {
-                Some(first) => first.id,
-                None => a.create_node(&username)?.id,
-            };
-            a.database()
-                .create_account(&username, &hash, node, true, now)
-                .map_err(account_error)
-        })
-        .await?
-}
-
-fn account_error(error: AccountError) -> WebError {
-    match error {
-        AccountError::NameTaken(name) => {
-            WebError::BadRequest(format!("the name {name:?} is taken"))
-        }
-        other => WebError::Internal(other.to_string()),
-    }
+    Ok(api.handle.create_owner(username, hash, now).await?)
 }
 
 /// `GET /login`.
@@ -249,11 +216,7 @@ pub async fn login(
         return Ok(fail(WebError::RateLimited(wait), can_register));
     }
     let name = username.clone();
-    let found = state
-        .api
-        .handle
-        .call(move |a| a.database().account_by_name(&name))
-        .await??;
+    let found = state.api.handle.account_by_name(name).await?;
     let verified = match found {
         Some((account, stored)) => password::verify(form.password, stored)
             .await
@@ -284,11 +247,7 @@ pub async fn logout(
 ) -> WebResult<Response> {
     user.check_csrf(&form.csrf)?;
     let hash = user.token_hash;
-    state
-        .api
-        .handle
-        .call(move |a| a.database().delete_session(&hash))
-        .await??;
+    state.api.handle.delete_session(hash).await?;
     Ok(with_cookie(
         Redirect::to("/login"),
         Some(set_cookie(SESSION_COOKIE, "", 0, state.settings.public)),
@@ -354,36 +313,9 @@ pub async fn register(
     let created = state
         .api
         .handle
-        .call(move |a| -> Result<Account, WebError> {
-            let db = a.database();
-            if let Some(code) = &invite
-                && !db.invite_open(code)?
-            {
-                return Err(WebError::Forbidden(
-                    "that invite code is unknown or used".into(),
-                ));
-            }
-            if db.account_by_name(&username)?.is_some() {
-                return Err(WebError::BadRequest(format!(
-                    "the name {username:?} is taken"
-                )));
-            }
-            let node = a.create_node(&username).map_err(|e| match e {
-                ApiError::Conflict(_) => {
-                    WebError::BadRequest(format!("the name {username:?} is taken"))
-                }
-                other => WebError::Api(other),
-            })?;
-            let db = a.database();
-            let account = db
-                .create_account(&username, &hash, node.id, false, now)
-                .map_err(account_error)?;
-            if let Some(code) = &invite {
-                db.use_invite(code, account.id)?;
-            }
-            Ok(account)
-        })
-        .await?;
+        .register(username, hash, invite, now)
+        .await?
+        .map_err(WebError::from);
     let account = match created {
         Ok(account) => account,
         Err(e) => return Ok(retry(e)),
@@ -434,19 +366,15 @@ pub async fn change_password(
     let stored = state
         .api
         .handle
-        .call(move |a| a.database().account(id))
-        .await??
+        .account(id)
+        .await?
         .map(|(_, hash)| hash)
         .ok_or(WebError::LoginRequired)?;
     if !password::verify(form.current, stored).await {
         return Err(WebError::Forbidden("the current password is wrong".into()));
     }
     let hash = password::hash(form.new).await?;
-    state
-        .api
-        .handle
-        .call(move |a| a.database().set_password(id, &hash))
-        .await??;
+    state.api.handle.set_password(id, hash).await?;
     let cookie = session::start(&state, id).await?;
     Ok(with_cookie(Redirect::to("/account"), Some(cookie)))
 }
@@ -480,11 +408,8 @@ pub async fn set_registration(
     state
         .api
         .handle
-        .call(move |a| {
-            a.database()
-                .set_setting(REGISTRATION_SETTING, mode.as_str().as_bytes())
-        })
-        .await??;
+        .set_setting(REGISTRATION_SETTING, mode.as_str().as_bytes().to_vec())
+        .await?;
     Ok(Redirect::to("/account").into_response())
 }
 
@@ -499,11 +424,7 @@ pub async fn create_invite(
     let code = random_token();
     let hash = token_hash(&code);
     let (id, now) = (user.account.id, now_secs());
-    state
-        .api
-        .handle
-        .call(move |a| a.database().create_invite(&hash, id, now))
-        .await??;
+    state.api.handle.create_invite(hash, id, now).await?;
     account_view(&state, &user, Some(code), None).await
 }
 
@@ -517,10 +438,6 @@ pub async fn create_token(
     let token = random_token();
     let hash = token_hash(&token);
     let id = user.account.id;
-    state
-        .api
-        .handle
-        .call(move |a| a.database().set_api_token(id, Some(&hash)))
-        .await??;
+    state.api.handle.set_api_token(id, hash).await?;
     account_view(&state, &user, None, Some(token)).await
 }

@@ -54,11 +54,7 @@ pub async fn compose_page(
     let parent = match query.parent.filter(|p| !p.is_empty()) {
         Some(text) => {
             let doc = parse_doc(&text)?;
-            let view = state
-                .api
-                .handle
-                .try_call(move |a| a.show(node, doc))
-                .await?;
+            let view = state.api.handle.show(node, doc).await?;
             let subject = view.document.map(|c| c.subject).unwrap_or_default();
             Some((doc.to_string(), subject))
         }
@@ -160,11 +156,7 @@ pub async fn compose(
         text => Some(parse_doc(text)?),
     };
     let node = user.node();
-    let id = state
-        .api
-        .handle
-        .try_call(move |a| a.post(node, post))
-        .await?;
+    let id = state.api.handle.post(node, post).await?;
     if let Some(root) = directory {
         let name = match get("dir_name").trim() {
             "" => get("subject").trim().to_owned(),
@@ -219,11 +211,7 @@ pub async fn link(
         ..NewPost::default()
     };
     let node = user.node();
-    state
-        .api
-        .handle
-        .try_call(move |a| a.post(node, post))
-        .await?;
+    state.api.handle.post(node, post).await?;
     Ok(Redirect::to(&format!("/d/{this}")).into_response())
 }
 
@@ -250,30 +238,19 @@ pub async fn forward(
     let doc = parse_doc(&id)?;
     let to = parse_doc(&form.to)?;
     let node = user.node();
-    let posted = state
-        .api
-        .handle
-        .try_call(move |a| {
-            let subject = a
-                .show(node, doc)?
-                .document
-                .map(|c| c.subject)
-                .unwrap_or_default();
-            let export = a.export(node, doc)?;
-            let post = NewPost {
-                subject: format!("Fwd: {subject}"),
-                body: Some(format!("Forwarded: {subject}")),
-                parent: Some(to),
-                attachments: vec![NewAttachment {
-                    filename: format!("{doc}.cliqueclique"),
-                    content_type: Some(FORWARD_TYPE.to_owned()),
-                    data: BASE64.encode(&export),
-                }],
-                ..NewPost::default()
-            };
-            a.post(node, post)
-        })
-        .await?;
+    let (subject, export) = state.api.handle.export_with_subject(node, doc).await?;
+    let post = NewPost {
+        subject: format!("Fwd: {subject}"),
+        body: Some(format!("Forwarded: {subject}")),
+        parent: Some(to),
+        attachments: vec![NewAttachment {
+            filename: format!("{doc}.cliqueclique"),
+            content_type: Some(FORWARD_TYPE.to_owned()),
+            data: BASE64.encode(&export),
+        }],
+        ..NewPost::default()
+    };
+    let posted = state.api.handle.post(node, post).await?;
     Ok(Redirect::to(&format!("/t/{to}#c-{posted}")).into_response())
 }
 
@@ -288,14 +265,7 @@ pub async fn take_forwarded(
     user.check_csrf(form.token())?;
     let doc = parse_doc(&id)?;
     let node = user.node();
-    let taken = state
-        .api
-        .handle
-        .try_call(move |a| {
-            let file = a.attachment(node, doc, index)?;
-            a.import(node, &file.data).map(|(doc, _)| doc)
-        })
-        .await?;
+    let taken = state.api.handle.import_attachment(node, doc, index).await?;
     Ok(Redirect::to(&format!("/d/{taken}")).into_response())
 }
 
@@ -318,10 +288,6 @@ pub async fn import(
         return Err(WebError::BadRequest("choose an export file".into()));
     };
     let node = user.node();
-    let (doc, _) = state
-        .api
-        .handle
-        .try_call(move |a| a.import(node, &bytes))
-        .await?;
-    Ok(Redirect::to(&format!("/d/{doc}")).into_response())
+    let imported = state.api.handle.import(node, bytes).await?;
+    Ok(Redirect::to(&format!("/d/{}", imported.doc)).into_response())
 }

@@ -17,7 +17,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use cliqueclique_daemon::api::{NameEntry, Published};
-use cliqueclique_daemon::{ApiError, DIRECTORY_TIMEOUT, until_done};
+use cliqueclique_daemon::handle::NamesPage;
+use cliqueclique_daemon::{ApiError, DIRECTORY_TIMEOUT};
 use cliqueclique_dir::Follow;
 use cliqueclique_doc::{DocId, NodeId};
 use serde::Deserialize;
@@ -53,7 +54,7 @@ pub async fn held_directories(state: &WebState, node: NodeId) -> WebResult<Vec<C
     let results = state
         .api
         .handle
-        .try_call(move |a| a.search(node, &query, MAX_DIRECTORIES))
+        .search(node, query, MAX_DIRECTORIES)
         .await?;
     Ok(results
         .hits
@@ -79,10 +80,11 @@ pub async fn publish(
     name: String,
     target: DocId,
 ) -> Result<Published, ApiError> {
-    until_done(&state.api, DIRECTORY_TIMEOUT, move |a| {
-        a.dir_publish(node, root, &name, target)
-    })
-    .await
+    state
+        .api
+        .handle
+        .publish_name(node, root, name, target, DIRECTORY_TIMEOUT)
+        .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -125,7 +127,7 @@ pub async fn create(
     let id = state
         .api
         .handle
-        .try_call(move |a| a.dir_create(node, &form.title, &form.description))
+        .create_directory(node, form.title, form.description)
         .await?;
     Ok(Redirect::to(&format!("/dir/{id}")).into_response())
 }
@@ -174,29 +176,24 @@ pub async fn browse(
 ) -> WebResult<Response> {
     let root = parse_doc(&root)?;
     let node = user.node();
-    let contents = state
-        .api
-        .handle
-        .try_call(move |a| a.show(node, root))
-        .await?
-        .document;
+    let contents = state.api.handle.show(node, root).await?.document;
     let (title, description) = contents.map_or_else(
         || (short(&root), String::new()),
         |c| (c.subject, c.body.unwrap_or_default()),
     );
     let prefix = query.prefix.clone();
     let after = query.after.filter(|a| !a.is_empty());
-    let listed = until_done(&state.api, BROWSE_WAIT, move |a| {
-        a.dir_list(
-            node,
-            root,
-            &prefix,
-            after.as_deref(),
-            PAGE_SIZE,
-            Follow::All,
-        )
-    })
-    .await;
+    let page = NamesPage {
+        prefix,
+        after,
+        limit: PAGE_SIZE,
+        follow: Follow::All,
+    };
+    let listed = state
+        .api
+        .handle
+        .list_names(node, root, page, BROWSE_WAIT)
+        .await;
     let (names, next, searching) = match listed {
         Ok(page) => (page.names, page.next, false),
         Err(ApiError::Timeout(_)) => (Vec::new(), None, true),

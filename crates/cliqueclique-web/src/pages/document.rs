@@ -14,7 +14,10 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cliqueclique_daemon::api::{DocumentView, FlagsChange, Network, ThreadEntry};
 use cliqueclique_doc::DocId;
+use family::{Family, family};
 use serde::Deserialize;
+
+mod family;
 
 /// Another document, as a link on a page.
 #[derive(Clone, Debug)]
@@ -72,65 +75,22 @@ pub async fn document(
 ) -> WebResult<DocumentPage> {
     let doc = parse_doc(&id)?;
     let node = user.node();
-    let page = state
-        .api
-        .handle
-        .try_call(move |a| {
-            let view = a.show(node, doc)?;
-            if view.document.is_some() && !view.flags.read {
-                a.change_flags(
-                    node,
-                    doc,
-                    FlagsChange {
-                        read: Some(true),
-                        ..FlagsChange::default()
-                    },
-                )?;
-            }
-            let view = a.show(node, doc)?;
-            let related = |id: DocId| {
-                let other = a.show(node, id).ok();
-                let contents = other.and_then(|v| v.document);
-                Related {
-                    id: id.to_string(),
-                    subject: contents
-                        .as_ref()
-                        .map_or_else(|| short(&id), |c| c.subject.clone()),
-                    author: contents.map(|c| c.author_name).unwrap_or_default(),
-                }
-            };
-            let mut comments = Vec::new();
-            let mut attached = Vec::new();
-            let mut attached_to = Vec::new();
-            let mut links = Vec::new();
-            for child in &view.children {
-                let contents = a.show(node, *child).ok().and_then(|v| v.document);
-                match contents {
-                    Some(c) if c.link.is_some() => {
-                        links.push(related(*child));
-                        let reversed = c.link.as_deref() == Some("reversed");
-                        // A natural link under this document attaches its child here; a
-                        // reversed one shows this document under its child.
-                        match (reversed, c.child) {
-                            (false, Some(other)) => attached.push(related(other)),
-                            (true, Some(other)) => attached_to.push(related(other)),
-                            _ => {}
-                        }
-                    }
-                    _ => comments.push(related(*child)),
-                }
-            }
-            let parent = view.document.as_ref().and_then(|c| c.parent).map(related);
-            Ok((view, parent, comments, attached, attached_to, links))
-        })
-        .await?;
-    let (view, parent, comments, attached, attached_to, links) = page;
+    let opened = state.api.handle.open_document(node, doc).await?;
+    let view = opened.view;
+    let Family {
+        parent,
+        comments,
+        attached,
+        attached_to,
+        links,
+    } = family(&view, &opened.related);
     let directories = super::directory::held_directories(&state, node).await?;
     let contents = view.document.clone();
     let link_info = contents.as_ref().and_then(|c| {
         c.link.as_ref().map(|direction| {
             format!(
-                "A link document ({direction}): it attaches {} under {}.",
+                "A link document ({}): it attaches {} under {}.",
+                direction.as_str(),
                 c.child.map(|d| short(&d)).unwrap_or_default(),
                 c.parent.map(|d| short(&d)).unwrap_or_default()
             )
@@ -227,14 +187,7 @@ pub async fn flags(
         other => return Err(WebError::BadRequest(format!("no flag {other:?}"))),
     }
     let node = user.node();
-    let view = state
-        .api
-        .handle
-        .try_call(move |a| {
-            a.change_flags(node, doc, change)?;
-            a.show(node, doc)
-        })
-        .await?;
+    let view = state.api.handle.change_flags(node, doc, change).await?;
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -258,12 +211,8 @@ pub async fn attachment(
 ) -> WebResult<Response> {
     let doc = parse_doc(&id)?;
     let node = user.node();
-    let file = state
-        .api
-        .handle
-        .try_call(move |a| a.attachment(node, doc, index))
-        .await?;
-    Ok(cliqueclique_daemon::router::attachment_response(&file))
+    let file = state.api.handle.attachment(node, doc, index).await?;
+    Ok(cliqueclique_daemon::routes::attachment_response(&file))
 }
 
 /// `GET /d/{id}/export`: the export file, for someone to import.
@@ -274,11 +223,7 @@ pub async fn export(
 ) -> WebResult<Response> {
     let doc = parse_doc(&id)?;
     let node = user.node();
-    let bytes = state
-        .api
-        .handle
-        .try_call(move |a| a.export(node, doc))
-        .await?;
+    let bytes = state.api.handle.export(node, doc).await?;
     let disposition = HeaderValue::from_str(&format!(
         "attachment; filename=\"{}.cliqueclique\"",
         short(&doc)
@@ -411,11 +356,7 @@ pub async fn thread(
 ) -> WebResult<Response> {
     let doc = parse_doc(&id)?;
     let node = user.node();
-    let (entry, view) = state
-        .api
-        .handle
-        .try_call(move |a| Ok((a.thread(node, doc, true)?, a.show(node, doc)?)))
-        .await?;
+    let (entry, view) = state.api.handle.thread_and_view(node, doc).await?;
     let rows = flatten(&entry);
     if query.fragment.as_deref() == Some("tree") {
         let html = Tree { rows: &rows }
@@ -459,11 +400,7 @@ pub async fn mark_thread_read(
     user.check_csrf(&form.csrf)?;
     let doc = parse_doc(&id)?;
     let node = user.node();
-    state
-        .api
-        .handle
-        .try_call(move |a| a.mark_thread_read(node, doc))
-        .await?;
+    state.api.handle.mark_thread_read(node, doc).await?;
     Ok(Redirect::to(&format!("/t/{doc}")).into_response())
 }
 
@@ -498,11 +435,7 @@ pub struct NetworkPage {
 async fn load_network(state: &WebState, user: &User, doc: DocId) -> WebResult<Network> {
     let node = user.node();
     let installation = !state.settings.public;
-    Ok(state
-        .api
-        .handle
-        .try_call(move |a| a.network(node, doc, installation))
-        .await?)
+    Ok(state.api.handle.network(node, doc, installation).await?)
 }
 
 /// `GET /d/{id}/network`: the overlay picture and its figures; the script refreshes it live.
@@ -517,7 +450,7 @@ pub async fn network_page(
     let subject = state
         .api
         .handle
-        .try_call(move |a| a.show(node, doc))
+        .show(node, doc)
         .await?
         .document
         .map(|c| c.subject)

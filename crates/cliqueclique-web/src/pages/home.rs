@@ -32,7 +32,7 @@ impl HomePage {
 /// `GET /`.
 pub async fn home(State(state): State<WebState>, user: User) -> WebResult<HomePage> {
     let node = user.node();
-    let overview = state.api.handle.call(move |a| a.overview(node)).await?;
+    let overview = state.api.handle.overview(node).await?;
     Ok(HomePage {
         nav: Nav::of(&user, &state),
         overview,

@@ -100,11 +100,7 @@ pub async fn progress(
 ) -> WebResult<Response> {
     let doc = parse_doc(&doc)?;
     let node = user.node();
-    let held = state
-        .api
-        .handle
-        .call(move |a| a.has_body(node, &doc))
-        .await?;
+    let held = state.api.handle.has_body(node, doc).await?;
     let progress = state.joins().get(&(node, doc)).cloned();
     if held || progress == Some(JoinProgress::Done) {
         return Ok(Redirect::to(&format!("/t/{doc}")).into_response());

@@ -24,18 +24,15 @@ pub struct NodePage {
 /// `GET /node`.
 pub async fn node_page(State(state): State<WebState>, user: User) -> WebResult<NodePage> {
     let node = user.node();
-    let (infos, peers) = state
+    let infos = state.api.handle.node_infos().await?;
+    let peers: Vec<PeerView> = state
         .api
         .handle
-        .call(move |a| {
-            let peers: Vec<PeerView> = a
-                .peer_views()
-                .into_iter()
-                .filter(|p| p.node == node)
-                .collect();
-            (a.node_infos(), peers)
-        })
-        .await?;
+        .peer_views()
+        .await?
+        .into_iter()
+        .filter(|p| p.node == node)
+        .collect();
     let info = infos
         .into_iter()
         .find(|n| n.id == node)

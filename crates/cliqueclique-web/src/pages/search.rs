@@ -104,11 +104,7 @@ pub async fn search(
         }
     };
     let node = user.node();
-    let results = state
-        .api
-        .handle
-        .try_call(move |a| a.search(node, &parsed, MAX_HITS))
-        .await?;
+    let results = state.api.handle.search(node, parsed, MAX_HITS).await?;
     page.hits = results
         .hits
         .iter()

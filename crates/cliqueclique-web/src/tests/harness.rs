@@ -5,7 +5,7 @@ use crate::{Settings, router};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use cliqueclique_daemon::{Config, Daemon};
+use cliqueclique_daemon::Daemon;
 use http_body_util::BodyExt;
 use std::collections::BTreeMap;
 use tower::ServiceExt;
@@ -20,12 +20,7 @@ pub struct Harness {
 impl Harness {
     pub async fn start(settings: Settings) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = Config {
-            data_dir: dir.path().to_owned(),
-            listen: vec!["tcp://127.0.0.1:0".into()],
-            api: ([127, 0, 0, 1], 0).into(),
-            ..Config::default()
-        };
+        let mut config = cliqueclique_daemon::testing::config(dir.path());
         config.public = settings.public;
         let daemon = Daemon::start(config).await.unwrap();
         let router = router(daemon.state(), settings);

@@ -226,9 +226,10 @@ async fn one_address_registers_only_a_few_accounts_an_hour() {
         .unwrap()
         .state()
         .handle
-        .call(|a| a.node_infos().len())
+        .node_infos()
         .await
-        .unwrap();
+        .unwrap()
+        .len();
     assert_eq!(nodes, 1 + limit as usize, "no node for the refused one");
     h.stop().await;
 }

@@ -68,27 +68,11 @@ async fn a_second_user_cannot_act_as_the_first() {
     assert_eq!(statuses, serde_json::json!([403, 403, 403, 200]));
 
     // Ann's flags are as she left them, and nothing was posted as her.
-    let node = site
-        .daemon()
-        .handle()
-        .call(|a| a.resolve("ann"))
-        .await
-        .unwrap()
-        .unwrap();
+    let node = site.daemon().handle().resolve("ann").await.unwrap();
     let doc = root.parse().unwrap();
-    let view = site
-        .daemon()
-        .handle()
-        .try_call(move |a| a.show(node, doc))
-        .await
-        .unwrap();
+    let view = site.daemon().handle().show(node, doc).await.unwrap();
     assert!(!view.flags.bookmarked);
-    let overview = site
-        .daemon()
-        .handle()
-        .call(move |a| a.overview(node))
-        .await
-        .unwrap();
+    let overview = site.daemon().handle().overview(node).await.unwrap();
     assert_eq!(overview.forums.len(), 1);
     assert_eq!(overview.forums[0].documents, 1, "no forged post");
 

@@ -1,6 +1,6 @@
 //! Installations with the web UI, chromedriver, and browser helpers.
 
-use cliqueclique_daemon::{Config, Daemon};
+use cliqueclique_daemon::Daemon;
 use cliqueclique_web::Settings;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
@@ -27,12 +27,7 @@ impl Site {
             .prefix(&format!("cc-web-{name}-"))
             .tempdir()
             .unwrap();
-        let mut config = Config {
-            data_dir: dir.path().to_owned(),
-            listen: vec!["tcp://127.0.0.1:0".into()],
-            api: ([127, 0, 0, 1], 0).into(),
-            ..Config::default()
-        };
+        let mut config = cliqueclique_daemon::testing::config(dir.path());
         config.public = settings.public;
         config.net.backoff_initial = Duration::from_millis(100);
         let daemon = Daemon::start_with(config, move |state| {

@@ -41,7 +41,7 @@ pub async fn run(flags: &Demo) -> anyhow::Result<()> {
         daemons.push((name, daemon));
     }
     let (_, first) = &daemons[0];
-    let ann = first.handle().call(|a| a.node_infos()[0].id).await?;
+    let ann = first.handle().node_infos().await?[0].id;
     let welcome = NewPost {
         subject: "Welcome to the demo forum".into(),
         body: Some(
@@ -52,23 +52,17 @@ pub async fn run(flags: &Demo) -> anyhow::Result<()> {
         content_type: Some("text/markdown; charset=utf-8".into()),
         ..NewPost::default()
     };
-    let root = first
-        .handle()
-        .try_call(move |a| a.post(ann, welcome))
-        .await?;
+    let root = first.handle().post(ann, welcome).await?;
     let first_comment = NewPost {
         subject: "Gardening".into(),
         body: Some("Tomatoes need sun. What else grows well on a balcony?".into()),
         parent: Some(root),
         ..NewPost::default()
     };
-    first
-        .handle()
-        .try_call(move |a| a.post(ann, first_comment))
-        .await?;
+    first.handle().post(ann, first_comment).await?;
     let address = first.state().listening[0].clone();
     for (name, daemon) in daemons.iter().skip(1) {
-        let node = daemon.handle().call(|a| a.node_infos()[0].id).await?;
+        let node = daemon.handle().node_infos().await?[0].id;
         cliqueclique_daemon::join::join(
             &daemon.state(),
             node,

@@ -91,7 +91,7 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
             if let Some(child) = d.child {
                 println!(
                     "child:    {child} ({})",
-                    d.link.as_deref().unwrap_or("link")
+                    d.link.map_or("link", |l| l.as_str())
                 );
             }
             println!("type:     {}", d.content_type);

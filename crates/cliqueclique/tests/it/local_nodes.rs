@@ -1,7 +1,7 @@
 //! (b) One installation hosting three local nodes, each acting separately.
 
 use crate::support::{Installation, eventually, thread_ids};
-use cliqueclique_daemon::api::DocId;
+use cliqueclique_daemon::api::{DocId, LinkDirection};
 
 #[tokio::test]
 async fn three_local_nodes_act_separately() {
@@ -123,7 +123,7 @@ async fn three_local_nodes_act_separately() {
         .await;
     }
     let link_view = server.show("alice", link).await.unwrap().document.unwrap();
-    assert_eq!(link_view.link.as_deref(), Some("natural"));
+    assert_eq!(link_view.link, Some(LinkDirection::Natural));
     assert_eq!(link_view.child, Some(bobs));
     // The attached post travels with the link and shows in the thread as a linked comment.
     for node in ["alice", "carol"] {

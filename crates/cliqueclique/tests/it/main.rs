@@ -1,6 +1,6 @@
 //! Integration tests of the `cliqueclique` command: real `cliqueclique serve` processes on
 //! 127.0.0.1 with ephemeral ports and their own data directories, driven through the CLI and the
-//! API; plus router-level tests of the API's error paths.
+//! API. The router-level tests of the API are in the daemon crate.
 //!
 //! Every wait is a poll with a generous deadline (a failure bound, not a speed claim); processes
 //! are killed when their guard drops.
@@ -11,7 +11,6 @@ mod center;
 mod crash;
 mod demo;
 mod directory;
-mod directory_api;
 mod forum;
 #[cfg(feature = "embedded")]
 mod i2p;

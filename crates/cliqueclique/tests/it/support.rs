@@ -4,14 +4,12 @@ use cliqueclique_daemon::api::{
     DocId, DocumentView, NewPost, NodeInfo, Posted, Status, ThreadEntry,
 };
 use cliqueclique_daemon::client::Client;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The deadline of every wait: generous, because CI machines are slow.
-pub const DEADLINE: Duration = Duration::from_secs(60);
+pub use cliqueclique_daemon::testing::{DEADLINE, eventually, eventually_within};
 
 /// Settings that make reconnections and resends quick, so tests do not wait for long back-offs.
 const FAST_CONFIG: &str = r#"
@@ -313,34 +311,6 @@ pub fn run_cli(dir: &Path, args: &[&str], input: Option<&str>) -> Output {
 fn tail(log: &str) -> String {
     let lines: Vec<&str> = log.lines().collect();
     lines[lines.len().saturating_sub(80)..].join("\n")
-}
-
-/// Polls `check` every 100 ms until it holds; fails the test after [`DEADLINE`].
-pub async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    eventually_within(what, DEADLINE, check).await;
-}
-
-/// [`eventually`] with another deadline.
-pub async fn eventually_within<F, Fut>(what: &str, deadline: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let started = Instant::now();
-    loop {
-        if check().await {
-            return;
-        }
-        assert!(
-            started.elapsed() < deadline,
-            "timed out after {deadline:?} waiting for: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Every document id in a thread, depth first.

@@ -1,7 +1,8 @@
 //! Router-level tests of the directory and search routes' error paths.
 
-use crate::api::{SOME_ID, call, daemon, message};
+use crate::support::{SOME_ID, call, daemon, message};
 use axum::http::StatusCode;
+use cliqueclique_daemon::testing::eventually;
 
 /// Node ann creates a directory titled T; returns the root id.
 async fn create_directory(daemon: &cliqueclique_daemon::Daemon) -> String {
@@ -140,7 +141,7 @@ async fn a_level_created_twice_converges_onto_the_winner() {
     let koala = post("bob", "koala".into()).await;
     daemon
         .handle()
-        .call(move |a| {
+        .run_on_thread(move |a| {
             for (node, name, target) in [(ann, "kiwi", kiwi), (bob, "koala", koala)] {
                 assert!(a.dir_publish(node, root, name, target).is_ok());
             }
@@ -163,7 +164,7 @@ async fn a_level_created_twice_converges_onto_the_winner() {
             json["names"].as_array().unwrap().len()
         }
     };
-    crate::support::eventually("both names are listed", || async { all("all").await == 18 }).await;
+    eventually("both names are listed", || async { all("all").await == 18 }).await;
     assert_eq!(all("winners").await, 17);
     let search = "/api/nodes/ann/search?q=header.x-cc-dir%3Alevel";
     let (_, json) = call(&daemon, "GET", search, "").await;
@@ -172,17 +173,17 @@ async fn a_level_created_twice_converges_onto_the_winner() {
     // (The loser's publisher must first have settled the winning level: a few tries.)
     let mut moved = 0;
     for _ in 0..100 {
-        moved += daemon.handle().call(|a| a.dir_converge()).await.unwrap();
+        moved += daemon.handle().converge_directories().await.unwrap();
         if moved > 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     assert_eq!(moved, 1, "exactly the loser's name moved");
-    crate::support::eventually("the winner lists both names", || async {
+    eventually("the winner lists both names", || async {
         all("winners").await == 18
     })
     .await;
-    assert_eq!(daemon.handle().call(|a| a.dir_converge()).await.unwrap(), 0);
+    assert_eq!(daemon.handle().converge_directories().await.unwrap(), 0);
     daemon.stop().await.unwrap();
 }

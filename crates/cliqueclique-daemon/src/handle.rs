@@ -1,0 +1,550 @@
+//! [`Handle`]: the typed interface of the node thread, used by the API routes, the web UI and the
+//! command line.
+//!
+//! Every method is one input to the node thread, answered with a typed value. A method that names
+//! a local node takes a [`NodeRef`], so a request's name is resolved in the same step that acts on
+//! the node. Closures stay inside this crate: nothing outside it runs code on the node thread.
+
+mod accounts;
+
+pub use accounts::{RegisterError, TableError};
+
+use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
+use crate::api::{
+    DocumentView, FlagsChange, NamePage, Network, NewPost, NodeInfo, NodeStatus, Overview,
+    PeerView, Published, SearchResults, ThreadEntry,
+};
+use crate::error::ApiError;
+use cliqueclique_dir::Follow;
+use cliqueclique_doc::{Attachment, ContactCard, DocId, NodeId};
+use cliqueclique_net::PeerAddress;
+use cliqueclique_query::Query;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+/// A local node as a caller names it: by id, or by the name (or id) a request carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeRef {
+    /// A node id, checked to be local.
+    Id(NodeId),
+    /// A node's name or id as text, resolved on the node thread.
+    Named(String),
+}
+
+impl From<NodeId> for NodeRef {
+    fn from(id: NodeId) -> NodeRef {
+        NodeRef::Id(id)
+    }
+}
+
+impl From<String> for NodeRef {
+    fn from(name: String) -> NodeRef {
+        NodeRef::Named(name)
+    }
+}
+
+impl From<&str> for NodeRef {
+    fn from(name: &str) -> NodeRef {
+        NodeRef::Named(name.to_owned())
+    }
+}
+
+impl Actor {
+    /// The local node `node` refers to.
+    fn local(&self, node: &NodeRef) -> Result<NodeId, ApiError> {
+        match node {
+            NodeRef::Id(id) => self.resolve(&id.to_string()),
+            NodeRef::Named(name) => self.resolve(name),
+        }
+    }
+}
+
+/// What the status endpoint reads from the node thread in one step.
+#[derive(Clone, Debug)]
+pub struct ThreadStatus {
+    /// Each local node's counts.
+    pub nodes: Vec<NodeStatus>,
+    /// Documents held by any local node, counted once.
+    pub documents: usize,
+    /// The daemon's counters by name.
+    pub counters: BTreeMap<String, u64>,
+    /// Batches waiting for another local node.
+    pub local_queue: usize,
+}
+
+/// A document opened for reading, with what its page shows around it.
+#[derive(Clone, Debug)]
+pub struct OpenedDocument {
+    /// The document, after it was marked read.
+    pub view: DocumentView,
+    /// The views of its parent, its children and their link children, by id (those held).
+    pub related: BTreeMap<DocId, DocumentView>,
+}
+
+/// An imported export.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    /// The document.
+    pub doc: DocId,
+    /// The exporter's card (now a peer).
+    pub exporter: ContactCard,
+    /// The document as the node now holds it.
+    pub view: DocumentView,
+}
+
+/// A handle on the node thread; cheap to clone.
+#[derive(Clone)]
+pub struct Handle {
+    inputs: mpsc::Sender<Input>,
+    events: broadcast::Sender<NodeEvent>,
+}
+
+impl Handle {
+    pub(crate) fn new(inputs: mpsc::Sender<Input>, events: broadcast::Sender<NodeEvent>) -> Handle {
+        Handle { inputs, events }
+    }
+
+    /// Runs `f` on the node thread and returns its result.
+    pub(crate) async fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Actor) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        let call: Call = Box::new(move |actor| {
+            let _ = reply.send(f(actor));
+        });
+        self.inputs
+            .send(Input::Call(call))
+            .await
+            .map_err(|_| ApiError::Stopped)?;
+        answer.await.map_err(|_| ApiError::Stopped)
+    }
+
+    /// Runs a fallible `f` on the node thread.
+    pub(crate) async fn try_call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Actor) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.call(f).await?
+    }
+
+    /// Resolves `node`, then runs `f` on it, in one step of the node thread.
+    async fn on<T: Send + 'static>(
+        &self,
+        node: impl Into<NodeRef>,
+        f: impl FnOnce(&mut Actor, NodeId) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let node = node.into();
+        self.try_call(move |a| {
+            let id = a.local(&node)?;
+            f(a, id)
+        })
+        .await
+    }
+
+    /// Runs `f` on the node thread, for tests that need several operations in one step.
+    #[cfg(feature = "testing")]
+    pub async fn run_on_thread<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Actor) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.call(f).await
+    }
+
+    /// Core events of every local node, from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
+        self.events.subscribe()
+    }
+
+    /// Inputs waiting for the node thread.
+    pub fn queued_inputs(&self) -> usize {
+        self.inputs.max_capacity() - self.inputs.capacity()
+    }
+
+    /// Asks the node thread to stop once it has handled what is queued.
+    pub async fn stop(&self) {
+        let _ = self.inputs.send(Input::Stop).await;
+    }
+
+    pub(crate) fn inputs(&self) -> mpsc::Sender<Input> {
+        self.inputs.clone()
+    }
+
+    // Nodes.
+
+    /// The id of the local node `node` refers to.
+    pub async fn resolve(&self, node: impl Into<NodeRef>) -> Result<NodeId, ApiError> {
+        self.on(node, |_, id| Ok(id)).await
+    }
+
+    /// Every local node.
+    pub async fn node_infos(&self) -> Result<Vec<NodeInfo>, ApiError> {
+        self.call(|a| a.node_infos()).await
+    }
+
+    /// Creates a local node named `name`.
+    pub async fn create_node(&self, name: String) -> Result<NodeInfo, ApiError> {
+        self.try_call(move |a| a.create_node(&name)).await
+    }
+
+    /// The peers of every local node.
+    pub async fn peer_views(&self) -> Result<Vec<PeerView>, ApiError> {
+        self.call(|a| a.peer_views()).await
+    }
+
+    /// The node thread's part of the installation's status.
+    pub async fn status(&self) -> Result<ThreadStatus, ApiError> {
+        self.call(|a| ThreadStatus {
+            nodes: a.node_statuses(),
+            documents: a.distinct_documents(),
+            counters: a.counter_values(),
+            local_queue: a.local_queue_len(),
+        })
+        .await
+    }
+
+    /// The node's forums, bookmarks and recent threads.
+    pub async fn overview(&self, node: impl Into<NodeRef>) -> Result<Overview, ApiError> {
+        self.on(node, |a, id| Ok(a.overview(id))).await
+    }
+
+    // Documents.
+
+    /// Posts a new document as `node`.
+    pub async fn post(&self, node: impl Into<NodeRef>, post: NewPost) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| a.post(id, post)).await
+    }
+
+    /// A document as `node` sees it.
+    pub async fn show(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+    ) -> Result<DocumentView, ApiError> {
+        self.on(node, move |a, id| a.show(id, doc)).await
+    }
+
+    /// Opens a document for reading: marks it read once its body is held, and returns it with
+    /// the views of its parent, its children and the children of link documents among them.
+    pub async fn open_document(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+    ) -> Result<OpenedDocument, ApiError> {
+        self.on(node, move |a, id| {
+            let view = a.show(id, doc)?;
+            if view.document.is_some() && !view.flags.read {
+                let read = FlagsChange {
+                    read: Some(true),
+                    ..FlagsChange::default()
+                };
+                a.change_flags(id, doc, read)?;
+            }
+            let view = a.show(id, doc)?;
+            let mut related = BTreeMap::new();
+            let parent = view.document.as_ref().and_then(|c| c.parent);
+            for other in parent.into_iter().chain(view.children.iter().copied()) {
+                if let Ok(shown) = a.show(id, other) {
+                    related.insert(other, shown);
+                }
+            }
+            for child in &view.children {
+                let link_child = related
+                    .get(child)
+                    .and_then(|v| v.document.as_ref())
+                    .filter(|c| c.link.is_some())
+                    .and_then(|c| c.child);
+                if let Some(other) = link_child
+                    && !related.contains_key(&other)
+                    && let Ok(shown) = a.show(id, other)
+                {
+                    related.insert(other, shown);
+                }
+            }
+            Ok(OpenedDocument { view, related })
+        })
+        .await
+    }
+
+    /// The thread under `doc`, with bodies if `bodies`.
+    pub async fn thread(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+        bodies: bool,
+    ) -> Result<ThreadEntry, ApiError> {
+        self.on(node, move |a, id| a.thread(id, doc, bodies)).await
+    }
+
+    /// The thread under `doc` with bodies, and the document itself, in one step.
+    pub async fn thread_and_view(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+    ) -> Result<(ThreadEntry, DocumentView), ApiError> {
+        self.on(node, move |a, id| {
+            Ok((a.thread(id, doc, true)?, a.show(id, doc)?))
+        })
+        .await
+    }
+
+    /// Marks every document of the thread under `doc` read; how many were unread.
+    pub async fn mark_thread_read(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+    ) -> Result<usize, ApiError> {
+        self.on(node, move |a, id| a.mark_thread_read(id, doc))
+            .await
+    }
+
+    /// Changes the user's flags of `doc`; the document afterwards.
+    pub async fn change_flags(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+        change: FlagsChange,
+    ) -> Result<DocumentView, ApiError> {
+        self.on(node, move |a, id| {
+            a.change_flags(id, doc, change)?;
+            a.show(id, doc)
+        })
+        .await
+    }
+
+    /// The overlay around `doc`: `node`'s links, or every local node's if `installation`.
+    pub async fn network(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+        installation: bool,
+    ) -> Result<Network, ApiError> {
+        self.on(node, move |a, id| a.network(id, doc, installation))
+            .await
+    }
+
+    /// Attachment `index` of `doc`.
+    pub async fn attachment(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+        index: usize,
+    ) -> Result<Attachment, ApiError> {
+        self.on(node, move |a, id| a.attachment(id, doc, index))
+            .await
+    }
+
+    /// The export file of `doc`.
+    pub async fn export(&self, node: impl Into<NodeRef>, doc: DocId) -> Result<Vec<u8>, ApiError> {
+        self.on(node, move |a, id| a.export(id, doc)).await
+    }
+
+    /// Imports an export file: the document, a subscription, and the exporter as a peer.
+    pub async fn import(
+        &self,
+        node: impl Into<NodeRef>,
+        bytes: Vec<u8>,
+    ) -> Result<Imported, ApiError> {
+        self.on(node, move |a, id| {
+            let (doc, exporter) = a.import(id, &bytes)?;
+            let view = a.show(id, doc)?;
+            Ok(Imported {
+                doc,
+                exporter,
+                view,
+            })
+        })
+        .await
+    }
+
+    /// Imports the export attached to `doc` as attachment `index` (a forwarded document).
+    pub async fn import_attachment(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+        index: usize,
+    ) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| {
+            let file = a.attachment(id, doc, index)?;
+            a.import(id, &file.data).map(|(doc, _)| doc)
+        })
+        .await
+    }
+
+    /// The subject of `doc` (empty while its body is missing) and its export file, for
+    /// forwarding it.
+    pub async fn export_with_subject(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        self.on(node, move |a, id| {
+            let subject = a
+                .show(id, doc)?
+                .document
+                .map(|c| c.subject)
+                .unwrap_or_default();
+            Ok((subject, a.export(id, doc)?))
+        })
+        .await
+    }
+
+    /// Whether `node` holds the body of `doc`.
+    pub async fn has_body(&self, node: NodeId, doc: DocId) -> Result<bool, ApiError> {
+        self.call(move |a| a.has_body(node, &doc)).await
+    }
+
+    // Directories and search.
+
+    /// Creates a directory (posts its root).
+    pub async fn create_directory(
+        &self,
+        node: impl Into<NodeRef>,
+        title: String,
+        description: String,
+    ) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| a.dir_create(id, &title, &description))
+            .await
+    }
+
+    /// Publishes `target` under `name` in directory `root`, waiting up to `timeout` for levels.
+    pub async fn publish_name(
+        &self,
+        node: impl Into<NodeRef>,
+        root: DocId,
+        name: String,
+        target: DocId,
+        timeout: Duration,
+    ) -> Result<Published, ApiError> {
+        let node = node.into();
+        self.until_done(timeout, move |a| {
+            let id = a.local(&node)?;
+            a.dir_publish(id, root, &name, target)
+        })
+        .await
+    }
+
+    /// One page of directory `root`'s names, waiting up to `timeout` for levels.
+    pub async fn list_names(
+        &self,
+        node: impl Into<NodeRef>,
+        root: DocId,
+        page: NamesPage,
+        timeout: Duration,
+    ) -> Result<NamePage, ApiError> {
+        let node = node.into();
+        self.until_done(timeout, move |a| {
+            let id = a.local(&node)?;
+            a.dir_list(
+                id,
+                root,
+                &page.prefix,
+                page.after.as_deref(),
+                page.limit,
+                page.follow,
+            )
+        })
+        .await
+    }
+
+    /// Moves names published in losing levels; how many moved.
+    pub async fn converge_directories(&self) -> Result<usize, ApiError> {
+        self.call(|a| a.dir_converge()).await
+    }
+
+    /// Runs a local search as `node`.
+    pub async fn search(
+        &self,
+        node: impl Into<NodeRef>,
+        query: Query,
+        limit: usize,
+    ) -> Result<SearchResults, ApiError> {
+        self.on(node, move |a, id| a.search(id, &query, limit))
+            .await
+    }
+
+    /// Calls `step` on the node thread until it is done or `timeout` passes.
+    async fn until_done<T: Send + 'static>(
+        &self,
+        timeout: Duration,
+        step: impl Fn(&mut Actor) -> Result<Progress<T>, ApiError> + Send + Sync + Clone + 'static,
+    ) -> Result<T, ApiError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let once = step.clone();
+            match self.try_call(move |a| once(a)).await? {
+                Progress::Done(value) => return Ok(value),
+                Progress::Wait(wait) => {
+                    if tokio::time::Instant::now() + wait > deadline {
+                        // The steps taken so far (subscriptions) stay: a later call goes on from them.
+                        return Err(ApiError::Timeout(
+                            "the directory's levels did not arrive in time: is a peer holding them reachable?"
+                                .into(),
+                        ));
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    // Joining by address.
+
+    /// The cards of the local nodes holding `doc`'s body.
+    pub(crate) async fn holders(&self, doc: DocId) -> Result<Vec<ContactCard>, ApiError> {
+        self.call(move |a| a.holders(&doc)).await
+    }
+
+    /// The ids of the local nodes.
+    pub(crate) async fn local_ids(&self) -> Result<Vec<NodeId>, ApiError> {
+        self.call(|a| a.nodes.keys().copied().collect()).await
+    }
+
+    /// Counts lookup answers' cards that did not verify.
+    pub(crate) async fn count_bad_lookup_cards(&self, bad: u64) -> Result<(), ApiError> {
+        self.call(move |a| a.counters.bad_lookup_cards += bad).await
+    }
+
+    /// Joins `doc` as `node` through the first of `cards`.
+    pub(crate) async fn join(
+        &self,
+        node: NodeId,
+        doc: DocId,
+        cards: Vec<ContactCard>,
+        address: PeerAddress,
+    ) -> Result<ContactCard, ApiError> {
+        self.try_call(move |a| a.join(node, doc, cards, address))
+            .await
+    }
+
+    /// Sends a lookup for `doc` to `address`; the cards arrive on the returned channel.
+    pub(crate) async fn start_lookup(
+        &self,
+        address: PeerAddress,
+        doc: DocId,
+    ) -> Result<(u64, oneshot::Receiver<Vec<ContactCard>>), ApiError> {
+        self.try_call(move |a| a.start_lookup(address, doc)).await
+    }
+
+    /// Forgets a lookup nobody waits for any more.
+    pub(crate) async fn cancel_lookup(&self, request: u64) -> Result<(), ApiError> {
+        self.call(move |a| {
+            a.lookups.remove(&request);
+        })
+        .await
+    }
+}
+
+/// Which page of a directory's names to list.
+#[derive(Clone, Debug)]
+pub struct NamesPage {
+    /// Only names starting with this.
+    pub prefix: String,
+    /// Only names after this cursor.
+    pub after: Option<String>,
+    /// The most names.
+    pub limit: usize,
+    /// Which levels to read.
+    pub follow: Follow,
+}

@@ -1,0 +1,86 @@
+//! The local HTTP JSON API: `pub fn router(state) -> axum::Router`, so that the web UI can merge
+//! its pages into the same server. Every endpoint is documented in `docs/api.md`.
+//!
+//! Handlers are thin: extractors ([`extract`]) parse the path and the body, one typed call of the
+//! [`Handle`](crate::Handle) acts on the named node, and the answer becomes JSON. Errors are
+//! [`ApiError`]s, sent as `{ "error": "…" }` with a fitting status. The files split the routes by
+//! concern; they share only [`extract`] and [`AppState`].
+
+pub(crate) mod directories;
+mod documents;
+pub(crate) mod extract;
+mod join;
+mod search;
+mod status;
+
+pub use documents::attachment_response;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+/// A JSON answer or an API error.
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// The API routes, all under `/api`.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.proto.limits.max_document_bytes * 2 + 64 * 1024;
+    Router::new()
+        .route("/api/status", get(status::status))
+        .route(
+            "/api/nodes",
+            get(status::list_nodes).post(status::create_node),
+        )
+        .route("/api/peers", get(status::peers))
+        .route("/api/events", get(status::events))
+        .route(
+            "/api/nodes/{node}/documents",
+            post(documents::post_document),
+        )
+        .route("/api/nodes/{node}/documents/{id}", get(documents::show))
+        .route(
+            "/api/nodes/{node}/documents/{id}/thread",
+            get(documents::thread),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/thread/read",
+            post(documents::thread_read),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/flags",
+            post(documents::flags),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/export",
+            get(documents::export),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/attachments/{index}",
+            get(documents::attachment),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/network",
+            get(documents::network),
+        )
+        .route("/api/nodes/{node}/overview", get(documents::overview))
+        .route("/api/nodes/{node}/join", post(join::join_document))
+        .route("/api/nodes/{node}/import", post(documents::import))
+        .route(
+            "/api/nodes/{node}/directories",
+            post(directories::create_directory),
+        )
+        .route(
+            "/api/nodes/{node}/directories/{root}/names",
+            get(directories::list_names).post(directories::publish_name),
+        )
+        .route("/api/nodes/{node}/search", get(search::search))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such API endpoint".into())
+}

@@ -1,0 +1,49 @@
+//! Test support (the `testing` feature), shared by the tests of the daemon, the web UI and the
+//! command line: the configuration of an in-process test daemon, and polling with a deadline.
+
+use crate::config::Config;
+use std::future::Future;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How long [`eventually`] waits: a failure bound, not a speed claim.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+/// A configuration for a daemon in a test: its data in `data_dir`, the transport and the HTTP
+/// server on free loopback ports, everything else the default.
+pub fn config(data_dir: &Path) -> Config {
+    Config {
+        data_dir: data_dir.to_owned(),
+        listen: vec!["tcp://127.0.0.1:0".to_owned()],
+        api: ([127, 0, 0, 1], 0).into(),
+        ..Config::default()
+    }
+}
+
+/// Polls `check` every 100 ms until it holds; panics after [`DEADLINE`].
+pub async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    eventually_within(what, DEADLINE, check).await;
+}
+
+/// [`eventually`] with another deadline.
+pub async fn eventually_within<F, Fut>(what: &str, deadline: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(
+            started.elapsed() < deadline,
+            "timed out after {deadline:?} waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
