@@ -1,6 +1,6 @@
 //! [`Node`]: one identity's protocol state machine.
 //!
-//! A node is driven by four inputs, each with the current time:
+//! A node is driven by five inputs, each with the current time:
 //! [`Node::handle_batch`] (a batch from an authenticated peer), [`Node::handle_peer_up`] and
 //! [`Node::handle_peer_down`] (the driver's session liveness, one per neighbour, never per
 //! document), [`Node::handle_timeout`] and [`Node::handle_command`] (the user).

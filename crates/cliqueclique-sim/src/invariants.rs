@@ -1,4 +1,4 @@
-//! The invariants of `protocol-notes.md` §4, checked over the running nodes.
+//! The protocol's invariants (`docs/protocol.md` §11), checked over the running nodes.
 //!
 //! [`check_quiet`] runs once the network is quiet (nothing in flight, no resend due) and checks
 //! everything, for every document any running node holds state for:

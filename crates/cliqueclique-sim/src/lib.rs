@@ -6,9 +6,9 @@
 //! [`rand_chacha::ChaCha8Rng`], so a run is a pure function of its scenario and seed: a failing
 //! seed replays exactly.
 //!
-//! It exists to show that the protocol keeps the promises of `protocol-notes.md` §4 (one center per
+//! It exists to show that the protocol keeps the promises of `docs/protocol.md` §11 (one center per
 //! overlay, connected subscribing sets, at-least-once delivery, garbage collection, no accepted
-//! forgeries) and to measure the figures of §5 (RMR, last delivery hop, control and idle bytes,
+//! forgeries) and to measure its figures (`docs/BENCHMARKS.md`: RMR, last delivery hop, control and idle bytes,
 //! convergence time, memory).
 //!
 //! # Layout

@@ -1,4 +1,4 @@
-//! The figures of a run (`protocol-notes.md` §5), printed as one JSON object or as a table.
+//! The figures of a run (`docs/BENCHMARKS.md`), printed as one JSON object or as a table.
 //!
 //! Definitions, for every comment y posted to x (x is the thread, or a comment for a reply):
 //!

@@ -1,5 +1,5 @@
 //! Tests of the simulator and, through it, of the protocol core: one file per behaviour of
-//! `protocol-notes.md` §2 and §4. Every failure message starts with the seed, so it replays with
+//! the protocol (`docs/protocol.md`) and of its invariants (§11). Every failure message starts with the seed, so it replays with
 //! `cliqueclique-sim SCENARIO --seed N` or by rerunning the test.
 
 use crate::fault::{EventSpec, FaultKind};

@@ -10,6 +10,7 @@
     read: ["Unread", "✓ Read"],
     bookmarked: ["☆ Bookmark", "★ Bookmarked"],
     subscribed: ["Subscribe", "✓ Subscribed"],
+    thread: ["Follow", "✓ Following"],
   };
   document.querySelectorAll("form.toggle").forEach(function (form) {
     form.addEventListener("submit", function (event) {
@@ -25,7 +26,7 @@
         return response.json();
       }).then(function (flags) {
         const flag = form.elements.flag.value;
-        const on = !!flags[flag];
+        const on = flag === "thread" ? !!(flags.subscribed && flags.thread) : !!flags[flag];
         const button = form.querySelector("button");
         button.dataset.on = String(on);
         button.classList.toggle("on", on);
@@ -34,6 +35,20 @@
       }).catch(function () { form.submit(); });
     });
   });
+
+  // A thread this node does not follow is fetched whole once when its page opens; the live
+  // updates below then show the replies as they arrive.
+  const fetchForm = document.getElementById("fetch-thread");
+  if (fetchForm) {
+    fetch(fetchForm.action, {
+      method: "POST",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrf },
+      body: new URLSearchParams(new FormData(fetchForm)),
+      credentials: "same-origin",
+    }).then(function (response) {
+      if (response.ok) { fetchForm.querySelector("button").textContent = "Fetching the whole thread…"; }
+    }).catch(function () {});
+  }
 
   // A directory's browse page: the names below the prefix as you type, from the JSON API. A
   // lookup that has to wait for levels from peers answers 504 after a few seconds; what it
@@ -149,7 +164,15 @@
     const before = new Set(Array.from(tree.querySelectorAll("li.comment")).map(function (li) { return li.dataset.doc; }));
     const closed = closedIds(tree);
     fetch("/t/" + thread.dataset.thread + "?fragment=tree", { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (r) {
+        const line = r.headers.get("X-Thread-Completeness");
+        const el = document.getElementById("completeness");
+        if (line && el) {
+          el.textContent = line;
+          el.classList.toggle("incomplete", line.indexOf("complete:") !== 0);
+        }
+        return r.ok ? r.text() : Promise.reject(r.status);
+      })
       .then(function (html) {
         tree.innerHTML = html;
         tree.querySelectorAll("li.comment").forEach(function (li) {

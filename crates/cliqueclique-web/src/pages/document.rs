@@ -163,7 +163,8 @@ pub struct FlagForm {
     back: String,
 }
 
-/// `POST /d/{id}/flags`: sets read, bookmarked or subscribed. A script asking for JSON gets the
+/// `POST /d/{id}/flags`: sets read, bookmarked, subscribed or thread (follow the whole thread),
+/// or fetches the whole thread once (`fetch`). A script asking for JSON gets the
 /// new flags; a plain form goes back to the page.
 pub async fn flags(
     State(state): State<WebState>,
@@ -184,6 +185,13 @@ pub async fn flags(
         "read" => change.read = Some(on),
         "bookmarked" => change.bookmarked = Some(on),
         "subscribed" => change.subscribed = Some(on),
+        // Following the whole thread below it; off ends the subscription.
+        "thread" => {
+            change.subscribed = Some(on);
+            change.thread = Some(on);
+        }
+        // Fetching the whole thread once, without following it.
+        "fetch" => change.fetch = Some(on),
         other => return Err(WebError::BadRequest(format!("no flag {other:?}"))),
     }
     let node = user.node();
@@ -275,7 +283,12 @@ pub struct ThreadPage {
     root: Row,
     rows: Vec<Row>,
     id: String,
-    flags: cliqueclique_daemon::api::Flags,
+    /// The user follows the whole thread here.
+    following: bool,
+    /// "complete: …" or how many documents have not arrived yet.
+    completeness: String,
+    /// Nothing is known to be missing.
+    complete: bool,
     comments: usize,
     unread: usize,
 }
@@ -362,7 +375,16 @@ pub async fn thread(
         let html = Tree { rows: &rows }
             .render()
             .map_err(|e| WebError::Internal(e.to_string()))?;
-        return Ok(Html(html).into_response());
+        // The completeness line travels beside the fragment, for the script to update it.
+        let mut response = Html(html).into_response();
+        if let Some(status) = &view.thread
+            && let Ok(value) = header::HeaderValue::from_str(&completeness(status))
+        {
+            response
+                .headers_mut()
+                .insert("x-thread-completeness", value);
+        }
+        return Ok(response);
     }
     let unread = rows.iter().filter(|r| r.unread).count();
     Ok(ThreadPage {
@@ -372,9 +394,22 @@ pub async fn thread(
         unread,
         rows,
         id: doc.to_string(),
-        flags: view.flags,
+        following: view.flags.subscribed && view.flags.thread,
+        completeness: view.thread.as_ref().map_or(String::new(), completeness),
+        complete: view.thread.is_none_or(|t| t.complete),
     }
     .into_response())
+}
+
+/// "complete: 3 documents below", or how many have not arrived yet.
+fn completeness(status: &cliqueclique_daemon::api::ThreadStatusView) -> String {
+    let plural = |n: u32| if n == 1 { "" } else { "s" };
+    let below = format!("{} document{} below", status.below, plural(status.below));
+    if status.complete {
+        format!("complete: {below}")
+    } else {
+        format!("{below}, {} not here yet, fetching", status.missing)
+    }
 }
 
 /// A form that only carries its CSRF token.
@@ -414,7 +449,9 @@ pub fn render_thread(entry: &ThreadEntry) -> Result<String, askama::Error> {
         unread: rows.iter().filter(|r| r.unread).count(),
         rows,
         id: entry.id.to_string(),
-        flags: cliqueclique_daemon::api::Flags::default(),
+        following: false,
+        completeness: String::new(),
+        complete: true,
     }
     .render()
 }

@@ -12,3 +12,4 @@ mod directory;
 mod local;
 mod public;
 mod support;
+mod threads;

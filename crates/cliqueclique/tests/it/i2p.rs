@@ -677,8 +677,7 @@ fn netdb_path(router_info: &[u8]) -> std::path::PathBuf {
 }
 
 /// Optional interop with a network of Debian's i2pd 2.45.1 (run with `CC_I2PD_NETNS=1`, root): three routers in
-/// a network namespace, on 198.18.0.1–3 (2.45.1 refuses peers on 127.0.0.1, `../shared/reference/dependencies.md`
-/// §7), NTCP2 only, r1 a floodfill that r2 and r3 know from its router info copied into their netDb, tunnels of
+/// a network namespace, on 198.18.0.1–3 (2.45.1 refuses peers on 127.0.0.1), NTCP2 only, r1 a floodfill that r2 and r3 know from its router info copied into their netDb, tunnels of
 /// zero hops. Installations A and B, I2P only, run on r2's and r3's SAM bridges: B joins A's forum by A's b32
 /// address, comments cross both ways, then B restarts and then A restarts (SIGTERM, same data directory), each
 /// with the same address, and after each restart a comment crosses in each direction. Each restart waits

@@ -75,6 +75,7 @@ mod tests {
             state: None,
             document: contents,
             children,
+            thread: None,
         }
     }
 
