@@ -88,7 +88,7 @@ pub struct Forum {
     pub subscribers: usize,
     /// Exactly these nodes subscribe to the thread.
     pub subscriber_nodes: Vec<usize>,
-    /// Subscribe with `thread = true`: replies to comments are subscribed to as well.
+    /// Subscribers follow the whole thread (`thread = true`): every document below it, at any depth.
     pub thread_subscription: bool,
     /// How many subscribers post comments (the first ones; ignored when `poster_nodes` is given).
     pub posters: usize,
