@@ -13,7 +13,7 @@
 //!   document it is subscribed to, or if a downstream neighbour wants it; unwanted nodes leave.
 //! - Comments are pushed along the subscribing tree only (upstream and downstream links between
 //!   subscribed nodes), so each comment body crosses each tree edge once.
-//! - Between two neighbours, each document's state is kept in sync with the seed's serial/ack
+//! - Between two neighbours, each document's state is kept in sync with the founding design's serial/ack
 //!   exchange and exponential back-off, and removed with its delete/ack handshake.
 //! - The center election is loop-free (Babel's feasibility condition with sequence numbers owned
 //!   by the center): see [`route`].

@@ -31,7 +31,7 @@ pub struct Batch {
 /// One protocol message about one document (or about the sender itself, for [`Part::Card`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Part {
-    /// The sender's state for a document (the seed's "metadata sync" data), with its serial.
+    /// The sender's state for a document (the founding design's "metadata sync" data), with its serial.
     ///
     /// Sent until the receiver echoes `serial` in an [`Part::Ack`]; carries the document body
     /// when the sender believes the receiver lacks it.
@@ -79,7 +79,7 @@ pub enum Part {
         /// Other holders of the document, as self-signed contact cards.
         suggestions: Vec<ContactCard>,
     },
-    /// The seed's "metadata deletion": drop your record of me for this document, then acknowledge.
+    /// The founding design's "metadata deletion": drop your record of me for this document, then acknowledge.
     Goodbye {
         /// The document.
         doc: DocId,

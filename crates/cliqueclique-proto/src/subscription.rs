@@ -2,7 +2,7 @@
 //!
 //! A [`Subscription`] is what one node knows about one document it holds or is fetching: the
 //! user's flags, the route toward the document's center, and one [`Link`] per overlay neighbour.
-//! A link carries both halves of the seed's metadata sync: the neighbour's last advertised state
+//! A link carries both halves of the founding design's metadata sync: the neighbour's last advertised state
 //! with its serial (the "client" side), and whether the neighbour has echoed our current serial,
 //! with the resend back-off (the "server" side).
 //!

@@ -560,23 +560,6 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Gives `doc` a new serial (its state is sent to every neighbour again) and returns it.
-    pub(super) fn bump_serial(&mut self, doc: DocId) -> u64 {
-        let Some(sub) = self.subs.get_mut(&doc) else {
-            return 0;
-        };
-        sub.serial += 1;
-        for (peer, link) in sub.links.iter_mut() {
-            if link.state == LinkState::Active {
-                link.next_send = None;
-                link.backoff_ms = 0;
-                self.send_due.insert((doc, *peer));
-            }
-        }
-        self.persist.insert(doc);
-        sub.serial
-    }
-
     /// Sends our whole state on a link again, as if the neighbour had never acknowledged it.
     fn resync_link(&mut self, doc: DocId, peer: NodeId) {
         if let Some(link) = self.subs.get_mut(&doc).and_then(|s| s.links.get_mut(&peer))

@@ -1,6 +1,6 @@
 //! Turning due work into batches: one batch per peer per step, split only when too large.
 //!
-//! The seed's sender loop ("while serial != serialcopy: send (local, serial); wait time;
+//! The founding design's sender loop ("while serial != serialcopy: send (local, serial); wait time;
 //! time *= 2") becomes one timer per unacknowledged link, with the interval doubling from
 //! `resend_initial` up to `resend_max`. A body travels only when the peer is believed to lack it;
 //! resends carry no body, and a peer that still lacks it asks with `NeedBody`.

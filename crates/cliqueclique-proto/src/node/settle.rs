@@ -1,11 +1,12 @@
 //! Recomputing a subscription after a change: route, interest, garbage, and pushing comments.
 //!
 //! `settle` is the only place where a subscription's advertised state changes, and so where its
-//! serial is bumped (the seed's "when local changes: serial += 1"); the only other bump is for a
-//! link dropped on a node's own account, just before a decline (`bump_serial`).
-//! It runs for every document marked dirty, until none is; a document's interest depends only on
-//! its own links and on its parents' subscription, so the loop ends after at most two rounds per
-//! level of the document tree.
+//! serial is bumped (the founding design's "when local changes: serial += 1"). `bump_serial`
+//! lives here and is the one way a serial changes; its other callers, in `receive.rs`, bump for
+//! a link dropped on a node's own account, just before a decline, and for a declined link.
+//! It runs for every document marked dirty, until none is; a document's interest depends on its
+//! own links, on its parents' subscription and on the thread sets above it, so the loop ends
+//! after a bounded number of rounds per level of the document tree.
 
 use super::Node;
 use crate::event::Event;
@@ -197,6 +198,23 @@ impl<S: Store> Node<S> {
         if wanted != was_wanted || !wanted || first_settle {
             self.collect(doc, wanted);
         }
+    }
+
+    /// Gives `doc` a new serial (its state is sent to every neighbour again) and returns it.
+    pub(super) fn bump_serial(&mut self, doc: DocId) -> u64 {
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return 0;
+        };
+        sub.serial += 1;
+        for (peer, link) in sub.links.iter_mut() {
+            if link.state == LinkState::Active {
+                link.next_send = None;
+                link.backoff_ms = 0;
+                self.send_due.insert((doc, *peer));
+            }
+        }
+        self.persist.insert(doc);
+        sub.serial
     }
 
     /// Whether this node can hand out `node`'s contact card (its own included).

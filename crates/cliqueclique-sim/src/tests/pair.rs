@@ -1,4 +1,4 @@
-//! The seed's two algorithms under a bad link: two nodes with 30% loss, duplication and
+//! The founding design's two algorithms under a bad link: two nodes with 30% loss, duplication and
 //! reordering end up with each side holding exactly the other's state and acknowledging it,
 //! and then send nothing at all.
 
