@@ -234,14 +234,6 @@ impl Handle {
     ) -> Result<OpenedDocument, ApiError> {
         self.on(node, move |a, id| {
             let view = a.show(id, doc)?;
-            if view.document.is_some() && !view.flags.read {
-                let read = FlagsChange {
-                    read: Some(true),
-                    ..FlagsChange::default()
-                };
-                a.change_flags(id, doc, read)?;
-            }
-            let view = a.show(id, doc)?;
             let mut related = BTreeMap::new();
             let parent = view.document.as_ref().and_then(|c| c.parent);
             for other in parent.into_iter().chain(view.children.iter().copied()) {

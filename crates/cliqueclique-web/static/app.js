@@ -36,6 +36,26 @@
     });
   });
 
+  // Opening a document marks it read, by a POST: a GET never changes state.
+  const readForm = document.getElementById("read-on-open");
+  if (readForm) {
+    fetch(readForm.action, {
+      method: "POST",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrf },
+      body: new URLSearchParams(new FormData(readForm)),
+      credentials: "same-origin",
+    }).then(function (response) {
+      if (!response.ok) { return; }
+      const button = document.getElementById("toggle-read");
+      if (button) {
+        button.dataset.on = "true";
+        button.classList.add("on");
+        button.textContent = labels.read[1];
+        button.form.elements.value.value = "false";
+      }
+    }).catch(function () {});
+  }
+
   // A thread this node does not follow is fetched whole once when its page opens; the live
   // updates below then show the replies as they arrive.
   const fetchForm = document.getElementById("fetch-thread");

@@ -85,7 +85,12 @@ fn loopback_host(host: &str) -> bool {
         Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
         _ => host,
     };
-    matches!(name, "127.0.0.1" | "localhost" | "[::1]") || name.starts_with("127.")
+    // A literal loopback address only: a name such as `127.attacker.example` begins like one
+    // but is resolved by the attacker's DNS, which can rebind it to 127.0.0.1.
+    matches!(name, "localhost" | "[::1]")
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether a browser sent this request from another site.
@@ -200,4 +205,32 @@ async fn authorize(
         return Err(forbidden());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback_host;
+
+    #[test]
+    fn v1_only_literal_loopback_hosts_pass_the_rebinding_check() {
+        for good in [
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "127.1.2.3:80",
+            "localhost:8080",
+            "[::1]:8080",
+        ] {
+            assert!(loopback_host(good), "{good}");
+        }
+        for bad in [
+            "127.attacker.example:8080",
+            "127.0.0.1.attacker.example",
+            "127.evil",
+            "attacker.example",
+            "localhost.attacker.example",
+            "0x7f.0.0.1",
+        ] {
+            assert!(!loopback_host(bad), "{bad}");
+        }
+    }
 }

@@ -67,7 +67,16 @@ pub struct DocumentPage {
     directories: Vec<super::directory::Choice>,
 }
 
-/// `GET /d/{id}`: the document page; viewing it marks it read.
+/// Whether `back` is a path on this site: it starts with one `/`, and no backslash or control
+/// character lets a browser read it as another site (`/\evil.example` is `//evil.example`).
+fn local_path(back: &str) -> bool {
+    let mut chars = back.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !back.chars().any(|c| c == '\\' || c.is_control())
+}
+
+/// `GET /d/{id}`: the document page. Viewing changes nothing; its script marks it read.
 pub async fn document(
     State(state): State<WebState>,
     user: User,
@@ -203,7 +212,7 @@ pub async fn flags(
     if wants_json {
         return Ok(Json(view.flags).into_response());
     }
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+    let back = if local_path(&form.back) {
         form.back
     } else {
         format!("/d/{doc}")

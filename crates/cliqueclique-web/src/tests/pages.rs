@@ -252,12 +252,50 @@ async fn documents_threads_toggles_and_escaping() {
         fragment.body
     );
 
-    // The document page marks read; the toggles change flags and persist.
+    // V7: a GET of the document page changes nothing (an `<img src>` in a post could make every
+    // reader's browser fetch it); the page's script marks it read with a POST.
     let page = ann.get(&h, &format!("/d/{reply}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("<script>s()"));
-    assert!(page.body.contains("data-on=\"true\""), "read by viewing");
+    assert!(page.body.contains("id=\"read-on-open\""), "{}", page.body);
+    let again = ann.get(&h, &format!("/d/{reply}")).await;
+    assert!(
+        again.body.contains("id=\"read-on-open\""),
+        "still unread after two views"
+    );
     let csrf = page.csrf();
+    let read = ann
+        .form(
+            &h,
+            &format!("/d/{reply}/flags"),
+            &[("csrf", &csrf), ("flag", "read"), ("value", "true")],
+        )
+        .await;
+    assert_eq!(read.location(), format!("/d/{reply}"));
+    let page = ann.get(&h, &format!("/d/{reply}")).await;
+    assert!(page.body.contains("data-on=\"true\""), "read by the POST");
+    assert!(!page.body.contains("id=\"read-on-open\""));
+    // V10: `back` must be a path on this site; `/\evil.example` is read as `//evil.example`.
+    for back in [
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example",
+        "/\t/evil",
+    ] {
+        let moved = ann
+            .form(
+                &h,
+                &format!("/d/{reply}/flags"),
+                &[
+                    ("csrf", &csrf),
+                    ("flag", "read"),
+                    ("value", "true"),
+                    ("back", back),
+                ],
+            )
+            .await;
+        assert_eq!(moved.location(), format!("/d/{reply}"), "{back:?}");
+    }
     let set = ann
         .form(
             &h,
