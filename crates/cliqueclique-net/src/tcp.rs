@@ -88,8 +88,9 @@ pub async fn resolve_public(address: &PeerAddress) -> Result<Vec<SocketAddr>, Di
 }
 
 /// Whether `ip` is globally routable: not loopback, unspecified, private (RFC 1918, IPv6 unique-local), shared
-/// (100.64.0.0/10), link-local, multicast, broadcast, documentation or benchmarking space, nor an IPv4 address
-/// in one of those ranges mapped into IPv6.
+/// (100.64.0.0/10), link-local, site-local, multicast, broadcast, documentation, benchmarking or discard space, nor
+/// IETF protocol assignments (Teredo among them); an IPv6 address that carries an IPv4 one (mapped,
+/// IPv4-compatible, NAT64, 6to4) is judged by the IPv4 address it carries.
 pub fn is_global(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -110,13 +111,32 @@ pub fn is_global(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_global(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
+            let seg = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                is_global(IpAddr::V4(std::net::Ipv4Addr::from(
+                    (u32::from(hi) << 16) | u32::from(lo),
+                )))
+            };
+            // Addresses that carry an IPv4 address reach wherever that one does.
+            if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                // NAT64, well-known prefix (RFC 6052).
+                return embedded(seg[6], seg[7]);
+            }
+            if seg[0] == 0x2002 {
+                // 6to4 (RFC 3056).
+                return embedded(seg[1], seg[2]);
+            }
+            let first = seg[0];
+            !(seg[..6] == [0; 6] // ::/96: unspecified, loopback, IPv4-compatible (deprecated)
                 || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                || (first & 0xfe00) == 0xfc00 // unique local
+                || (first & 0xffc0) == 0xfe80 // link-local
+                || (first & 0xffc0) == 0xfec0 // site-local (deprecated)
+                || seg[..4] == [0x100, 0, 0, 0] // discard-only
+                || (seg[0] == 0x64 && seg[1] == 0xff9b && seg[2] == 1) // local-use NAT64
+                || (first == 0x2001 && seg[1] < 0x200) // IETF protocol assignments, Teredo
+                || (first == 0x2001 && seg[1] == 0x0db8) // documentation
+                || (first & 0xfff0) == 0x3ff0) // documentation (3fff::/20)
         }
     }
 }

@@ -144,6 +144,23 @@ fn only_globally_routable_addresses_are_public() {
         ("fd12:3456::1", false),
         ("::ffff:127.0.0.1", false),
         ("::ffff:8.8.8.8", true),
+        // V8: IPv6 forms that carry a private IPv4 address, and deprecated or special ranges.
+        ("::127.0.0.1", false),
+        ("::10.0.0.1", false),
+        ("64:ff9b::127.0.0.1", false),
+        ("64:ff9b::10.0.0.1", false),
+        ("64:ff9b::8.8.8.8", true),
+        ("64:ff9b:1::1", false),
+        ("2002:7f00:1::1", false),
+        ("2002:c0a8:101::1", false),
+        ("2002:808:808::1", true),
+        ("fec0::1", false),
+        ("feff::1", false),
+        ("2001::1", false),
+        ("2001:db8::1", false),
+        ("3fff::1", false),
+        ("100::1", false),
+        ("2a00:1450::1", true),
     ] {
         let parsed: std::net::IpAddr = ip.parse().expect("an ip");
         assert_eq!(is_global(parsed), global, "{ip}");
