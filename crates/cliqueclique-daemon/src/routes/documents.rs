@@ -138,6 +138,11 @@ pub fn attachment_response(file: &cliqueclique_doc::Attachment) -> axum::respons
                 header::X_CONTENT_TYPE_OPTIONS,
                 axum::http::HeaderValue::from_static("nosniff"),
             ),
+            // Whatever its type, an attachment opened on its own runs nothing and loads nothing.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                axum::http::HeaderValue::from_static("sandbox; default-src 'none'"),
+            ),
         ],
         file.data.clone(),
     )

@@ -448,6 +448,13 @@ async fn attachments_import_mark_read_and_password_change() {
         "{disposition}"
     );
     assert_eq!(file.bytes, png);
+    // V9: an attachment is sandboxed and never sniffed, whatever type it claims.
+    assert_eq!(file.headers["x-content-type-options"], "nosniff");
+    let csp = file.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.starts_with("sandbox") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
 
     // Import: a document exported by another local node comes in through the upload form.
     let mut cli = Browser::default();
