@@ -74,12 +74,12 @@ impl Actor {
             .author_name(local.info.name.clone());
         match (post.link_child, post.parent) {
             (Some(child), Some(parent)) => {
-                let dir = if post.reversed {
+                let direction = if post.reversed {
                     LinkDirection::Reversed
                 } else {
                     LinkDirection::Natural
                 };
-                builder = builder.link(parent, child, dir);
+                builder = builder.link(parent, child, direction);
             }
             (Some(_), None) => {
                 return Err(ApiError::BadRequest("a link needs a parent".into()));
