@@ -123,3 +123,33 @@ proptest! {
         let _ = Batch::decode(&bytes, 1 << 20);
     }
 }
+
+/// A record of the previous layout (version 1, without the trailing `thread_via`) still reads,
+/// as a subscription without a thread claim; a record of this layout keeps its claim.
+#[test]
+fn subscription_records_of_the_previous_layout_still_read() {
+    use crate::subscription::{Flags, RECORD_VERSION, Subscription};
+    let mut sub = Subscription::new(NodeId([1; 32]), DocId([2; 32]), None, Flags::default());
+    sub.serial = 77;
+    let current = sub.encode_record();
+    assert_eq!(current[0], RECORD_VERSION);
+    assert_eq!(
+        *current.last().unwrap(),
+        0,
+        "an absent claim is one zero byte"
+    );
+    let mut old = current[..current.len() - 1].to_vec();
+    old[0] = 1;
+    let read = Subscription::decode_record(&old).expect("a version 1 record");
+    assert_eq!(
+        (read.doc, read.serial, read.thread_via),
+        (sub.doc, 77, None)
+    );
+    sub.thread_via = Some(DocId([9; 32]));
+    let read = Subscription::decode_record(&sub.encode_record()).expect("a version 2 record");
+    assert_eq!(read.thread_via, Some(DocId([9; 32])));
+    assert!(
+        Subscription::decode_record(&[3, 0]).is_err(),
+        "an unknown version"
+    );
+}
