@@ -65,4 +65,4 @@ pub use message::SessionMessage;
 pub use session::{Role, Session, SessionReceiver, SessionSender};
 pub use status::{DialStatus, SessionId, SessionStatus, Status, TransportState, TransportStatus};
 pub use tcp::{TcpListener, TcpTransport, is_global, resolve_public};
-pub use transport::{BoxFuture, Listener, Stream, Transport};
+pub use transport::{Accepted, BoxFuture, Listener, Stream, Transport};
