@@ -49,7 +49,7 @@ pub mod transport;
 #[cfg(test)]
 mod tests;
 
-pub use address::PeerAddress;
+pub use address::{PeerAddress, origin_network};
 pub use attestation::Attestation;
 pub use config::Config;
 pub use counters::{Counters, DropReason};

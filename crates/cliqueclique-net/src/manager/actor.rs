@@ -5,7 +5,7 @@
 //! It never awaits anything but its own channels and timers, so the owner's calls always get answered.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use super::Command;
 use super::task::{self, Connect, FromTask, LocalNodes, TaskContext};
-use crate::address::PeerAddress;
+use crate::address::{PeerAddress, origin_network};
 use crate::config::Config;
 use crate::counters::{DropReason, SharedCounters};
 use crate::error::SendError;
@@ -803,19 +803,6 @@ impl Actor {
             events_pending: self.pending_events.len(),
             counters: self.counters.snapshot(),
         }
-    }
-}
-
-/// The network a connection from `ip` is counted against: the address itself for IPv4 (also when
-/// written as an IPv4-mapped IPv6 address), its /64 network for IPv6, since one host usually holds a
-/// whole /64.
-pub(crate) fn origin_network(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
-        },
     }
 }
 
