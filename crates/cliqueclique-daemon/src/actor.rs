@@ -110,8 +110,8 @@ pub struct Actor {
     events: broadcast::Sender<NodeEvent>,
     local_queue: VecDeque<Batch>,
     reconnect: BTreeMap<NodeId, Retry>,
+    /// Lookups waiting for their reply, by their random request number.
     pub(crate) lookups: BTreeMap<u64, oneshot::Sender<Vec<ContactCard>>>,
-    next_lookup: u64,
     pub(crate) counters: Counters,
     last_now: Time,
     /// Rejections logged in the current second (the counters count them all).
@@ -165,7 +165,6 @@ pub(crate) fn spawn(
                 local_queue: VecDeque::new(),
                 reconnect: BTreeMap::new(),
                 lookups: BTreeMap::new(),
-                next_lookup: rand::random::<u64>() >> 16,
                 counters: Counters::default(),
                 last_now: Time::ZERO,
                 log_budget: (0, 0),
@@ -623,8 +622,7 @@ impl Actor {
                 return Err(ApiError::Conflict("too many joins in progress".into()));
             }
         }
-        let request = self.next_lookup;
-        self.next_lookup += 1;
+        let request = lookup_request(&self.lookups);
         self.rt
             .block_on(self.net.lookup(address.clone(), request, doc))
             .map_err(|e| ApiError::Unreachable(format!("cannot ask {address}: {e}")))?;
@@ -699,5 +697,16 @@ impl Actor {
             .find(|l| l.info.name == name_or_id)
             .map(|l| l.info.id)
             .ok_or_else(|| ApiError::NotFound(format!("no local node named {name_or_id:?}")))
+    }
+}
+
+/// A fresh lookup request number: random, so that an installation asked once cannot guess the numbers
+/// of later lookups sent elsewhere; never one still waiting.
+fn lookup_request<T>(waiting: &BTreeMap<u64, T>) -> u64 {
+    loop {
+        let request = rand::random::<u64>();
+        if !waiting.contains_key(&request) {
+            return request;
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The daemon's settings: plain serde data, read by the binary from flags and an optional TOML file.
 
 use serde::{Deserialize, Serialize};
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -44,6 +44,41 @@ pub struct Config {
     pub net: cliqueclique_net::Config,
     /// I2P: off, a running router's SAM bridge, or the embedded router; and whether to use I2P only.
     pub i2p: cliqueclique_net::I2pConfig,
+    /// Limits of the HTTP server, and the reverse proxies it trusts.
+    pub http: HttpConfig,
+}
+
+/// The HTTP server's bounds, so that idle or slow clients cannot hold its sockets, and the reverse
+/// proxies whose `X-Forwarded-For` header tells the client's address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// The most connections open at once; further clients wait in the listen backlog until one closes.
+    pub max_connections: usize,
+    /// The most of them from one client address, except from the `trusted_proxies`.
+    pub max_connections_per_address: usize,
+    /// The time a client has to send a request's headers; it also closes a keep-alive connection that
+    /// stays idle this long.
+    #[serde(with = "millis")]
+    pub header_read_timeout: Duration,
+    /// The time a client has to send a request's body, once its headers are in.
+    #[serde(with = "millis")]
+    pub body_timeout: Duration,
+    /// Reverse proxies in front of the server (such as `127.0.0.1` for one on the same machine): only
+    /// for a connection from one of them is the client's address taken from `X-Forwarded-For`.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> HttpConfig {
+        HttpConfig {
+            max_connections: 256,
+            max_connections_per_address: 64,
+            header_read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -63,6 +98,7 @@ impl Default for Config {
             proto: cliqueclique_proto::Config::default(),
             net: cliqueclique_net::Config::default(),
             i2p: cliqueclique_net::I2pConfig::default(),
+            http: HttpConfig::default(),
         }
     }
 }

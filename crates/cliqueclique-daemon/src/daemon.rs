@@ -142,7 +142,7 @@ impl Daemon {
                 return Err(error);
             }
         };
-        let (server, server_stop) = serve_http(api, app);
+        let (server, server_stop) = crate::http::serve(api, app, config.http.clone());
         write_api_addr(&data_dir, api_addr)?;
         Ok(Daemon {
             state,
@@ -389,21 +389,6 @@ fn watch_node_thread(handle: &Handle) -> tokio::sync::watch::Receiver<bool> {
         let _ = failed_tx.send(true);
     });
     failed
-}
-
-/// Serves `app` on `api` until the returned sender fires.
-fn serve_http(api: tokio::net::TcpListener, app: Router) -> (JoinHandle<()>, oneshot::Sender<()>) {
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    let (server_stop, stop_rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        let serve = axum::serve(api, app).with_graceful_shutdown(async move {
-            let _ = stop_rx.await;
-        });
-        if let Err(error) = serve.await {
-            tracing::error!(%error, "the API server failed");
-        }
-    });
-    (server, server_stop)
 }
 
 /// How often the local nodes re-plan the names they published, to move names found under a

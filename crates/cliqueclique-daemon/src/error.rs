@@ -11,6 +11,9 @@ pub enum ApiError {
     /// Malformed input: a bad id, address, name or document (400).
     #[error("{0}")]
     BadRequest(String),
+    /// The caller is not allowed to call the API this way (401).
+    #[error("{0}")]
+    Unauthorized(String),
     /// No such local node or document (404).
     #[error("{0}")]
     NotFound(String),
@@ -36,6 +39,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unreachable(_) => StatusCode::BAD_GATEWAY,

@@ -209,3 +209,41 @@ async fn unreachable(state: &AppState, address: &PeerAddress) -> bool {
             .iter()
             .any(|d| &d.address == address && d.failures > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Config;
+    use cliqueclique_doc::DocId;
+    use cliqueclique_net::PeerAddress;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn v4_lookup_request_numbers_cannot_be_guessed() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let config = Config {
+            data_dir: dir.path().to_owned(),
+            listen: vec!["tcp://127.0.0.1:0".to_owned()],
+            api: ([127, 0, 0, 1], 0).into(),
+            ..Config::default()
+        };
+        let daemon = crate::Daemon::start(config).await.expect("daemon");
+        let handle = daemon.handle();
+        let address: PeerAddress = "tcp://127.0.0.1:9".parse().expect("address");
+        let doc = DocId::of(b"a document");
+        let mut requests = Vec::new();
+        for _ in 0..4 {
+            let (request, _) = handle
+                .start_lookup(address.clone(), doc)
+                .await
+                .expect("lookup sent");
+            requests.push(request);
+        }
+        // An installation asked once must not be able to tell the numbers of the next lookups.
+        assert!(
+            requests
+                .windows(2)
+                .all(|pair| pair[1].wrapping_sub(pair[0]) > 1 << 32),
+            "{requests:?}"
+        );
+        daemon.stop().await.expect("stop");
+    }
+}

@@ -180,3 +180,16 @@ impl<'de> Deserialize<'de> for PeerAddress {
         text.parse().map_err(serde::de::Error::custom)
     }
 }
+
+/// The network a connection from `ip` is counted against: the address itself for IPv4 (also when
+/// written as an IPv4-mapped IPv6 address), its /64 network for IPv6, since one host usually holds a
+/// whole /64.
+pub fn origin_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+    }
+}

@@ -18,6 +18,14 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// The most sessions at once, established or in handshake; further connections are refused.
     pub max_sessions: usize,
+    /// Session slots kept for dialing: connections from outside are refused once only this many
+    /// of `max_sessions` are left, so that inbound connections can never stop this installation from dialing.
+    pub reserved_for_dials: usize,
+    /// The most sessions accepted from one IP address (for IPv6, one /64 network) at once, in any state.
+    pub max_sessions_per_address: usize,
+    /// The most accepted sessions that have not yet attested a node (in handshake, or up with no
+    /// node attested) at once; further connections are refused.
+    pub max_unattested: usize,
     /// The most addresses being dialed (with messages waiting) at once.
     pub max_dialing: usize,
     /// The most messages in one outbound queue; when full, the oldest is dropped.
@@ -55,6 +63,8 @@ pub struct Config {
     pub inbound_bytes_per_sec: u64,
     /// Inbound bytes a session may send in a burst above the rate.
     pub inbound_byte_burst: u64,
+    /// The most lookups awaiting their reply; beyond that the oldest is forgotten and its reply dropped.
+    pub max_lookups: usize,
     /// The capacity of the channel of events to the owner.
     pub event_capacity: usize,
     /// The capacity of the channel of commands from the owner.
@@ -66,6 +76,9 @@ impl Default for Config {
         Config {
             max_message_bytes: 1024 * 1024 + 64 * 1024,
             max_sessions: 256,
+            reserved_for_dials: 32,
+            max_sessions_per_address: 16,
+            max_unattested: 64,
             max_dialing: 256,
             queue_messages: 256,
             queue_bytes: 4 * 1024 * 1024,
@@ -81,6 +94,7 @@ impl Default for Config {
             inbound_frame_burst: 1000,
             inbound_bytes_per_sec: 8 * 1024 * 1024,
             inbound_byte_burst: 16 * 1024 * 1024,
+            max_lookups: 1024,
             event_capacity: 1024,
             command_capacity: 256,
         }

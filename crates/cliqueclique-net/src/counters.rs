@@ -30,6 +30,12 @@ pub enum DropReason {
     QueueFull,
     /// A connection refused because the manager already has the maximum number of sessions.
     TooManySessions,
+    /// A connection refused because its IP address (or IPv6 /64 network) already has the maximum number of sessions.
+    TooManyFromAddress,
+    /// A connection refused because the maximum number of accepted sessions have not attested a node yet.
+    TooManyUnattested,
+    /// A lookup reply that answers no lookup sent on its session; dropped.
+    StrayLookupReply,
 }
 
 macro_rules! counters {
@@ -89,6 +95,12 @@ counters! {
     queue_dropped,
     /// Connections refused at the session limit ([`DropReason::TooManySessions`]).
     sessions_refused,
+    /// Connections refused at the per-address limit ([`DropReason::TooManyFromAddress`]).
+    address_refused,
+    /// Connections refused at the limit of sessions without an attested node ([`DropReason::TooManyUnattested`]).
+    unattested_refused,
+    /// Lookup replies that answered no lookup sent on their session ([`DropReason::StrayLookupReply`]).
+    stray_lookup_replies,
     /// Sessions closed because the remote was silent for longer than the dead-peer timeout.
     keepalive_timeouts,
     /// Outbound connection attempts that failed before the session was up.
@@ -129,6 +141,9 @@ impl SharedCounters {
             DropReason::RateLimited => self.rate_limited(),
             DropReason::QueueFull => self.queue_dropped(),
             DropReason::TooManySessions => self.sessions_refused(),
+            DropReason::TooManyFromAddress => self.address_refused(),
+            DropReason::TooManyUnattested => self.unattested_refused(),
+            DropReason::StrayLookupReply => self.stray_lookup_replies(),
         }
     }
 

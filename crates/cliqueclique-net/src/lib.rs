@@ -49,7 +49,7 @@ pub mod transport;
 #[cfg(test)]
 mod tests;
 
-pub use address::PeerAddress;
+pub use address::{PeerAddress, origin_network};
 pub use attestation::Attestation;
 pub use config::Config;
 pub use counters::{Counters, DropReason};
@@ -65,4 +65,4 @@ pub use message::SessionMessage;
 pub use session::{Role, Session, SessionReceiver, SessionSender};
 pub use status::{DialStatus, SessionId, SessionStatus, Status, TransportState, TransportStatus};
 pub use tcp::{TcpListener, TcpTransport, is_global, resolve_public};
-pub use transport::{BoxFuture, Listener, Stream, Transport};
+pub use transport::{Accepted, BoxFuture, Listener, Stream, Transport};

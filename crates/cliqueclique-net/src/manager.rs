@@ -59,6 +59,7 @@ pub(crate) enum Command {
     },
     Lookup {
         address: PeerAddress,
+        request: u64,
         message: Bytes,
         reply: oneshot::Sender<Result<(), SendError>>,
     },
@@ -151,6 +152,11 @@ impl SessionManager {
 
     /// Asks the installation at `address` which of its nodes hold `doc`; the answer arrives as
     /// [`Event::LookupReply`] with the same `request` number.
+    ///
+    /// Only the session to the installation at `address` may answer, once: a reply with that number on any
+    /// other session is dropped ([`DropReason::StrayLookupReply`](crate::DropReason::StrayLookupReply)).
+    /// Make `request` unguessable (random), so that the installation asked cannot tell which numbers
+    /// other lookups use.
     pub async fn lookup(
         &self,
         address: PeerAddress,
@@ -160,6 +166,7 @@ impl SessionManager {
         let message = Bytes::from(SessionMessage::Lookup { request, doc }.encode());
         self.ask(|reply| Command::Lookup {
             address,
+            request,
             message,
             reply,
         })

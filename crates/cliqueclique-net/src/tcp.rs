@@ -13,7 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::address::PeerAddress;
 use crate::error::DialError;
-use crate::transport::{BoxFuture, Listener, Stream, Transport};
+use crate::transport::{Accepted, BoxFuture, Listener, Stream, Transport};
 
 /// Dials `tcp://` addresses.
 #[derive(Clone, Copy, Debug, Default)]
@@ -156,11 +156,11 @@ impl TcpListener {
 }
 
 impl Listener for TcpListener {
-    fn accept(&mut self) -> BoxFuture<'_, io::Result<Box<dyn Stream>>> {
+    fn accept(&mut self) -> BoxFuture<'_, io::Result<Accepted>> {
         Box::pin(async move {
-            let (stream, _) = self.inner.accept().await?;
+            let (stream, from) = self.inner.accept().await?;
             stream.set_nodelay(true)?;
-            Ok(Box::new(stream) as Box<dyn Stream>)
+            Ok((Box::new(stream) as Box<dyn Stream>, Some(from.ip())))
         })
     }
 

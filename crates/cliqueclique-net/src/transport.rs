@@ -16,6 +16,7 @@
 
 use std::future::Future;
 use std::io;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -60,13 +61,17 @@ pub trait Transport: Send + Sync + 'static {
     }
 }
 
+/// An accepted stream and the IP address it came from, if the transport has one worth limiting by.
+pub type Accepted = (Box<dyn Stream>, Option<IpAddr>);
+
 /// The accepting side of a transport.
 pub trait Listener: Send + 'static {
-    /// Waits for the next incoming stream.
+    /// Waits for the next incoming stream; returns it with the IP address it came from, when the
+    /// transport has one worth limiting by (TCP; not I2P, whose destinations cost nothing to make).
     ///
     /// An error is about one connection attempt (or a temporary shortage such as too many open files);
     /// the caller keeps accepting after a short pause.
-    fn accept(&mut self) -> BoxFuture<'_, io::Result<Box<dyn Stream>>>;
+    fn accept(&mut self) -> BoxFuture<'_, io::Result<Accepted>>;
 
     /// The address other installations can dial to reach this listener, as bound.
     fn local_address(&self) -> PeerAddress;

@@ -1,7 +1,7 @@
 //! [`WebState`]: what every page handler reaches: the daemon's API state, the web settings, the
 //! login limiter and the joins started from the join page.
 
-use crate::auth::limiter::LoginLimiter;
+use crate::auth::limiter::{LoginLimiter, LoginLimits};
 use cliqueclique_daemon::AppState;
 use cliqueclique_doc::{DocId, NodeId};
 use std::collections::BTreeMap;
@@ -23,6 +23,8 @@ pub struct Settings {
     pub registration: Option<Registration>,
     /// How long a login lasts.
     pub session_lifetime: Duration,
+    /// The limits on failed logins and on registrations.
+    pub login_limits: LoginLimits,
 }
 
 impl Settings {
@@ -41,6 +43,7 @@ impl Settings {
             owner_token: Some(owner_token),
             session_lifetime: DEFAULT_SESSION_LIFETIME,
             registration: None,
+            login_limits: LoginLimits::default(),
         }
     }
 }
@@ -122,8 +125,8 @@ impl WebState {
     pub fn new(api: AppState, settings: Settings) -> WebState {
         WebState {
             api,
+            limiter: Arc::new(LoginLimiter::new(settings.login_limits.clone())),
             settings: Arc::new(settings),
-            limiter: Arc::new(LoginLimiter::default()),
             joins: Arc::default(),
         }
     }

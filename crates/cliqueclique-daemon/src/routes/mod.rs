@@ -17,17 +17,30 @@ pub use documents::attachment_response;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
 /// A JSON answer or an API error.
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-/// The API routes, all under `/api`.
+/// The mark of a request whose access to the API was checked, set by the layer in front of the API
+/// (the web UI's guard) once it knows who calls and what they may call.
+///
+/// The API has no accounts of its own: on a local node it trusts every caller on the machine, and a
+/// public website's API is only as safe as that layer. So in public mode the API refuses every request
+/// without this mark: a server started without the layer is closed, not open to everyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccessChecked;
+
+/// The API routes, all under `/api`; in public mode each refuses a request not marked
+/// [`AccessChecked`].
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.proto.limits.max_document_bytes * 2 + 64 * 1024;
-    Router::new()
+    let public = state.config.public;
+    let routes = Router::new()
         .route("/api/status", get(status::status))
         .route(
             "/api/nodes",
@@ -78,7 +91,25 @@ pub fn router(state: AppState) -> Router {
         .route("/api/nodes/{node}/search", get(search::search))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
-        .with_state(state)
+        .with_state(state);
+    if public {
+        routes.layer(axum::middleware::from_fn(require_access_checked))
+    } else {
+        routes
+    }
+}
+
+/// Public mode: lets a request through only if the layer in front marked it [`AccessChecked`].
+async fn require_access_checked(request: Request, next: Next) -> Response {
+    if request.extensions().get::<AccessChecked>().is_some() {
+        next.run(request).await
+    } else {
+        ApiError::Unauthorized(
+            "this public website's API is served only behind the layer that checks its callers (the web UI's guard)"
+                .into(),
+        )
+        .into_response()
+    }
 }
 
 async fn not_found() -> ApiError {

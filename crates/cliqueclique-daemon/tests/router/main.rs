@@ -5,4 +5,5 @@
 
 mod api;
 mod directory_api;
+mod server;
 mod support;

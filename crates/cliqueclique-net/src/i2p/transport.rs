@@ -26,7 +26,7 @@ use super::session::{Role, Shared, StreamGuard, supervise};
 use crate::address::PeerAddress;
 use crate::error::{DialError, I2pError, SamError};
 use crate::status::TransportStatus;
-use crate::transport::{BoxFuture, Listener, Stream, Transport};
+use crate::transport::{Accepted, BoxFuture, Listener, Stream, Transport};
 
 /// Inbound streams waiting for the session manager's accept task.
 const ACCEPTED_CAPACITY: usize = 16;
@@ -215,12 +215,14 @@ pub struct I2pListener {
 }
 
 impl Listener for I2pListener {
-    fn accept(&mut self) -> BoxFuture<'_, io::Result<Box<dyn Stream>>> {
+    fn accept(&mut self) -> BoxFuture<'_, io::Result<Accepted>> {
         Box::pin(async move {
-            self.accepted
+            let stream = self
+                .accepted
                 .recv()
                 .await
-                .ok_or_else(|| io::Error::other("the I2P transport stopped"))
+                .ok_or_else(|| io::Error::other("the I2P transport stopped"))?;
+            Ok((stream, None))
         })
     }
 

@@ -5,6 +5,7 @@
 //! It never awaits anything but its own channels and timers, so the owner's calls always get answered.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ use tokio::time::Instant;
 
 use super::Command;
 use super::task::{self, Connect, FromTask, LocalNodes, TaskContext};
-use crate::address::PeerAddress;
+use crate::address::{PeerAddress, origin_network};
 use crate::config::Config;
 use crate::counters::{DropReason, SharedCounters};
 use crate::error::SendError;
@@ -36,6 +37,8 @@ struct Entry {
     abort: AbortHandle,
     role: Role,
     dialed: Option<PeerAddress>,
+    /// For an accepted session, the network it came from ([`origin_network`]), if the transport has one.
+    origin: Option<IpAddr>,
     /// Set once the handshake and the first `Hello` are done and the session is the one kept.
     up: Option<Up>,
     since: Instant,
@@ -76,6 +79,8 @@ pub(super) struct Actor {
     address_book: HashMap<NodeId, PeerAddress>,
     installation_at: HashMap<PeerAddress, InstallationKey>,
     dials: BTreeMap<PeerAddress, Dial>,
+    /// Lookups sent and not answered yet: request number → the address asked and when.
+    lookups: BTreeMap<u64, (PeerAddress, Instant)>,
     tasks: JoinSet<()>,
     next_id: u64,
 }
@@ -111,6 +116,7 @@ impl Actor {
             address_book: HashMap::new(),
             installation_at: HashMap::new(),
             dials: BTreeMap::new(),
+            lookups: BTreeMap::new(),
             tasks: JoinSet::new(),
             next_id: 0,
         }
@@ -236,9 +242,11 @@ impl Actor {
             }
             Command::Lookup {
                 address,
+                request,
                 message,
                 reply,
             } => {
+                self.expect_reply(request, address.clone());
                 let item = Queued { to: None, message };
                 let result = match self.connected_at(&address) {
                     Some(id) => {
@@ -343,6 +351,80 @@ impl Actor {
         Ok(())
     }
 
+    /// Remembers that lookup `request` went to `address`, so that only the session to the installation
+    /// there may answer it. At most [`Config::max_lookups`] are remembered, each until it is answered
+    /// or for `dial_give_up` (after which its message would have been abandoned); beyond that the oldest
+    /// is forgotten.
+    fn expect_reply(&mut self, request: u64, address: PeerAddress) {
+        let now = Instant::now();
+        let give_up = self.config.dial_give_up;
+        self.lookups.retain(|_, (_, sent)| now < *sent + give_up);
+        while self.lookups.len() >= self.config.max_lookups.max(1) {
+            let oldest = self
+                .lookups
+                .iter()
+                .min_by_key(|(_, (_, sent))| *sent)
+                .map(|(request, _)| *request);
+            match oldest {
+                Some(oldest) => self.lookups.remove(&oldest),
+                None => break,
+            };
+        }
+        self.lookups.insert(request, (address, now));
+    }
+
+    /// Whether lookup reply `request` on session `id` answers a lookup sent to the installation of that
+    /// session; if so the lookup is answered and forgotten.
+    fn take_reply(&mut self, id: SessionId, request: u64) -> bool {
+        let Some((address, _)) = self.lookups.get(&request) else {
+            return false;
+        };
+        let asked = self.installation_at.get(address);
+        let answering = self
+            .sessions
+            .get(&id)
+            .and_then(|e| e.up.as_ref())
+            .map(|up| &up.installation);
+        if asked.is_none() || asked != answering {
+            return false;
+        }
+        self.lookups.remove(&request);
+        true
+    }
+
+    /// Whether a connection from `origin` may become a session; the reason to refuse it otherwise.
+    ///
+    /// Accepted sessions leave [`Config::reserved_for_dials`] slots free for dialing, at most
+    /// [`Config::max_sessions_per_address`] come from one network, and at most [`Config::max_unattested`]
+    /// have no attested node yet (in handshake, or up without one), so that idle or silent connections
+    /// from one place cannot take the slots of real peers.
+    fn admit(&self, origin: Option<IpAddr>) -> Result<(), DropReason> {
+        let config = &self.config;
+        let inbound_room = config
+            .max_sessions
+            .saturating_sub(config.reserved_for_dials);
+        if self.sessions.len() >= inbound_room {
+            return Err(DropReason::TooManySessions);
+        }
+        let accepted = self.sessions.values().filter(|e| e.role == Role::Responder);
+        let (mut same_origin, mut unattested) = (0, 0);
+        for entry in accepted {
+            if origin.is_some() && entry.origin == origin {
+                same_origin += 1;
+            }
+            if entry.up.as_ref().is_none_or(|up| up.nodes.is_empty()) {
+                unattested += 1;
+            }
+        }
+        if same_origin >= config.max_sessions_per_address {
+            return Err(DropReason::TooManyFromAddress);
+        }
+        if unattested >= config.max_unattested {
+            return Err(DropReason::TooManyUnattested);
+        }
+        Ok(())
+    }
+
     fn start_dial(&mut self, address: PeerAddress, now: Instant) {
         if self.sessions.len() >= self.config.max_sessions {
             // Try again later; the sessions may have closed by then.
@@ -360,9 +442,9 @@ impl Actor {
     fn spawn_session(&mut self, role: Role, connect: Connect) -> SessionId {
         let id = SessionId(self.next_id);
         self.next_id += 1;
-        let dialed = match &connect {
-            Connect::Dial(address) => Some(address.clone()),
-            Connect::Accepted(..) => None,
+        let (dialed, origin) = match &connect {
+            Connect::Dial(address) => (Some(address.clone()), None),
+            Connect::Accepted(incoming) => (None, incoming.from.map(origin_network)),
         };
         let queue = Arc::new(OutQueue::new(
             self.config.queue_messages,
@@ -387,6 +469,7 @@ impl Actor {
                 abort,
                 role,
                 dialed,
+                origin,
                 up: None,
                 since: Instant::now(),
             },
@@ -398,16 +481,15 @@ impl Actor {
 
     fn handle_task(&mut self, message: FromTask) {
         match message {
-            FromTask::Accepted(stream, patience) => {
-                if self.sessions.len() >= self.config.max_sessions {
-                    self.counters.reject(DropReason::TooManySessions);
-                    self.emit_best_effort(Event::Rejected {
-                        reason: DropReason::TooManySessions,
-                    });
-                } else {
-                    self.spawn_session(Role::Responder, Connect::Accepted(stream, patience));
+            FromTask::Accepted(incoming) => match self.admit(incoming.from.map(origin_network)) {
+                Ok(()) => {
+                    self.spawn_session(Role::Responder, Connect::Accepted(incoming));
                 }
-            }
+                Err(reason) => {
+                    self.counters.reject(reason);
+                    self.emit_best_effort(Event::Rejected { reason });
+                }
+            },
             FromTask::Up {
                 id,
                 installation,
@@ -442,11 +524,16 @@ impl Actor {
                 }
             }
             FromTask::LookupReply { id, request, cards } => {
-                if self.is_up(id) {
+                if self.take_reply(id, request) {
                     self.emit(Event::LookupReply {
                         session: id,
                         request,
                         cards,
+                    });
+                } else {
+                    self.counters.reject(DropReason::StrayLookupReply);
+                    self.emit_best_effort(Event::Rejected {
+                        reason: DropReason::StrayLookupReply,
                     });
                 }
             }

@@ -5,6 +5,7 @@
 //! breaks the encrypted stream or the protocol). The actor only hears about outcomes.
 
 use std::collections::{BTreeMap, HashSet};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,17 +30,26 @@ use crate::transport::{Listener, Stream, Transport};
 /// The nodes hosted by this installation, shared with every session through a watch channel.
 pub(crate) type LocalNodes = Arc<BTreeMap<NodeId, Identity>>;
 
+/// A stream a listener accepted.
+pub(crate) struct Incoming {
+    pub(crate) stream: Box<dyn Stream>,
+    /// The IP address it came from, if the transport has one.
+    pub(crate) from: Option<IpAddr>,
+    /// The listener's own handshake timeout, if any.
+    pub(crate) patience: Option<Duration>,
+}
+
 /// How a session starts.
 pub(crate) enum Connect {
-    /// A stream a listener accepted, with the listener's own handshake timeout, if any.
-    Accepted(Box<dyn Stream>, Option<Duration>),
+    /// A stream a listener accepted.
+    Accepted(Incoming),
     /// An address to dial.
     Dial(PeerAddress),
 }
 
 /// What session and accept tasks tell the actor.
 pub(crate) enum FromTask {
-    Accepted(Box<dyn Stream>, Option<Duration>),
+    Accepted(Incoming),
     Up {
         id: SessionId,
         installation: InstallationKey,
@@ -96,12 +106,13 @@ pub(crate) async fn accept_loop(mut listener: Box<dyn Listener>, to_actor: mpsc:
     let patience = listener.handshake_timeout();
     loop {
         match listener.accept().await {
-            Ok(stream) => {
-                if to_actor
-                    .send(FromTask::Accepted(stream, patience))
-                    .await
-                    .is_err()
-                {
+            Ok((stream, from)) => {
+                let incoming = Incoming {
+                    stream,
+                    from,
+                    patience,
+                };
+                if to_actor.send(FromTask::Accepted(incoming)).await.is_err() {
                     return;
                 }
             }
@@ -125,7 +136,7 @@ pub(crate) async fn run(mut context: TaskContext, connect: Connect) {
 
 async fn run_session(context: &mut TaskContext, connect: Connect) {
     let (stream, patience) = match connect {
-        Connect::Accepted(stream, patience) => (stream, patience),
+        Connect::Accepted(incoming) => (incoming.stream, incoming.patience),
         Connect::Dial(address) => {
             context.counters.dials();
             let dialed = dial(&context.transports, &address, context.config.dial_timeout).await;

@@ -97,3 +97,64 @@ async fn an_outbound_queue_to_a_stalled_peer_drops_its_oldest_messages() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn v2_one_address_cannot_take_every_session_slot() {
+    bounded(async {
+        let config = Config {
+            max_sessions: 64,
+            // Idle connections must outlive the test, as an attacker keeps them open.
+            handshake_timeout: Duration::from_secs(25),
+            ..fast_config()
+        };
+        let mut victim = Installation::start(40, 1, config).await;
+        // Far more idle connections than there are session slots, all from one address.
+        let flood = 100;
+        let mut idle = Vec::new();
+        for _ in 0..flood {
+            let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+            socket
+                .bind("127.0.0.2:0".parse().expect("address"))
+                .expect("bind 127.0.0.2");
+            idle.push(socket.connect(victim.socket).await.expect("connect"));
+        }
+        super::wait_status(&victim.manager, "every idle connection handled", |s| {
+            let c = &s.counters;
+            let refused = c.sessions_refused + c.address_refused + c.unattested_refused;
+            s.sessions.len() as u64 + refused >= flood
+        })
+        .await;
+
+        // A real peer from another address still gets in.
+        let peer = Installation::start(41, 1, fast_config()).await;
+        peer.learn(&victim).await;
+        let (from, to) = (peer.node_ids()[0], victim.node_ids()[0]);
+        peer.manager
+            .send(&batch(from, to, 0))
+            .await
+            .expect("queued");
+        victim
+            .expect("the peer's batch", |e| matches!(e, Event::Received { .. }))
+            .await;
+
+        // And the victim still dials.
+        let mut dialed = Installation::start(42, 1, fast_config()).await;
+        victim.learn(&dialed).await;
+        let (from, to) = (victim.node_ids()[0], dialed.node_ids()[0]);
+        victim
+            .manager
+            .send(&batch(from, to, 0))
+            .await
+            .expect("queued");
+        dialed
+            .expect("the victim's batch", |e| {
+                matches!(e, Event::Received { .. })
+            })
+            .await;
+
+        let status = victim.status().await;
+        assert!(status.counters.address_refused > 0, "{:?}", status.counters);
+        drop(idle);
+    })
+    .await;
+}

@@ -161,7 +161,7 @@ mod private_network {
                 answer
             };
             let accept = async {
-                let mut stream = to.accept().await.expect("accept");
+                let (mut stream, _) = to.accept().await.expect("accept");
                 let mut got = vec![0; message.len()];
                 stream.read_exact(&mut got).await.expect("read");
                 let reversed: Vec<u8> = got.iter().rev().copied().collect();

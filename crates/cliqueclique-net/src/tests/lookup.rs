@@ -48,3 +48,91 @@ async fn a_lookup_by_address_is_answered() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn v4_a_lookup_reply_counts_only_from_the_installation_asked() {
+    bounded(async {
+        let mut victim = Installation::start(52, 1, fast_config()).await;
+        let mut asked_once = Installation::start(53, 1, fast_config()).await;
+        let mut honest = Installation::start(54, 1, fast_config()).await;
+        let doc = DocId::of(b"a document held by the honest installation");
+
+        // The victim once asked an installation, which keeps the session.
+        victim
+            .manager
+            .lookup(asked_once.address.clone(), 11, doc)
+            .await
+            .expect("queued");
+        let Event::Lookup { session, .. } = asked_once
+            .expect("the first lookup", |e| matches!(e, Event::Lookup { .. }))
+            .await
+        else {
+            unreachable!()
+        };
+        asked_once
+            .manager
+            .reply_lookup(session, 11, Vec::new())
+            .await
+            .expect("queued");
+        victim
+            .expect("the first reply", |e| {
+                matches!(e, Event::LookupReply { request: 11, .. })
+            })
+            .await;
+
+        // A later lookup goes elsewhere; the installation asked before answers it first, and again.
+        victim
+            .manager
+            .lookup(honest.address.clone(), 12, doc)
+            .await
+            .expect("queued");
+        let forged = ContactCard::new(
+            &asked_once.nodes[0],
+            "steered",
+            vec![asked_once.address.to_string()],
+            1,
+        );
+        for request in [12, 11] {
+            asked_once
+                .manager
+                .reply_lookup(session, request, vec![forged.clone()])
+                .await
+                .expect("queued");
+        }
+        // Give the forged replies a head start over the honest one.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+        let Event::Lookup {
+            session: honest_session,
+            request,
+            ..
+        } = honest
+            .expect("the second lookup", |e| matches!(e, Event::Lookup { .. }))
+            .await
+        else {
+            unreachable!()
+        };
+        let card = ContactCard::new(
+            &honest.nodes[0],
+            "honest",
+            vec![honest.address.to_string()],
+            1,
+        );
+        honest
+            .manager
+            .reply_lookup(honest_session, request, vec![card.clone()])
+            .await
+            .expect("queued");
+        let Event::LookupReply { request, cards, .. } = victim
+            .expect("the honest reply", |e| {
+                matches!(e, Event::LookupReply { .. })
+            })
+            .await
+        else {
+            unreachable!()
+        };
+        assert_eq!((request, cards), (12, vec![card]));
+        assert_eq!(victim.status().await.counters.stray_lookup_replies, 2);
+    })
+    .await;
+}

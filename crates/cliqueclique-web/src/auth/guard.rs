@@ -20,6 +20,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use cliqueclique_daemon::AccessChecked;
 use cliqueclique_store::Account;
 
 /// The Content-Security-Policy of every answer.
@@ -29,7 +30,11 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 /// Runs the checks, then the request, then adds the security headers.
 pub async fn guard(State(state): State<WebState>, mut request: Request, next: Next) -> Response {
     let mut response = match check(&state, &mut request).await {
-        Ok(()) => next.run(request).await,
+        Ok(()) => {
+            // The API of a public website answers only requests this guard has let through.
+            request.extensions_mut().insert(AccessChecked);
+            next.run(request).await
+        }
         Err(refusal) => refusal,
     };
     let headers = response.headers_mut();

@@ -3,17 +3,18 @@
 
 use super::Nav;
 use crate::auth::session::{self, SESSION_COOKIE, set_cookie};
-use crate::auth::{AnonCsrf, User, password, random_token, token_hash};
+use crate::auth::{AnonCsrf, User, client_address, password, random_token, token_hash};
 use crate::error::{WebError, WebResult};
 use crate::state::{REGISTRATION_SETTING, Registration, WebState, now_secs};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, Form, State};
-use axum::http::{Extensions, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cliqueclique_store::Account;
 use serde::Deserialize;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The longest username.
 const MAX_USERNAME: usize = 32;
@@ -84,11 +85,31 @@ fn with_cookie(response: impl IntoResponse, cookie: Option<HeaderValue>) -> Resp
     response
 }
 
-/// The address the request came from, when the server was started with connection information.
-fn client_address(extensions: &Extensions) -> Option<std::net::IpAddr> {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+/// The address the request came from, when the server was started with connection information:
+/// the connection's, or behind a trusted reverse proxy the one it forwarded.
+fn request_client(
+    state: &WebState,
+    extensions: &Extensions,
+    headers: &HeaderMap,
+) -> Option<IpAddr> {
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    Some(client_address(
+        peer,
+        headers,
+        &state.api.config.http.trusted_proxies,
+    ))
+}
+
+/// Now, since the Unix epoch, for the limiter.
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// Whole seconds to wait, rounded up, for the message.
+fn wait_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 async fn count_accounts(state: &WebState) -> WebResult<u64> {
@@ -196,12 +217,12 @@ pub async fn login(
     State(state): State<WebState>,
     csrf: AnonCsrf,
     extensions: Extensions,
+    headers: HeaderMap,
     Form(form): Form<Credentials>,
 ) -> WebResult<Response> {
     csrf.check(&form.csrf)?;
-    let address = client_address(&extensions);
+    let address = request_client(&state, &extensions, &headers);
     let username = form.username.trim().to_owned();
-    let now = now_secs();
     let fail = |error: WebError, can_register: bool| {
         let page = LoginPage {
             nav: Nav::anonymous(&state),
@@ -212,8 +233,10 @@ pub async fn login(
         (error.status(), page).into_response()
     };
     let can_register = can_register(&state).await?;
-    if let Err(wait) = state.limiter.check(&username, address, now) {
-        return Ok(fail(WebError::RateLimited(wait), can_register));
+    match state.limiter.check(&username, address, since_epoch()) {
+        Err(wait) => return Ok(fail(WebError::RateLimited(wait_secs(wait)), can_register)),
+        // A name that failed lately is slowed down, never refused: the right password still works.
+        Ok(hold) => tokio::time::sleep(hold).await,
     }
     let name = username.clone();
     let found = state.api.handle.account_by_name(name).await?;
@@ -228,7 +251,7 @@ pub async fn login(
         }
     };
     let Some(account) = verified else {
-        state.limiter.failed(&username, address, now);
+        state.limiter.failed(&username, address, since_epoch());
         let error = WebError::Forbidden("wrong name or password".into());
         let mut response = fail(error, can_register);
         *response.status_mut() = StatusCode::UNAUTHORIZED;
@@ -286,6 +309,7 @@ pub async fn register(
     State(state): State<WebState>,
     csrf: AnonCsrf,
     extensions: Extensions,
+    headers: HeaderMap,
     Form(form): Form<Credentials>,
 ) -> WebResult<Response> {
     csrf.check(&form.csrf)?;
@@ -304,9 +328,9 @@ pub async fn register(
         return Ok(retry(e));
     }
     let now = now_secs();
-    let address = client_address(&extensions);
-    if let Err(wait) = state.limiter.register(address, now) {
-        return Ok(retry(WebError::RateLimited(wait)));
+    let address = request_client(&state, &extensions, &headers);
+    if let Err(wait) = state.limiter.register(address, since_epoch()) {
+        return Ok(retry(WebError::RateLimited(wait_secs(wait))));
     }
     let invite = (mode == Registration::Invite).then(|| token_hash(form.invite.trim()));
     let hash = password::hash(form.password).await?;

@@ -10,6 +10,9 @@ use http_body_util::BodyExt;
 use std::collections::BTreeMap;
 use tower::ServiceExt;
 
+/// The address every request comes from.
+pub const CLIENT: [u8; 4] = [192, 0, 2, 1];
+
 /// A running installation and its router.
 pub struct Harness {
     pub daemon: Option<Daemon>,
@@ -19,9 +22,18 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start(settings: Settings) -> Harness {
+        Harness::start_with(settings, |_| {}).await
+    }
+
+    /// [`Harness::start`] with the daemon's settings changed by `configure`.
+    pub async fn start_with(
+        settings: Settings,
+        configure: impl FnOnce(&mut cliqueclique_daemon::Config),
+    ) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let mut config = cliqueclique_daemon::testing::config(dir.path());
         config.public = settings.public;
+        configure(&mut config);
         let daemon = Daemon::start(config).await.unwrap();
         let router = router(daemon.state(), settings);
         Harness {
@@ -104,7 +116,7 @@ impl Browser {
             request = request.header(*k, *v);
         }
         // As the daemon's server does: the peer address of the connection, for the rate limits.
-        let client: std::net::SocketAddr = ([192, 0, 2, 1], 50_000).into();
+        let client: std::net::SocketAddr = (CLIENT, 50_000).into();
         request = request.extension(axum::extract::ConnectInfo(client));
         let response = h
             .router
@@ -133,11 +145,39 @@ impl Browser {
         }
     }
 
+    /// A login attempt with the form's token, sending `extra` headers.
+    pub async fn login(
+        &mut self,
+        h: &Harness,
+        csrf: &str,
+        username: &str,
+        password: &str,
+        extra: &[(&str, &str)],
+    ) -> Answer {
+        let fields = [
+            ("csrf", csrf),
+            ("username", username),
+            ("password", password),
+        ];
+        self.form_with(h, "/login", &fields, extra).await
+    }
+
     pub async fn get(&mut self, h: &Harness, path: &str) -> Answer {
         self.send(h, Method::GET, path, None, Vec::new(), &[]).await
     }
 
     pub async fn form(&mut self, h: &Harness, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.form_with(h, path, fields, &[]).await
+    }
+
+    /// A form sent with `extra` headers.
+    pub async fn form_with(
+        &mut self,
+        h: &Harness,
+        path: &str,
+        fields: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> Answer {
         let body: Vec<String> = fields
             .iter()
             .map(|(k, v)| format!("{}={}", url_escape(k), url_escape(v)))
@@ -148,7 +188,7 @@ impl Browser {
             path,
             Some("application/x-www-form-urlencoded"),
             body.join("&").into_bytes(),
-            &[],
+            extra,
         )
         .await
     }

@@ -1,8 +1,10 @@
 //! Every page: setup, login, logout, the document pages, toggles, compose, join, import, node.
 
-use super::harness::{Browser, Harness};
+use super::harness::{Browser, CLIENT, Harness};
 use crate::Settings;
+use crate::auth::limiter::LoginLimits;
 use axum::http::StatusCode;
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_login_and_logout() {
@@ -105,24 +107,58 @@ fn right_cookies(b: &Browser) -> std::collections::BTreeMap<String, String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn logins_are_rate_limited() {
-    let h = Harness::start(Settings::local()).await;
+async fn v6_wrong_passwords_slow_a_name_but_never_lock_out_its_owner() {
+    let settings = Settings {
+        login_limits: LoginLimits {
+            free_failures: 2,
+            first_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(100),
+            ..LoginLimits::default()
+        },
+        ..Settings::local()
+    };
+    let h = Harness::start(settings).await;
     let mut ann = Browser::default();
     ann.setup(&h, "ann").await;
     let mut guesser = Browser::default();
     let csrf = guesser.get(&h, "/login").await.csrf();
+    for _ in 0..10 {
+        let answer = guesser.login(&h, &csrf, "ann", "guess guess", &[]).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.body);
+    }
+    // The right password still logs in, only later.
+    let mut owner = Browser::default();
+    let csrf = owner.get(&h, "/login").await.csrf();
+    let right = owner.login(&h, &csrf, "ann", "correct horse", &[]).await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
+    assert_eq!(right.location(), "/");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v6_behind_a_trusted_proxy_each_client_has_its_own_address_limit() {
+    let settings = Settings {
+        login_limits: LoginLimits {
+            address_burst: 3,
+            free_failures: 100,
+            ..LoginLimits::default()
+        },
+        ..Settings::local()
+    };
+    // Every request reaches the server from the proxy, which names the client.
+    let h = Harness::start_with(settings, |config| {
+        config.http.trusted_proxies = vec![CLIENT.into()];
+    })
+    .await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let mut guesser = Browser::default();
+    let csrf = guesser.get(&h, "/login").await.csrf();
+    let from_guesser = [("x-forwarded-for", "198.51.100.7")];
     let mut statuses = Vec::new();
-    for _ in 0..crate::auth::limiter::MAX_PER_NAME + 1 {
+    for _ in 0..4 {
         let answer = guesser
-            .form(
-                &h,
-                "/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", "ann"),
-                    ("password", "guess guess"),
-                ],
-            )
+            .login(&h, &csrf, "anyone", "guess guess", &from_guesser)
             .await;
         statuses.push(answer.status);
     }
@@ -131,19 +167,49 @@ async fn logins_are_rate_limited() {
         Some(&StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
-    // Even the right password waits now.
-    let right = guesser
-        .form(
-            &h,
-            "/login",
-            &[
-                ("csrf", &csrf),
-                ("username", "ann"),
-                ("password", "correct horse"),
-            ],
-        )
+    // Another client behind the same proxy is not limited by the guesser's failures.
+    let mut owner = Browser::default();
+    let csrf = owner.get(&h, "/login").await.csrf();
+    let from_owner = [("x-forwarded-for", "198.51.100.8")];
+    let wrong = owner
+        .login(&h, &csrf, "ann", "guess guess", &from_owner)
         .await;
-    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
+    let right = owner
+        .login(&h, &csrf, "ann", "correct horse", &from_owner)
+        .await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
+    // A client that is not a trusted proxy cannot pick its address by the header.
+    let h2 = Harness::start(Settings {
+        login_limits: LoginLimits {
+            address_burst: 1,
+            free_failures: 100,
+            ..LoginLimits::default()
+        },
+        ..Settings::local()
+    })
+    .await;
+    let mut direct = Browser::default();
+    direct.setup(&h2, "bob").await;
+    let mut direct = Browser::default();
+    let csrf = direct.get(&h2, "/login").await.csrf();
+    for (i, status) in [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS]
+        .into_iter()
+        .enumerate()
+    {
+        let forged = format!("198.51.100.{i}");
+        let answer = direct
+            .login(
+                &h2,
+                &csrf,
+                "bob",
+                "guess guess",
+                &[("x-forwarded-for", &forged)],
+            )
+            .await;
+        assert_eq!(answer.status, status, "{}", answer.body);
+    }
+    h2.stop().await;
     h.stop().await;
 }
 

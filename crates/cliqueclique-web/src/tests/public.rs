@@ -213,7 +213,7 @@ async fn one_address_registers_only_a_few_accounts_an_hour() {
     settings.registration = Some(Registration::Open);
     let h = Harness::start(settings).await;
     Browser::default().setup(&h, "ann").await;
-    let limit = crate::auth::limiter::MAX_REGISTRATIONS_PER_ADDRESS;
+    let limit = crate::auth::limiter::LoginLimits::default().registration_burst;
     for i in 0..limit {
         let (_, status) = register(&h, &format!("user{i}"), "").await;
         assert_eq!(status, StatusCode::SEE_OTHER, "registration {i}");
