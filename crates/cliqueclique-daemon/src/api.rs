@@ -64,6 +64,38 @@ pub struct NewPost {
     pub reversed: bool,
 }
 
+/// Why a new post is refused before it is signed: a document says something, under a subject.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PostRefused {
+    /// The subject is empty or only whitespace.
+    #[error("the subject is empty: give the post a subject")]
+    EmptySubject,
+    /// The body is empty or only whitespace, and nothing is attached.
+    #[error("the body is empty: write something, or attach a file")]
+    EmptyBody,
+}
+
+impl NewPost {
+    /// Checks that the post has a subject and, unless it is a link document or carries
+    /// attachments, a body that is not blank. The API refuses what fails with 400; the command
+    /// line checks before sending.
+    pub fn check(&self) -> Result<(), PostRefused> {
+        if self.subject.trim().is_empty() {
+            return Err(PostRefused::EmptySubject);
+        }
+        let blank = match (&self.body, &self.body_base64) {
+            (Some(text), _) => text.trim().is_empty(),
+            (None, Some(b64)) => b64.trim().is_empty(),
+            (None, None) => true,
+        };
+        if blank && self.link_child.is_none() && self.attachments.is_empty() {
+            return Err(PostRefused::EmptyBody);
+        }
+        Ok(())
+    }
+}
+
 /// The answer to a post or an import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Posted {
@@ -600,4 +632,32 @@ pub struct SearchResults {
     pub total: usize,
     /// The first `limit` of them.
     pub hits: Vec<SearchHit>,
+}
+
+/// One document in `GET /api/nodes/{node}/resolve/{prefix}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedDocument {
+    /// The document.
+    pub id: DocId,
+    /// Its subject (empty while the body is missing).
+    pub subject: String,
+    /// Its author's display name (empty while the body is missing).
+    pub author_name: String,
+}
+
+/// `GET /api/nodes/{node}/resolve/{prefix}`: the documents the node knows whose id starts with
+/// the prefix, in id order; exactly one means the prefix names a document unambiguously.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolved {
+    /// The prefix, in lower case.
+    pub prefix: String,
+    /// How many documents match.
+    pub total: usize,
+    /// The first of them (at most [`Resolved::MAX_MATCHES`]).
+    pub matches: Vec<ResolvedDocument>,
+}
+
+impl Resolved {
+    /// The most matches an answer lists.
+    pub const MAX_MATCHES: usize = 20;
 }

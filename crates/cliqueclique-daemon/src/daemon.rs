@@ -47,20 +47,10 @@ pub async fn run_with(
     app: impl FnOnce(AppState) -> anyhow::Result<Router>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let daemon = Daemon::start_with(config, app).await?;
-    tracing::info!(api = %daemon.api_addr(), "serving");
-    tokio::pin!(shutdown);
-    let mut failed = daemon.failed.clone();
-    tokio::select! {
-        () = &mut shutdown => {}
-        _ = failed.changed() => {}
-    }
-    let thread_failed = *daemon.failed.borrow();
-    daemon.stop().await?;
-    if thread_failed {
-        bail!("the node thread stopped unexpectedly");
-    }
-    Ok(())
+    Daemon::start_with(config, app)
+        .await?
+        .serve_until(shutdown)
+        .await
 }
 
 /// A running installation.
@@ -158,6 +148,23 @@ impl Daemon {
             router: transport.router,
             _lock: lock,
         })
+    }
+
+    /// Serves until `shutdown` completes or the node thread fails, then stops.
+    pub async fn serve_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        tracing::info!(api = %self.api_addr(), "serving");
+        tokio::pin!(shutdown);
+        let mut failed = self.failed.clone();
+        tokio::select! {
+            () = &mut shutdown => {}
+            _ = failed.changed() => {}
+        }
+        let thread_failed = *self.failed.borrow();
+        self.stop().await?;
+        if thread_failed {
+            bail!("the node thread stopped unexpectedly");
+        }
+        Ok(())
     }
 
     /// The API server's state, to build more routers on (tests, the web UI).

@@ -50,6 +50,12 @@ impl ApiError {
     }
 }
 
+impl From<crate::api::PostRefused> for ApiError {
+    fn from(refused: crate::api::PostRefused) -> ApiError {
+        ApiError::BadRequest(refused.to_string())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();

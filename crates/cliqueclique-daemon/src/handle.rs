@@ -12,7 +12,7 @@ pub use accounts::{RegisterError, TableError};
 use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
 use crate::api::{
     DocumentView, FlagsChange, NamePage, Network, NewPost, NodeInfo, NodeStatus, Overview,
-    PeerView, Published, SearchResults, ThreadEntry,
+    PeerView, Published, Resolved, SearchResults, ThreadEntry,
 };
 use crate::error::ApiError;
 use cliqueclique_dir::Follow;
@@ -223,6 +223,16 @@ impl Handle {
         doc: DocId,
     ) -> Result<DocumentView, ApiError> {
         self.on(node, move |a, id| a.show(id, doc)).await
+    }
+
+    /// The documents `node` knows whose id starts with `prefix`.
+    pub async fn resolve_prefix(
+        &self,
+        node: impl Into<NodeRef>,
+        prefix: String,
+    ) -> Result<Resolved, ApiError> {
+        self.on(node, move |a, id| a.resolve_prefix(id, &prefix))
+            .await
     }
 
     /// Opens a document for reading: marks it read once its body is held, and returns it with

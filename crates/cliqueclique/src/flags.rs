@@ -6,7 +6,8 @@ use std::path::PathBuf;
 /// A peer-to-peer discussion forum: every message forms its own small network of the nodes that care about it.
 ///
 /// `cliqueclique serve` runs an installation (a daemon hosting one or more nodes); the other
-/// commands talk to the running daemon through its local API.
+/// commands talk to the running daemon through its local API. Wherever a document id is asked
+/// for, its first few characters do when they name one document the node knows.
 #[derive(Debug, Parser)]
 #[command(name = "cliqueclique", version, after_help = EXAMPLES)]
 pub struct Flags {
@@ -16,15 +17,18 @@ pub struct Flags {
     pub data_dir: Option<PathBuf>,
 
     /// The daemon's API address, such as 127.0.0.1:8080. For `serve`, where to bind it (loopback
-    /// only; port 0 picks one); for other commands, where to find it (default: from DATA_DIR/api.addr).
+    /// only; port 0 picks one); for other commands, where to find it (default: $CLIQUECLIQUE_API,
+    /// else DATA_DIR/api.addr, written by the daemon serving DATA_DIR).
     #[arg(long, global = true, value_name = "ADDR")]
     pub api: Option<String>,
 
-    /// The local node that acts, by name or id, when the installation hosts several.
+    /// The local node that acts, by name, id or the first characters of its id, when the
+    /// installation hosts several; for `status` and `peers`, the only node shown.
     #[arg(long, global = true, value_name = "NAME_OR_ID")]
     pub node: Option<String>,
 
-    /// Print answers as JSON instead of text.
+    /// Print answers as JSON instead of text; an error is then one JSON object on standard
+    /// error, {"error": "message"} (with "status", the HTTP status, when the daemon refused).
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -39,7 +43,8 @@ Examples:
   cliqueclique node create alice
   echo 'Welcome!' | cliqueclique post --subject 'Our forum'
   cliqueclique join tcp://forum.example.org:7117 ROOT_ID
-  cliqueclique thread ROOT_ID
+  cliqueclique forums
+  cliqueclique thread ROOT_ID   (or the first characters of the id)
   cliqueclique reply ID --file answer.txt
   cliqueclique serve --public --http 0.0.0.0:8080 --advertise tcp://forum.example.org:7117
   cliqueclique demo";
@@ -85,6 +90,8 @@ pub enum Command {
         after_help = "Examples:\n  cliqueclique search tomato\n  cliqueclique search 'is:bookmarked -> is:unread'\n  cliqueclique search 'subject:\"weekly report\" <-'"
     )]
     Search(Search),
+    /// List your forums (subscribed documents without a parent), with their unread counts.
+    Forums,
     /// List transport sessions and every local node's peers.
     Peers,
     /// Show the installation: addresses, nodes, peers, documents, queues and counters.
@@ -282,7 +289,7 @@ pub struct Link {
 pub struct Join {
     /// The address of an installation that holds the document, such as tcp://198.51.100.7:7117.
     pub address: String,
-    /// The root document's id.
+    /// The root document's id (in full: the document is not here yet).
     pub root_id: String,
     /// Give up after this many seconds (the node keeps trying in the background).
     #[arg(long, value_name = "SECS")]
@@ -333,7 +340,26 @@ pub struct Import {
     pub file: PathBuf,
 }
 
-/// Parses the command line; exits with status 2 and a usage message on bad input.
+/// Parses the command line; exits with status 2 and a usage message on bad input (under `--json`,
+/// as one JSON object `{"error": "…"}` on standard error).
 pub fn parse() -> Flags {
-    Flags::parse()
+    match Flags::try_parse() {
+        Ok(flags) => flags,
+        Err(error) => {
+            use clap::error::ErrorKind;
+            let shown = matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            if !shown && std::env::args_os().any(|arg| arg == "--json") {
+                let text = error.render().to_string();
+                let message = text.trim().trim_start_matches("error: ");
+                eprintln!("{}", serde_json::json!({ "error": message }));
+                std::process::exit(2);
+            }
+            error.exit()
+        }
+    }
 }

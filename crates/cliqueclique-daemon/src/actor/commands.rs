@@ -4,7 +4,7 @@ use super::Actor;
 use crate::api::{FlagsChange, NewPost, NodeInfo};
 use crate::error::ApiError;
 use cliqueclique_doc::{
-    ContactCard, DocId, DocumentBuilder, Export, Identity, LinkDirection, NodeId,
+    ContactCard, DocId, Document, DocumentBuilder, Export, Identity, LinkDirection, NodeId,
 };
 use cliqueclique_net::PeerAddress;
 use cliqueclique_proto::{Command, CommandError, Outcome};
@@ -67,6 +67,7 @@ impl Actor {
 
     /// Builds, signs and posts a document as local node `id`.
     pub fn post(&mut self, id: NodeId, post: NewPost) -> Result<DocId, ApiError> {
+        post.check()?;
         let now_secs = self.now().as_millis() / 1000;
         let local = &self.nodes[&id];
         let mut builder = DocumentBuilder::new(post.subject.clone())
@@ -256,6 +257,33 @@ impl Actor {
         }
     }
 
+    /// Posts a document signed by local node `id`, stored as read: one's own posts are never news
+    /// to oneself. Both happen in one transaction.
+    pub(super) fn post_signed(
+        &mut self,
+        id: NodeId,
+        document: Document,
+        subscribe: bool,
+    ) -> Result<DocId, ApiError> {
+        let outcome = self.with_node(id, |node, now| {
+            let outcome = node.handle_command(
+                now,
+                Command::Post {
+                    document,
+                    subscribe,
+                },
+            )?;
+            if let Outcome::Stored(doc) = outcome {
+                node.handle_command(now, Command::MarkRead { doc, read: true })?;
+            }
+            Ok(outcome)
+        });
+        match outcome.ok_or_else(refused)?.map_err(command_error)? {
+            Outcome::Stored(doc) => Ok(doc),
+            _ => Err(ApiError::Internal("the post was not stored".into())),
+        }
+    }
+
     /// Runs a user command on a node, in a transaction; a peer named by it is brought up if down.
     pub(crate) fn command(&mut self, id: NodeId, command: Command) -> Result<Outcome, ApiError> {
         let peer = match &command {
@@ -265,7 +293,7 @@ impl Actor {
         };
         let result = self
             .with_node(id, |node, now| node.handle_command(now, command))
-            .ok_or_else(|| ApiError::Internal("the database refused the change".into()))?;
+            .ok_or_else(refused)?;
         let outcome = result.map_err(command_error)?;
         if let Some(peer) = peer
             && !self.nodes[&id]
@@ -279,6 +307,11 @@ impl Actor {
         }
         Ok(outcome)
     }
+}
+
+/// A transaction that did not commit.
+fn refused() -> ApiError {
+    ApiError::Internal("the database refused the change".into())
 }
 
 fn command_error(error: CommandError) -> ApiError {

@@ -10,7 +10,7 @@ use cliqueclique_dir::{
     prefix_key, root_document,
 };
 use cliqueclique_doc::{DocId, Document, NodeId};
-use cliqueclique_proto::{Command, Outcome};
+use cliqueclique_proto::Command;
 
 use super::Actor;
 use crate::api::{NameEntry, NamePage, Published};
@@ -218,25 +218,6 @@ impl Actor {
             self.post_signed(id, document, !is_name)?;
         }
         Ok(())
-    }
-
-    /// Posts a document signed by local node `id`.
-    pub(super) fn post_signed(
-        &mut self,
-        id: NodeId,
-        document: Document,
-        subscribe: bool,
-    ) -> Result<DocId, ApiError> {
-        match self.command(
-            id,
-            Command::Post {
-                document,
-                subscribe,
-            },
-        )? {
-            Outcome::Stored(doc) => Ok(doc),
-            _ => Err(ApiError::Internal("the post was not stored".into())),
-        }
     }
 }
 

@@ -2,8 +2,8 @@
 
 use super::Actor;
 use crate::api::{
-    Contents, DocumentView, LinkView, NodeStatus, PartView, PeerView, StateView, ThreadEntry,
-    ThreadStatusView,
+    Contents, DocumentView, LinkView, NodeStatus, PartView, PeerView, Resolved, ResolvedDocument,
+    StateView, ThreadEntry, ThreadStatusView,
 };
 use crate::error::ApiError;
 use cliqueclique_doc::{DocId, Document, NodeId};
@@ -14,7 +14,48 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The most entries a thread view lists.
 const MAX_THREAD_ENTRIES: usize = 10_000;
 
+/// The length of a document id's text form.
+const ID_CHARS: usize = 52;
+
 impl Actor {
+    /// The documents local node `id` holds or is fetching whose id starts with `prefix` (case
+    /// ignored), so that people can name a document by the first characters of its id.
+    pub fn resolve_prefix(&self, id: NodeId, prefix: &str) -> Result<Resolved, ApiError> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        let base32 = |b: u8| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b);
+        if prefix.is_empty() || prefix.len() > ID_CHARS || !prefix.bytes().all(base32) {
+            return Err(ApiError::BadRequest(format!(
+                "bad id prefix {prefix:?}: ids are 52 characters of a-z and 2-7"
+            )));
+        }
+        let node = &self.nodes[&id].node;
+        let mut ids: Vec<String> = node
+            .subscriptions()
+            .map(|sub| sub.doc.to_string())
+            .filter(|text| text.starts_with(&prefix))
+            .collect();
+        ids.sort();
+        let total = ids.len();
+        let matches = ids
+            .iter()
+            .take(Resolved::MAX_MATCHES)
+            .filter_map(|text| text.parse::<DocId>().ok())
+            .map(|doc| {
+                let (subject, author_name) = subject_and_author(node.document(&doc).as_ref());
+                ResolvedDocument {
+                    id: doc,
+                    subject,
+                    author_name,
+                }
+            })
+            .collect();
+        Ok(Resolved {
+            prefix,
+            total,
+            matches,
+        })
+    }
+
     /// A document as local node `id` sees it.
     pub fn show(&self, id: NodeId, doc: DocId) -> Result<DocumentView, ApiError> {
         let node = &self.nodes[&id].node;

@@ -3,7 +3,7 @@
 use super::ApiResult;
 use super::extract::{ApiJson, DocParam, NodeParam};
 use crate::api::{
-    DocumentView, FlagsChange, Joined, Network, NewPost, Overview, Posted, ThreadEntry,
+    DocumentView, FlagsChange, Joined, Network, NewPost, Overview, Posted, Resolved, ThreadEntry,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -21,6 +21,15 @@ pub(super) async fn post_document(
 ) -> ApiResult<Posted> {
     let id = state.handle.post(node, post).await?;
     Ok(Json(Posted { id }))
+}
+
+/// The documents whose id starts with a prefix.
+pub(super) async fn resolve(
+    State(state): State<AppState>,
+    NodeParam(node): NodeParam,
+    Path((_, prefix)): Path<(String, String)>,
+) -> ApiResult<Resolved> {
+    Ok(Json(state.handle.resolve_prefix(node, prefix).await?))
 }
 
 /// One document.

@@ -54,6 +54,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/nodes/{node}/documents/{id}", get(documents::show))
         .route(
+            "/api/nodes/{node}/resolve/{prefix}",
+            get(documents::resolve),
+        )
+        .route(
             "/api/nodes/{node}/documents/{id}/thread",
             get(documents::thread),
         )

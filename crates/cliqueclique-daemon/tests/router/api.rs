@@ -159,3 +159,79 @@ async fn events_stream_as_server_sent_events() {
     assert!(arrived.is_ok(), "no document_arrived event for b: {seen}");
     daemon.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_need_words_are_read_by_their_author_and_resolve_by_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = daemon(dir.path()).await;
+    let (status, _) = call(&daemon, "POST", "/api/nodes", r#"{"name":"ann"}"#).await;
+    assert_eq!(status, StatusCode::OK);
+    let handle = &daemon;
+    let post = move |body: String| async move {
+        call(handle, "POST", "/api/nodes/ann/documents", &body).await
+    };
+
+    // Blank subjects and bodies are refused; attachments and links need no body.
+    for (body, refused) in [
+        (r#"{"subject":" ","body":"text"}"#, "the subject is empty"),
+        (r#"{"subject":"s"}"#, "the body is empty"),
+        (r#"{"subject":"s","body":" \n"}"#, "the body is empty"),
+        (r#"{"subject":"s","body_base64":""}"#, "the body is empty"),
+    ] {
+        let (status, json) = post(body.to_owned()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(message(&json).starts_with(refused), "{body}: {json}");
+    }
+    let (status, json) = post(r#"{"subject":"Forum","body":"words"}"#.to_owned()).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let root = json["id"].as_str().unwrap().to_owned();
+    let file = format!(
+        r#"{{"subject":"A file","body":"","parent":"{root}","attachments":[{{"filename":"a.txt","data":"aGk="}}]}}"#
+    );
+    let (status, json) = post(file).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let attached = json["id"].as_str().unwrap().to_owned();
+    let link = format!(r#"{{"subject":"link","parent":"{root}","link_child":"{attached}"}}"#);
+    let (status, json) = post(link).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+
+    // Everything ann posted is read for her.
+    for doc in [&root, &attached] {
+        let (_, json) = call(
+            &daemon,
+            "GET",
+            &format!("/api/nodes/ann/documents/{doc}"),
+            "",
+        )
+        .await;
+        assert_eq!(json["flags"]["read"], true, "{json}");
+    }
+    let (_, overview) = call(&daemon, "GET", "/api/nodes/ann/overview", "").await;
+    assert_eq!(overview["forums"][0]["unread"], 0, "{overview}");
+
+    // Prefixes: the full id's beginning finds it, a foreign one finds nothing, a bad one is 400.
+    let uri = format!("/api/nodes/ann/resolve/{}", root[..6].to_uppercase());
+    let (status, json) = call(&daemon, "GET", &uri, "").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["prefix"], root[..6], "{json}");
+    assert!(json["total"].as_u64().unwrap() >= 1, "{json}");
+    let ids: Vec<&str> = json["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&root.as_str()), "{json}");
+    assert!(ids.iter().all(|id| id.starts_with(&root[..6])), "{json}");
+    let (_, json) = call(&daemon, "GET", "/api/nodes/ann/resolve/", "").await;
+    assert!(json.get("matches").is_none(), "no empty prefix: {json}");
+    let everything = format!("/api/nodes/ann/resolve/{}", &root[..1]);
+    let (_, json) = call(&daemon, "GET", &everything, "").await;
+    assert!(json["total"].as_u64().unwrap() >= 1, "{json}");
+    let (status, json) = call(&daemon, "GET", "/api/nodes/ann/resolve/a-b", "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(message(&json).contains("bad id prefix"), "{json}");
+    let (status, _) = call(&daemon, "GET", "/api/nodes/bob/resolve/abc", "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    daemon.stop().await.unwrap();
+}

@@ -319,7 +319,17 @@ async fn documents_threads_toggles_and_escaping() {
     );
 
     // V7: a GET of the document page changes nothing (an `<img src>` in a post could make every
-    // reader's browser fetch it); the page's script marks it read with a POST.
+    // reader's browser fetch it); the page's script marks it read with a POST. Ann's own reply is
+    // read from the start, so she marks it unread first.
+    let csrf = ann.csrf(&h).await;
+    let unread = ann
+        .form(
+            &h,
+            &format!("/d/{reply}/flags"),
+            &[("csrf", &csrf), ("flag", "read"), ("value", "false")],
+        )
+        .await;
+    assert_eq!(unread.location(), format!("/d/{reply}"));
     let page = ann.get(&h, &format!("/d/{reply}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("<script>s()"));
@@ -590,9 +600,9 @@ async fn attachments_import_mark_read_and_password_change() {
         .await;
     assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
 
-    // Mark a whole thread read.
+    // Mark a whole thread read. One's own posts are read from the start, so Ann marks her comment
+    // unread first.
     let root = ann.post(&h, "Root", "r", None).await;
-    // A comment posted through the API (the compose page marks one's own posts read).
     let body = format!(r#"{{"subject":"Re","body":"unread","parent":"{root}"}}"#);
     let by_api = cli
         .send(
@@ -605,6 +615,11 @@ async fn attachments_import_mark_read_and_password_change() {
         )
         .await;
     assert_eq!(by_api.status, StatusCode::OK, "{}", by_api.body);
+    let comment = serde_json::from_str::<serde_json::Value>(&by_api.body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    mark_unread(&mut cli, &h, &comment).await;
     let before = ann.get(&h, &format!("/t/{root}")).await;
     assert!(before.body.contains("comment unread"), "{}", before.body);
     let read = ann
@@ -615,16 +630,7 @@ async fn attachments_import_mark_read_and_password_change() {
     assert!(!after.body.contains("comment unread"), "{}", after.body);
 
     // The same through the JSON API.
-    let body = format!(r#"{{"subject":"Re 2","body":"unread","parent":"{root}"}}"#);
-    cli.send(
-        &h,
-        axum::http::Method::POST,
-        "/api/nodes/ann/documents",
-        Some("application/json"),
-        body.into_bytes(),
-        &[],
-    )
-    .await;
+    mark_unread(&mut cli, &h, &comment).await;
     for expected in [1, 0] {
         let marked = cli
             .send(
@@ -869,4 +875,19 @@ async fn a_forwarded_document_can_be_taken() {
             .contains("long read")
     );
     h.stop().await;
+}
+
+/// Marks ann's document `doc` unread through the JSON API.
+async fn mark_unread(cli: &mut Browser, h: &Harness, doc: &str) {
+    let unread = cli
+        .send(
+            h,
+            axum::http::Method::POST,
+            &format!("/api/nodes/ann/documents/{doc}/flags"),
+            Some("application/json"),
+            br#"{"read":false}"#.to_vec(),
+            &[],
+        )
+        .await;
+    assert_eq!(unread.status, StatusCode::OK, "{}", unread.body);
 }

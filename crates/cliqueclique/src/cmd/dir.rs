@@ -1,6 +1,6 @@
 //! `dir create`, `dir publish` and `dir ls`: directories over the API (`docs/directory.md`).
 
-use super::post::{body, parse_id};
+use super::post::body;
 use super::{Ctx, encode_query};
 use crate::flags::DirCommand;
 use cliqueclique_daemon::api::{NamePage, NewDirectory, NewPost, Posted, PublishName, Published};
@@ -19,7 +19,7 @@ pub async fn run(ctx: &Ctx, command: DirCommand) -> anyhow::Result<()> {
             if ctx.json {
                 return ctx.print_json(&posted);
             }
-            println!("{}", posted.id);
+            out!("{}", posted.id);
             Ok(())
         }
         DirCommand::Publish {
@@ -28,9 +28,9 @@ pub async fn run(ctx: &Ctx, command: DirCommand) -> anyhow::Result<()> {
             doc,
             body: flags,
         } => {
-            let root = parse_id(&root)?;
+            let root = ctx.doc(&node, &root).await?;
             let target = match doc {
-                Some(doc) => parse_id(&doc)?,
+                Some(doc) => ctx.doc(&node, &doc).await?,
                 None => {
                     let new = NewPost {
                         subject: name.clone(),
@@ -57,7 +57,7 @@ pub async fn run(ctx: &Ctx, command: DirCommand) -> anyhow::Result<()> {
             if ctx.json {
                 return ctx.print_json(&published);
             }
-            println!("{}\t{}", published.target, published.name);
+            out!("{}\t{}", published.target, published.name);
             Ok(())
         }
         DirCommand::Ls {
@@ -67,7 +67,7 @@ pub async fn run(ctx: &Ctx, command: DirCommand) -> anyhow::Result<()> {
             mut after,
             all,
         } => {
-            let root = parse_id(&root)?;
+            let root = ctx.doc(&node, &root).await?;
             loop {
                 let mut path = format!(
                     "/api/nodes/{node}/directories/{root}/names?prefix={}&limit={limit}",
@@ -81,7 +81,7 @@ pub async fn run(ctx: &Ctx, command: DirCommand) -> anyhow::Result<()> {
                     ctx.print_json(&page)?;
                 } else {
                     for entry in &page.names {
-                        println!("{}\t{}", entry.target, entry.name);
+                        out!("{}\t{}", entry.target, entry.name);
                     }
                 }
                 match page.next {

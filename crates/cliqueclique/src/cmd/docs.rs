@@ -1,6 +1,6 @@
 //! Commands on one document: flags, `show`, `thread`, `export`, `import`.
 
-use super::post::parse_id;
+use super::ids::printed;
 use super::{Ctx, format_date};
 use crate::flags::{Export, Import, Subscribe, Target, Toggle};
 use anyhow::Context;
@@ -9,7 +9,7 @@ use cliqueclique_daemon::client::Method;
 
 async fn set_flags(ctx: &Ctx, id: &str, change: FlagsChange, done: &str) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let doc = parse_id(id)?;
+    let doc = ctx.doc(&node, id).await?;
     let view: DocumentView = ctx
         .client
         .post(&format!("/api/nodes/{node}/documents/{doc}/flags"), &change)
@@ -17,7 +17,7 @@ async fn set_flags(ctx: &Ctx, id: &str, change: FlagsChange, done: &str) -> anyh
     if ctx.json {
         return ctx.print_json(&view);
     }
-    println!("{done} {doc}");
+    out!("{done} {doc}");
     Ok(())
 }
 
@@ -71,7 +71,7 @@ pub async fn read(ctx: &Ctx, toggle: Toggle) -> anyhow::Result<()> {
 
 pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let doc = parse_id(&target.id)?;
+    let doc = ctx.doc(&node, &target.id).await?;
     let view: DocumentView = ctx
         .client
         .get(&format!("/api/nodes/{node}/documents/{doc}"))
@@ -79,24 +79,24 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(&view);
     }
-    println!("id:       {}", view.id);
+    out!("id:       {}", view.id);
     match &view.document {
         Some(d) => {
-            println!("subject:  {}", d.subject);
-            println!("from:     {} ({})", d.author_name, d.author);
-            println!("date:     {}", format_date(d.date));
+            out!("subject:  {}", d.subject);
+            out!("from:     {} ({})", d.author_name, d.author);
+            out!("date:     {}", format_date(d.date));
             if let Some(parent) = d.parent {
-                println!("parent:   {parent}");
+                out!("parent:   {parent}");
             }
             if let Some(child) = d.child {
-                println!(
+                out!(
                     "child:    {child} ({})",
                     d.link.map_or("link", |l| l.as_str())
                 );
             }
-            println!("type:     {}", d.content_type);
+            out!("type:     {}", d.content_type);
             for part in d.parts.iter().filter(|p| p.part_type == "attachment") {
-                println!(
+                out!(
                     "attached: {} ({}, {} bytes)",
                     part.filename.as_deref().unwrap_or("unnamed"),
                     part.content_type,
@@ -104,7 +104,7 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
                 );
             }
         }
-        None => println!("(the body has not arrived yet)"),
+        None => out!("(the body has not arrived yet)"),
     }
     let f = &view.flags;
     let mut flags = Vec::new();
@@ -120,7 +120,7 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
             flags.push(name);
         }
     }
-    println!(
+    out!(
         "flags:    {}",
         if flags.is_empty() {
             "-".to_owned()
@@ -129,19 +129,19 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
         }
     );
     if let Some(state) = &view.state {
-        println!(
+        out!(
             "overlay:  center {} at distance {}, {} link(s), {} comment(s) held",
-            state.center.short(),
+            state.center,
             state.distance,
             state.links.len(),
             view.children.len()
         );
     }
     if let Some(d) = &view.document {
-        println!();
+        out!();
         match (&d.body, &d.body_base64) {
-            (Some(text), _) => println!("{text}"),
-            (None, Some(b64)) => println!(
+            (Some(text), _) => out!("{text}"),
+            (None, Some(b64)) => out!(
                 "({} bytes of {}, base64)\n{b64}",
                 b64.len() * 3 / 4,
                 d.content_type
@@ -154,7 +154,7 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
 
 pub async fn thread(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let doc = parse_id(&target.id)?;
+    let doc = ctx.doc(&node, &target.id).await?;
     // A thread not followed here is fetched whole, as a newsreader fetches what it shows.
     let view: DocumentView = ctx
         .client
@@ -177,13 +177,18 @@ pub async fn thread(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(&root);
     }
-    print_entry(&root, "", "", true);
+    let unread = print_entry(&root, "", "")?;
     let view: DocumentView = ctx
         .client
         .get(&format!("/api/nodes/{node}/documents/{doc}"))
         .await?;
-    if let Some(status) = view.thread {
-        println!("{}", completeness(&status));
+    let unread = match unread {
+        0 => "nothing unread".to_owned(),
+        n => format!("{n} unread (marked *)"),
+    };
+    match view.thread {
+        Some(status) => out!("{unread}; {}", completeness(&status)),
+        None => out!("{unread}"),
     }
     Ok(())
 }
@@ -207,21 +212,28 @@ pub fn completeness(status: &ThreadStatusView) -> String {
     }
 }
 
-/// Prints one entry and its children with box-drawing branches, like a newsreader's thread view.
-fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str, root: bool) {
-    let mark = if entry.read || root { ' ' } else { '*' };
-    let subject = if entry.subject.is_empty() {
-        "(not arrived yet)"
-    } else {
-        &entry.subject
-    };
+/// Prints one entry and its children with box-drawing branches, like a newsreader's thread view:
+/// an id that every command takes, `*` if unread, the subject, and the author and date. Returns
+/// how many entries are unread.
+fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str) -> anyhow::Result<usize> {
+    let mark = if entry.read { ' ' } else { '*' };
     let linked = if entry.linked { " [linked]" } else { "" };
-    println!(
-        "{mark} {lead}{subject}{linked}  — {} {}  {}",
-        entry.author_name,
-        format_date(entry.date),
-        entry.id.short()
-    );
+    if entry.subject.is_empty() && entry.author_name.is_empty() {
+        out!("{} {mark} {lead}(not arrived yet)", printed(&entry.id));
+    } else {
+        let author = if entry.author_name.is_empty() {
+            "no name"
+        } else {
+            &entry.author_name
+        };
+        out!(
+            "{} {mark} {lead}{}{linked}  ({author}, {})",
+            printed(&entry.id),
+            entry.subject,
+            format_date(entry.date)
+        );
+    }
+    let mut unread = usize::from(!entry.read);
     let n = entry.children.len();
     for (i, child) in entry.children.iter().enumerate() {
         let last = i + 1 == n;
@@ -230,18 +242,18 @@ fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str, root: bool) {
         } else {
             ("├─ ", "│  ")
         };
-        print_entry(
+        unread += print_entry(
             child,
             &format!("{child_lead}{branch}"),
             &format!("{child_lead}{next}"),
-            false,
-        );
+        )?;
     }
+    Ok(unread)
 }
 
 pub async fn export(ctx: &Ctx, flags: Export) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let doc = parse_id(&flags.id)?;
+    let doc = ctx.doc(&node, &flags.id).await?;
     let bytes = ctx
         .client
         .request(
@@ -254,7 +266,7 @@ pub async fn export(ctx: &Ctx, flags: Export) -> anyhow::Result<()> {
         .output
         .unwrap_or_else(|| format!("{}.cliqueclique", doc.short()).into());
     std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    println!("wrote {} ({} bytes)", path.display(), bytes.len());
+    out!("wrote {} ({} bytes)", path.display(), bytes.len());
     Ok(())
 }
 
@@ -270,12 +282,12 @@ pub async fn import(ctx: &Ctx, flags: Import) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(&joined);
     }
-    println!(
+    out!(
         "imported {:?} ({}); subscribed, and connecting to the exporter {} ({})",
         joined.subject,
         joined.doc,
         joined.peer_name,
-        joined.peer.short()
+        joined.peer
     );
     Ok(())
 }

@@ -1,65 +1,90 @@
 //! `status` and `peers`.
 
 use super::Ctx;
-use cliqueclique_daemon::api::{Peers, Status};
+use cliqueclique_daemon::api::{NodeInfo, Peers, Status};
 
+/// The installation's status; with `--node`, only that node's line.
 pub async fn status(ctx: &Ctx) -> anyhow::Result<()> {
-    let status: Status = ctx.client.get("/api/status").await?;
+    let only = ctx.node_filter().await?;
+    let mut status: Status = ctx.client.get("/api/status").await?;
+    if let Some(only) = &only {
+        status.nodes.retain(|n| n.id == only.id);
+    }
     if ctx.json {
         return ctx.print_json(&status);
     }
-    println!("installation  {}", status.installation);
-    println!("data dir      {}", status.data_dir);
-    println!("listening     {}", status.listening.join(" "));
-    println!("advertised    {}", status.advertised.join(" "));
-    println!("api           http://{}", status.api);
+    out!("installation  {}", status.installation);
+    out!("data dir      {}", status.data_dir);
+    out!("listening     {}", status.listening.join(" "));
+    out!("advertised    {}", status.advertised.join(" "));
+    out!("api           http://{}", status.api);
     for t in &status.transports {
         let retry = t
             .retry_in_ms
             .map(|ms| format!(", next try in {} s", ms.div_ceil(1000)))
             .unwrap_or_default();
-        println!(
+        out!(
             "{:<13} {} {}: {}{retry}",
-            t.transport, t.state, t.address, t.detail
+            t.transport,
+            t.state,
+            t.address,
+            t.detail
         );
     }
-    println!("sessions      {}", status.sessions);
-    println!("documents     {}", status.documents);
-    println!();
-    println!(
+    out!("sessions      {}", status.sessions);
+    out!("documents     {}", status.documents);
+    out!();
+    out!(
         "{:<16} {:>9} {:>10} {:>10} {:>9} {:>8}",
-        "node", "documents", "subscribed", "peers up", "unacked", "rejected"
+        "node",
+        "documents",
+        "subscribed",
+        "peers up",
+        "unacked",
+        "rejected"
     );
     for n in &status.nodes {
-        println!(
+        out!(
             "{:<16} {:>9} {:>10} {:>7}/{:<2} {:>9} {:>8}",
-            n.name, n.documents, n.subscribed, n.peers_up, n.peers, n.unacked_links, n.rejected
+            n.name,
+            n.documents,
+            n.subscribed,
+            n.peers_up,
+            n.peers,
+            n.unacked_links,
+            n.rejected
         );
     }
-    println!();
-    println!("queues");
+    out!();
+    out!("queues");
     for (name, value) in &status.queues {
-        println!("  {name:<28} {value}");
+        out!("  {name:<28} {value}");
     }
-    println!("counters (zeros omitted)");
+    out!("counters (zeros omitted)");
     for (name, value) in status.counters.iter().filter(|(_, v)| **v > 0) {
-        println!("  {name:<28} {value}");
+        out!("  {name:<28} {value}");
     }
     Ok(())
 }
 
+/// The sessions and the local nodes' peers; with `--node`, only that node's peers.
 pub async fn peers(ctx: &Ctx) -> anyhow::Result<()> {
-    let peers: Peers = ctx.client.get("/api/peers").await?;
+    let only = ctx.node_filter().await?;
+    let mut peers: Peers = ctx.client.get("/api/peers").await?;
+    if let Some(only) = &only {
+        peers.peers.retain(|p| p.node == only.id);
+    }
+    let nodes: Vec<NodeInfo> = ctx.client.get("/api/nodes").await?;
     if ctx.json {
         return ctx.print_json(&peers);
     }
-    println!("sessions");
+    out!("sessions");
     for s in &peers.sessions {
         let who = s
             .installation
             .as_deref()
             .map_or("(handshake)", |k| &k[..16]);
-        println!(
+        out!(
             "  {who}  {}  {} node(s), queue {}, up {} s",
             s.dialed.as_deref().unwrap_or("(accepted)"),
             s.remote_nodes.len(),
@@ -68,17 +93,20 @@ pub async fn peers(ctx: &Ctx) -> anyhow::Result<()> {
         );
     }
     for address in &peers.dialing {
-        println!("  dialing {address}");
+        out!("  dialing {address}");
     }
-    println!("peers");
+    out!("peers");
     for p in &peers.peers {
-        println!(
-            "  {} → {:<16} {} {:>4} doc(s)  {}  {}",
-            p.node.short(),
+        let local = nodes
+            .iter()
+            .find(|n| n.id == p.node)
+            .map_or_else(|| p.node.to_string(), |n| n.name.clone());
+        out!(
+            "  {local} → {:<16} {} {:>4} doc(s)  {}  {}",
             p.name.as_deref().unwrap_or("?"),
             if p.up { "up  " } else { "down" },
             p.documents,
-            p.peer.short(),
+            p.peer,
             p.addresses.join(" ")
         );
     }

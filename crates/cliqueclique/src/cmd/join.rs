@@ -1,7 +1,6 @@
 //! `cliqueclique join ADDRESS ROOT_ID`: shows progress while the daemon looks the document up and fetches it.
 
 use super::Ctx;
-use super::post::parse_id;
 use crate::flags::Join;
 use cliqueclique_daemon::api::{JoinRequest, Joined};
 use std::io::{IsTerminal, Write};
@@ -9,7 +8,7 @@ use std::time::{Duration, Instant};
 
 pub async fn run(ctx: &Ctx, flags: Join) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let doc = parse_id(&flags.root_id)?;
+    let doc = ctx.doc(&node, &flags.root_id).await?;
     let request = JoinRequest {
         address: flags.address.clone(),
         doc,
@@ -17,8 +16,7 @@ pub async fn run(ctx: &Ctx, flags: Join) -> anyhow::Result<()> {
     };
     eprintln!(
         "asking {} for document {} and fetching it …",
-        flags.address,
-        doc.short()
+        flags.address, doc
     );
     let path = format!("/api/nodes/{node}/join");
     let call = ctx.client.post::<_, Joined>(&path, &request);
@@ -46,12 +44,12 @@ pub async fn run(ctx: &Ctx, flags: Join) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(&joined);
     }
-    println!(
+    out!(
         "joined {:?} ({}) through {} ({}) in {:.1} s",
         joined.subject,
         joined.doc,
         joined.peer_name,
-        joined.peer.short(),
+        joined.peer,
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -3,6 +3,8 @@
 mod demo;
 mod dir;
 mod docs;
+mod forums;
+pub mod ids;
 mod info;
 mod join;
 mod node;
@@ -12,9 +14,9 @@ mod serve;
 
 use crate::flags::{Command, Flags};
 use anyhow::{Context, bail};
+use cliqueclique_daemon::API_ADDR_FILE;
 use cliqueclique_daemon::api::NodeInfo;
 use cliqueclique_daemon::client::Client;
-use cliqueclique_daemon::{API_ADDR_FILE, Config};
 use cliqueclique_store::{DATA_DIR_ENV, resolve_data_dir};
 use serve::OWNER_TOKEN_FILE;
 use std::net::SocketAddr;
@@ -35,6 +37,10 @@ pub fn init_logging(flags: &Flags) {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
+
+/// The environment variable naming the API address of the daemon the client commands talk to,
+/// like `--api`.
+pub const API_ENV: &str = "CLIQUECLIQUE_API";
 
 /// Runs one subcommand.
 pub async fn run(flags: Flags) -> anyhow::Result<()> {
@@ -70,6 +76,7 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Import(i) => docs::import(&ctx, i).await,
         Command::Dir(command) => dir::run(&ctx, command).await,
         Command::Search(search) => search::run(&ctx, search).await,
+        Command::Forums => forums::run(&ctx).await,
         Command::Peers => info::peers(&ctx).await,
         Command::Status => info::status(&ctx).await,
     }
@@ -90,13 +97,7 @@ impl Ctx {
     pub async fn node(&self) -> anyhow::Result<String> {
         let nodes: Vec<NodeInfo> = self.client.get("/api/nodes").await?;
         match &self.node {
-            Some(wanted) => nodes
-                .iter()
-                .find(|n| n.name == *wanted || n.id.to_string() == *wanted)
-                .map(|n| n.id.to_string())
-                .with_context(|| {
-                    format!("no local node {wanted:?}; the nodes are: {}", names(&nodes))
-                }),
+            Some(wanted) => Ok(ids::find_node(&nodes, wanted)?.id.to_string()),
             None => match nodes.as_slice() {
                 [only] => Ok(only.id.to_string()),
                 [] => bail!(
@@ -110,9 +111,19 @@ impl Ctx {
         }
     }
 
+    /// The local node `--node` names, if it was given (an error if it names none): for the
+    /// commands that show every node unless told which.
+    pub async fn node_filter(&self) -> anyhow::Result<Option<NodeInfo>> {
+        let Some(wanted) = &self.node else {
+            return Ok(None);
+        };
+        let nodes: Vec<NodeInfo> = self.client.get("/api/nodes").await?;
+        Ok(Some(ids::find_node(&nodes, wanted)?.clone()))
+    }
+
     /// Prints `value` as pretty JSON.
     pub fn print_json<T: serde::Serialize>(&self, value: &T) -> anyhow::Result<()> {
-        println!("{}", serde_json::to_string_pretty(value)?);
+        out!("{}", serde_json::to_string_pretty(value)?);
         Ok(())
     }
 }
@@ -125,17 +136,30 @@ fn names(nodes: &[NodeInfo]) -> String {
         .join(", ")
 }
 
-/// The API address: `--api`, else `DATA_DIR/api.addr`, else the default port.
+/// The API address: `--api`, else `$CLIQUECLIQUE_API`, else `DATA_DIR/api.addr`, which the daemon
+/// serving this data directory writes. Without any of them no node runs for this data directory,
+/// and guessing a default port could act on another installation.
 fn api_address(data_dir: &std::path::Path, flag: Option<&str>) -> anyhow::Result<SocketAddr> {
     if let Some(text) = flag {
         return parse_api(text);
+    }
+    if let Some(text) = std::env::var_os(API_ENV) {
+        return parse_api(&text.to_string_lossy())
+            .with_context(|| format!("${API_ENV} is not an API address"));
     }
     let path: PathBuf = data_dir.join(API_ADDR_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             parse_api(text.trim()).with_context(|| format!("{} is damaged", path.display()))
         }
-        Err(_) => Ok(Config::default().api),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => bail!(
+            "no cliqueclique node is running for the data directory {dir} (there is no {file}): \
+             start one with `cliqueclique --data-dir {dir} serve`, or name a running one's API \
+             with --api HOST:PORT or ${API_ENV}",
+            dir = data_dir.display(),
+            file = path.display(),
+        ),
+        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 
@@ -148,6 +172,15 @@ fn parse_api(text: &str) -> anyhow::Result<SocketAddr> {
 }
 
 pub use cliqueclique_daemon::api::format_date;
+
+/// A document's subject as the text output shows it: empty only while its body has not arrived.
+pub fn shown_subject(subject: &str) -> &str {
+    if subject.is_empty() {
+        "(the body has not arrived yet)"
+    } else {
+        subject
+    }
+}
 
 /// Percent-encodes a query parameter value (everything but RFC 3986's unreserved characters).
 pub fn encode_query(value: &str) -> String {

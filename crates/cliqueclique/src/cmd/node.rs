@@ -11,7 +11,7 @@ pub async fn run(ctx: &Ctx, command: NodeCommand) -> anyhow::Result<()> {
             if ctx.json {
                 return ctx.print_json(&node);
             }
-            println!("created node {} ({})", node.name, node.id);
+            out!("created node {} ({})", node.name, node.id);
         }
         NodeCommand::List => {
             let nodes: Vec<NodeInfo> = ctx.client.get("/api/nodes").await?;
@@ -19,10 +19,10 @@ pub async fn run(ctx: &Ctx, command: NodeCommand) -> anyhow::Result<()> {
                 return ctx.print_json(&nodes);
             }
             if nodes.is_empty() {
-                println!("no nodes yet: create one with `cliqueclique node create NAME`");
+                out!("no nodes yet: create one with `cliqueclique node create NAME`");
             }
             for node in nodes {
-                println!("{:<16} {}", node.name, node.id);
+                out!("{:<16} {}", node.name, node.id);
             }
         }
     }

@@ -3,13 +3,16 @@
 use super::Ctx;
 use crate::flags::{Body, Link, Post, Reply};
 use anyhow::Context;
-use cliqueclique_daemon::api::{DocId, DocumentView, NewAttachment, NewPost, Posted};
+use cliqueclique_daemon::api::{DocumentView, NewAttachment, NewPost, Posted};
 use data_encoding::BASE64;
 use std::io::{IsTerminal, Read};
 
 pub async fn post(ctx: &Ctx, flags: Post) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let parent = flags.parent.as_deref().map(parse_id).transpose()?;
+    let parent = match flags.parent.as_deref() {
+        Some(text) => Some(ctx.doc(&node, text).await?),
+        None => None,
+    };
     let mut new = body(&flags.body)?;
     new.subject = flags.subject;
     new.parent = parent;
@@ -18,7 +21,7 @@ pub async fn post(ctx: &Ctx, flags: Post) -> anyhow::Result<()> {
 
 pub async fn reply(ctx: &Ctx, flags: Reply) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let parent = parse_id(&flags.id)?;
+    let parent = ctx.doc(&node, &flags.id).await?;
     let subject = match flags.subject {
         Some(subject) => subject,
         None => {
@@ -44,8 +47,8 @@ pub async fn link(ctx: &Ctx, flags: Link) -> anyhow::Result<()> {
     let node = ctx.node().await?;
     let new = NewPost {
         subject: flags.subject,
-        parent: Some(parse_id(&flags.parent)?),
-        link_child: Some(parse_id(&flags.child)?),
+        parent: Some(ctx.doc(&node, &flags.parent).await?),
+        link_child: Some(ctx.doc(&node, &flags.child).await?),
         reversed: flags.reversed,
         ..NewPost::default()
     };
@@ -53,6 +56,7 @@ pub async fn link(ctx: &Ctx, flags: Link) -> anyhow::Result<()> {
 }
 
 async fn send(ctx: &Ctx, node: &str, new: NewPost) -> anyhow::Result<()> {
+    new.check()?;
     let posted: Posted = ctx
         .client
         .post(&format!("/api/nodes/{node}/documents"), &new)
@@ -60,7 +64,7 @@ async fn send(ctx: &Ctx, node: &str, new: NewPost) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(&posted);
     }
-    println!("{}", posted.id);
+    out!("{}", posted.id);
     Ok(())
 }
 
@@ -121,11 +125,4 @@ fn guess_type(name: &str) -> &'static str {
         Some("json") => "application/json",
         _ => "application/octet-stream",
     }
-}
-
-/// Checks a document id before sending it.
-pub fn parse_id(text: &str) -> anyhow::Result<DocId> {
-    text.trim()
-        .parse()
-        .with_context(|| format!("bad document id {text:?}"))
 }

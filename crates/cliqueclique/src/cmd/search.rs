@@ -18,13 +18,16 @@ pub async fn run(ctx: &Ctx, flags: Search) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(&results);
     }
+    if results.hits.is_empty() {
+        eprintln!("no documents match {}", results.query);
+    }
     for hit in &results.hits {
         let author = if hit.author_name.is_empty() {
             hit.author.short()
         } else {
             hit.author_name.clone()
         };
-        println!(
+        out!(
             "{}  {}  {}  ({author})",
             hit.id,
             format_date(hit.date),

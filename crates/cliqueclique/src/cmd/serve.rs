@@ -1,12 +1,14 @@
 //! `cliqueclique serve`: settings from defaults, then a TOML file, then flags; run the daemon with
-//! the web UI until Ctrl-C or SIGTERM. In public mode a fresh owner token is written to
-//! `DATA_DIR/owner.token` (mode 0600) for the local CLI.
+//! the web UI, print the web UI's address, and serve until Ctrl-C or SIGTERM. In public mode a
+//! fresh owner token is written to `DATA_DIR/owner.token` (mode 0600) for the local CLI.
 
 use crate::flags::{I2pModeFlag, Serve};
 use anyhow::Context;
-use cliqueclique_daemon::Config;
+use cliqueclique_daemon::{Config, Daemon};
 use cliqueclique_net::I2pMode;
 use cliqueclique_web::{Registration, Settings};
+use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 /// The file holding the owner token of a public website, read by the CLI.
@@ -15,7 +17,7 @@ pub const OWNER_TOKEN_FILE: &str = "owner.token";
 pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow::Result<()> {
     let (config, settings) = settings(flags, data_dir, api)?;
     let data_dir = config.data_dir.clone();
-    cliqueclique_daemon::run_with(
+    let daemon = Daemon::start_with(
         config,
         // Runs with the data directory locked: the owner token of another daemon is never replaced.
         move |state| {
@@ -27,9 +29,25 @@ pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow:
             }
             Ok(cliqueclique_web::router(state, settings))
         },
-        shutdown_signal(),
     )
-    .await
+    .await?;
+    // Nothing to tell if standard output is closed: the daemon runs on.
+    let _ = writeln!(std::io::stdout(), "{}", web_ui_line(daemon.api_addr()));
+    daemon.serve_until(shutdown_signal()).await
+}
+
+/// The line `serve` prints once it runs: where to open the web UI. An address bound on every
+/// interface is shown as the loopback address, which a browser on this machine can open.
+fn web_ui_line(bound: SocketAddr) -> String {
+    if bound.ip().is_unspecified() {
+        let local = SocketAddr::new(Ipv4Addr::LOCALHOST.into(), bound.port());
+        format!(
+            "web UI: http://{local}/ (listening on every address, port {})",
+            bound.port()
+        )
+    } else {
+        format!("web UI: http://{bound}/")
+    }
 }
 
 /// The daemon's settings and the web UI's, from the flags.

@@ -19,8 +19,13 @@ async fn three_local_nodes_act_separately() {
     assert_eq!(refused.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("--node"), "{stderr}");
+    assert!(
+        server.cli(&["status"]).status.success(),
+        "status needs no node"
+    );
     let unknown = server.cli(&["--node", "dave", "status"]);
-    assert!(unknown.status.success(), "status needs no node");
+    assert_eq!(unknown.status.code(), Some(1), "a node named must exist");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no local node \"dave\""));
     let unknown = server.cli_with_input(&["--node", "dave", "post", "-s", "x"], Some("x"));
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no local node \"dave\""));

@@ -16,5 +16,6 @@ mod forum;
 mod i2p;
 mod local_nodes;
 mod public;
+mod reading;
 mod support;
 mod threads;

@@ -93,11 +93,14 @@ impl Installation {
     /// Starts the process and waits until its API answers.
     async fn spawn(&mut self) {
         let _ = std::fs::remove_file(self.dir.join("api.addr"));
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.dir.join("serve.log"))
-            .expect("log file");
+        let open = |name: &str| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(self.dir.join(name))
+                .expect("log file")
+        };
+        let (log, out) = (open("serve.log"), open("serve.out"));
         let child = Command::new(env!("CARGO_BIN_EXE_cliqueclique"))
             .arg("--data-dir")
             .arg(&self.dir)
@@ -108,7 +111,7 @@ impl Installation {
             .arg(self.dir.join("config.toml"))
             .env("RUST_LOG", "info,cliqueclique_daemon=debug")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(out)
             .stderr(log)
             .spawn()
             .expect("spawn cliqueclique serve");
@@ -156,6 +159,11 @@ impl Installation {
     /// The daemon's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("serve.log")).unwrap_or_default()
+    }
+
+    /// What `serve` printed on its standard output so far.
+    pub fn stdout(&self) -> String {
+        std::fs::read_to_string(self.dir.join("serve.out")).unwrap_or_default()
     }
 
     /// `kill -9`.
@@ -289,11 +297,24 @@ impl Drop for Installation {
 
 /// Runs the CLI with a data directory.
 pub fn run_cli(dir: &Path, args: &[&str], input: Option<&str>) -> Output {
+    run_cli_with_env(dir, args, input, &[])
+}
+
+/// [`run_cli`] with more environment variables.
+pub fn run_cli_with_env(
+    dir: &Path,
+    args: &[&str],
+    input: Option<&str>,
+    env: &[(&str, &str)],
+) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_cliqueclique"))
         .arg("--data-dir")
         .arg(dir)
         .args(args)
+        // The tests name their daemon by its data directory, whatever the environment says.
+        .env_remove("CLIQUECLIQUE_API")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
