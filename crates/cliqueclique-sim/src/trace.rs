@@ -56,11 +56,24 @@ pub fn describe(
         } => format!("Ack({} serial {serial} body {has_body})", label(doc)),
         Part::NeedBody { doc } => format!("NeedBody({})", label(doc)),
         Part::Decline {
-            doc, suggestions, ..
-        } => format!("Decline({} {} suggestions)", label(doc), suggestions.len()),
+            doc,
+            serial,
+            suggestions,
+            ..
+        } => format!(
+            "Decline({} serial {serial} {} suggestions)",
+            label(doc),
+            suggestions.len()
+        ),
         Part::Goodbye {
-            doc, suggestions, ..
-        } => format!("Goodbye({} {} suggestions)", label(doc), suggestions.len()),
+            doc,
+            serial,
+            suggestions,
+        } => format!(
+            "Goodbye({} serial {serial} {} suggestions)",
+            label(doc),
+            suggestions.len()
+        ),
         Part::GoodbyeAck { doc } => format!("GoodbyeAck({})", label(doc)),
         Part::SeqRequest { doc, center, seq } => {
             format!(
