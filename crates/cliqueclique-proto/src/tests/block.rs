@@ -9,8 +9,10 @@ use cliqueclique_doc::{DocId, DocumentBuilder};
 /// impostor) through 0, with no session between node 3 and nodes 1 or 2. One target peer, so
 /// the overlay stays as built.
 fn forum() -> (Net, DocId) {
-    let mut config = Config::default();
-    config.target_peers_per_document = 1;
+    let config = Config {
+        target_peers_per_document: 1,
+        ..Config::default()
+    };
     let mut net = Net::new(4, config);
     let root = net.post(0, DocumentBuilder::new("forum").text("welcome"));
     net.partitioned.push((3, 1));
