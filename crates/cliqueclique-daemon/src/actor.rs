@@ -16,6 +16,7 @@
 mod commands;
 mod directory;
 mod overview;
+mod people;
 mod search;
 mod views;
 

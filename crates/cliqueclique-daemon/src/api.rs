@@ -217,6 +217,9 @@ pub struct DocumentView {
     /// How complete the thread below it is here, once the body is held.
     #[serde(default)]
     pub thread: Option<ThreadStatusView>,
+    /// Hidden here: its author is muted. Pages collapse it.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// The completeness of the thread below a document, as far as this node and its neighbours know.
@@ -230,6 +233,50 @@ pub struct ThreadStatusView {
     pub complete: bool,
 }
 
+/// Who wrote something, as this local node sees them: the key, what it claims, and what the
+/// user said about it. The claimed `name` is only a claim (anyone can copy it); `fingerprint`,
+/// `petname` and the identicon drawn from `id` are what tell keys apart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorView {
+    /// The node id.
+    pub id: NodeId,
+    /// The name it claims (on its documents or card).
+    pub name: String,
+    /// The short fingerprint of the id ([`NodeId::fingerprint`]).
+    pub fingerprint: String,
+    /// The user's own name for this key, if set (trusted).
+    #[serde(default)]
+    pub petname: Option<String>,
+    /// The user muted it: its documents are collapsed on the pages.
+    #[serde(default)]
+    pub muted: bool,
+    /// The user blocked it.
+    #[serde(default)]
+    pub blocked: bool,
+    /// Another key claims the same name (ignoring case) in the same forum.
+    #[serde(default)]
+    pub name_collision: bool,
+}
+
+/// `POST /api/nodes/{node}/people/{peer}`: what to change about another node; absent fields stay.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PeerMarksChange {
+    /// The petname: a name sets it, an empty string clears it.
+    pub petname: Option<String>,
+    /// Mute or unmute.
+    pub muted: Option<bool>,
+    /// Block or unblock.
+    pub blocked: Option<bool>,
+}
+
+/// `GET /api/nodes/{node}/people`: the nodes this node's user marked, in id order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct People {
+    /// One entry per marked node; `name` is the name on its card (empty if none is known).
+    pub people: Vec<AuthorView>,
+}
+
 /// The contents of a held document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contents {
@@ -239,6 +286,8 @@ pub struct Contents {
     pub author: NodeId,
     /// The author's display name (as the author claims).
     pub author_name: String,
+    /// The author as this node sees it: fingerprint, petname, marks, name collisions.
+    pub author_info: AuthorView,
     /// The date, unix seconds, as the author claims.
     pub date: u64,
     /// The structural parent.
@@ -268,6 +317,12 @@ pub struct ThreadEntry {
     pub subject: String,
     /// Its author's display name.
     pub author_name: String,
+    /// Its author as this node sees it (absent while the body is missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_info: Option<AuthorView>,
+    /// Hidden here: its author is muted. Pages collapse it.
+    #[serde(default)]
+    pub hidden: bool,
     /// Its date, unix seconds.
     pub date: u64,
     /// Marked read here.
@@ -410,6 +465,18 @@ pub struct PeerView {
     pub peer: NodeId,
     /// Its name, from its card.
     pub name: Option<String>,
+    /// The short fingerprint of its id.
+    #[serde(default)]
+    pub fingerprint: String,
+    /// The local node's user's name for it.
+    #[serde(default)]
+    pub petname: Option<String>,
+    /// Muted by the local node's user.
+    #[serde(default)]
+    pub muted: bool,
+    /// Blocked by the local node's user.
+    #[serde(default)]
+    pub blocked: bool,
     /// Its addresses, from its card.
     pub addresses: Vec<String>,
     /// A session to it works.
@@ -438,6 +505,9 @@ pub struct ThreadSummary {
     pub subject: String,
     /// Its author's display name.
     pub author_name: String,
+    /// Its author as this node sees it (absent while the body is missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_info: Option<AuthorView>,
     /// The user's flags on it.
     pub flags: Flags,
     /// Held documents in the thread, itself included.
@@ -617,6 +687,8 @@ pub struct SearchHit {
     pub author: NodeId,
     /// The author's name.
     pub author_name: String,
+    /// The author as this node sees it.
+    pub author_info: AuthorView,
     /// Its date, unix seconds.
     pub date: u64,
     /// The user's flags.

@@ -11,8 +11,8 @@ pub use accounts::{RegisterError, TableError};
 
 use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
 use crate::api::{
-    DocumentView, FlagsChange, NamePage, Network, NewPost, NodeInfo, NodeStatus, Overview,
-    PeerView, Published, Resolved, SearchResults, ThreadEntry,
+    AuthorView, DocumentView, FlagsChange, NamePage, Network, NewPost, NodeInfo, NodeStatus,
+    Overview, PeerMarksChange, PeerView, People, Published, Resolved, SearchResults, ThreadEntry,
 };
 use crate::error::ApiError;
 use cliqueclique_dir::Follow;
@@ -207,6 +207,40 @@ impl Handle {
     /// The node's forums, bookmarks and recent threads.
     pub async fn overview(&self, node: impl Into<NodeRef>) -> Result<Overview, ApiError> {
         self.on(node, |a, id| Ok(a.overview(id))).await
+    }
+
+    // People: other nodes as this node's user sees them.
+
+    /// The nodes `node`'s user marked (petnames, mutes, blocks).
+    pub async fn people(&self, node: impl Into<NodeRef>) -> Result<People, ApiError> {
+        self.on(node, |a, id| Ok(a.people(id))).await
+    }
+
+    /// The node `peer` names (an id, a unique prefix or a fingerprint), as `node` sees it.
+    pub async fn person(
+        &self,
+        node: impl Into<NodeRef>,
+        peer: String,
+    ) -> Result<AuthorView, ApiError> {
+        self.on(node, move |a, id| {
+            let peer = a.resolve_peer(id, &peer)?;
+            Ok(a.person(id, peer))
+        })
+        .await
+    }
+
+    /// Changes `node`'s petname, mute or block of the node `peer` names.
+    pub async fn mark_peer(
+        &self,
+        node: impl Into<NodeRef>,
+        peer: String,
+        change: PeerMarksChange,
+    ) -> Result<AuthorView, ApiError> {
+        self.on(node, move |a, id| {
+            let peer = a.resolve_peer(id, &peer)?;
+            a.mark_peer(id, peer, change)
+        })
+        .await
     }
 
     // Documents.

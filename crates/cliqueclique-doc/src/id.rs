@@ -28,6 +28,22 @@ impl DocId {
     }
 }
 
+impl NodeId {
+    /// How many characters of the text form a [fingerprint](NodeId::fingerprint) shows.
+    pub const FINGERPRINT_CHARS: usize = 10;
+
+    /// A short fingerprint for people to tell keys apart: the first ten characters of the text
+    /// form in two groups of five, such as `k7f2q-x9ab3`.
+    ///
+    /// It is shown next to every claimed name, which anyone can copy; matching ten characters
+    /// (50 bits) by chance is out of reach, although a determined impostor with much computing
+    /// power could grind a key that matches them, which is why petnames exist.
+    pub fn fingerprint(&self) -> String {
+        let text = self.to_string();
+        format!("{}-{}", &text[..5], &text[5..Self::FINGERPRINT_CHARS])
+    }
+}
+
 macro_rules! impl_id {
     ($name:ident) => {
         impl $name {

@@ -61,6 +61,17 @@ pub enum Command {
         /// The peer.
         peer: ContactCard,
     },
+    /// Block a node: decline its documents (whoever relays them), drop every link to it and
+    /// refuse new ones, and let go of the documents it authored. Kept in the store.
+    Block {
+        /// The node.
+        node: NodeId,
+    },
+    /// Unblock a node: its documents and links are accepted again.
+    Unblock {
+        /// The node.
+        node: NodeId,
+    },
     /// Import a verified export: store its document, subscribe, and link to the exporter.
     Import {
         /// The export.

@@ -11,6 +11,7 @@
 //! push comments to subscribed neighbours, assemble one batch per peer, and write changed
 //! subscriptions through to the store.
 
+mod block;
 mod receive;
 mod send;
 mod settle;
@@ -87,6 +88,8 @@ pub struct Node<S: Store> {
     /// Thread tallies computed since the held documents last changed.
     tallies: BTreeMap<DocId, (u32, [u8; 8])>,
     peers: BTreeMap<NodeId, Peer>,
+    /// Nodes the user blocked (`block.rs`).
+    blocked: BTreeSet<NodeId>,
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
     dirty: BTreeSet<DocId>,
@@ -139,6 +142,7 @@ impl<S: Store> Node<S> {
             claimed: BTreeMap::new(),
             tallies: BTreeMap::new(),
             peers: BTreeMap::new(),
+            blocked: BTreeSet::new(),
             peer_docs: BTreeMap::new(),
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
@@ -157,6 +161,7 @@ impl<S: Store> Node<S> {
             stats: Stats::default(),
             now: Time::ZERO,
         };
+        node.blocked = node.store.blocked().into_iter().collect();
         for card in node.store.cards() {
             let id = card.node_id();
             node.peers.entry(id).or_default().card = Some(card);
@@ -442,6 +447,8 @@ impl<S: Store> Node<S> {
                 self.connect(now, doc, peer.node_id());
                 Ok(Outcome::Done)
             }
+            Command::Block { node } => self.block(node),
+            Command::Unblock { node } => Ok(self.unblock(node)),
             Command::Import { export } => {
                 self.check_card(&export.exporter)?;
                 let doc = export.document.id();
@@ -618,7 +625,7 @@ impl<S: Store> Node<S> {
 
     /// Opens a link to `peer` for `doc`: our state (and body, if the peer lacks it) is sent.
     fn connect(&mut self, _now: Time, doc: DocId, peer: NodeId) {
-        if peer == self.id {
+        if peer == self.id || self.blocked.contains(&peer) {
             return;
         }
         let Some(sub) = self.subs.get_mut(&doc) else {

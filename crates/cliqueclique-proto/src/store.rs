@@ -36,6 +36,10 @@ pub trait Store {
     fn cards(&self) -> Vec<ContactCard>;
     /// Stores a verified contact card, replacing an older one of the same node.
     fn put_card(&mut self, card: &ContactCard);
+    /// The nodes this node's user blocked, read once when the node starts.
+    fn blocked(&self) -> Vec<NodeId>;
+    /// Records that the user blocked `peer` (`true`) or unblocked it (`false`).
+    fn set_blocked(&mut self, peer: &NodeId, blocked: bool);
 }
 
 /// A store in memory: for the simulator and tests.
@@ -48,6 +52,7 @@ pub struct MemStore {
     subscriptions: BTreeMap<DocId, Vec<u8>>,
     flags: BTreeMap<DocId, Flags>,
     cards: BTreeMap<NodeId, ContactCard>,
+    blocked: std::collections::BTreeSet<NodeId>,
 }
 
 impl MemStore {
@@ -124,6 +129,18 @@ impl Store for MemStore {
             _ => {
                 self.cards.insert(id, card.clone());
             }
+        }
+    }
+
+    fn blocked(&self) -> Vec<NodeId> {
+        self.blocked.iter().copied().collect()
+    }
+
+    fn set_blocked(&mut self, peer: &NodeId, blocked: bool) {
+        if blocked {
+            self.blocked.insert(*peer);
+        } else {
+            self.blocked.remove(peer);
         }
     }
 }

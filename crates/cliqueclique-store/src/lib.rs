@@ -29,6 +29,7 @@
 //! - [`installation`]: the installation-level tables, local nodes and settings.
 //! - [`accounts`]: web accounts, login sessions and registration invites.
 //! - [`store`]: [`SqliteStore`], one node's view of the shared tables.
+//! - [`marks`]: petnames, mutes and blocks of other nodes, per local node.
 //! - [`search`]: full-text search (FTS5) over the documents a node holds.
 //! - [`error`]: one error type per kind of operation.
 
@@ -40,6 +41,7 @@ pub mod data_dir;
 pub mod database;
 pub mod error;
 pub mod installation;
+pub mod marks;
 pub mod migrations;
 pub mod search;
 pub mod store;
@@ -55,6 +57,7 @@ pub use data_dir::{
 pub use database::Database;
 pub use error::{NodeError, OpenError, StoreError, TransactionError};
 pub use installation::LocalNode;
+pub use marks::{MAX_PETNAME_CHARS, PeerMarks};
 pub use migrations::SCHEMA_VERSION;
 pub use search::{Column, Term};
 pub use store::SqliteStore;

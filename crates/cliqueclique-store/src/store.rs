@@ -41,7 +41,7 @@ impl SqliteStore {
     }
 
     /// Runs `query` on the connection; on failure logs and records the error and returns `fallback`.
-    fn run<T>(
+    pub(crate) fn run<T>(
         &self,
         op: &'static str,
         fallback: T,
@@ -62,7 +62,7 @@ impl SqliteStore {
         shared.record(error);
     }
 
-    fn corrupt(&self, table: &'static str, key: &[u8], detail: &dyn std::fmt::Display) {
+    pub(crate) fn corrupt(&self, table: &'static str, key: &[u8], detail: &dyn std::fmt::Display) {
         let key = DocId(crate::codec::id_bytes(key).unwrap_or_default());
         tracing::error!(node = %self.node, table, %key, %detail, "skipping a row that does not decode");
         lock(&self.shared).count_corrupt();
@@ -264,5 +264,17 @@ impl Store for SqliteStore {
             ])
             .map(drop)
         });
+    }
+
+    fn blocked(&self) -> Vec<NodeId> {
+        self.peer_marks()
+            .into_iter()
+            .filter(|(_, m)| m.blocked)
+            .map(|(peer, _)| peer)
+            .collect()
+    }
+
+    fn set_blocked(&mut self, peer: &NodeId, blocked: bool) {
+        self.mark(peer, "blocked", blocked);
     }
 }

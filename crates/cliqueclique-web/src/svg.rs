@@ -107,6 +107,70 @@ pub fn network_svg(network: &Network) -> String {
     out
 }
 
+/// The side of an identicon, in pixels.
+const ICON: u32 = 20;
+
+/// An identicon of a node id: a 5×5 pattern, mirrored left to right, in one colour, all drawn
+/// from the id's bytes, so that the same key always looks the same and two keys almost never
+/// do. Inline SVG with presentation attributes only (no style, no script), so it passes the
+/// pages' Content-Security-Policy.
+pub fn identicon(id: &cliqueclique_doc::NodeId) -> String {
+    let bytes = id.as_bytes();
+    let hue = u32::from(u16::from_be_bytes([bytes[0], bytes[1]])) % 360;
+    let saturation = 45 + u32::from(bytes[2]) % 30;
+    let lightness = 35 + u32::from(bytes[3]) % 20;
+    let (r, g, b) = hsl_to_rgb(hue, saturation, lightness);
+    let cell = ICON / 5;
+    let bits = u32::from_be_bytes([0, bytes[4], bytes[5], bytes[6]]);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg class=\"identicon\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {ICON} {ICON}\" \
+         width=\"{ICON}\" height=\"{ICON}\" aria-hidden=\"true\">\
+         <rect width=\"{ICON}\" height=\"{ICON}\" fill=\"#f1efe9\"/>"
+    );
+    for row in 0..5u32 {
+        for col in 0..3u32 {
+            if bits >> (row * 3 + col) & 1 == 0 {
+                continue;
+            }
+            for x in [col, 4 - col] {
+                let _ = write!(
+                    out,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{cell}\" height=\"{cell}\" fill=\"#{r:02x}{g:02x}{b:02x}\"/>",
+                    x * cell,
+                    row * cell
+                );
+                if x == 2 {
+                    break;
+                }
+            }
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Converts a colour from hue (degrees), saturation and lightness (percent) to RGB bytes.
+fn hsl_to_rgb(hue: u32, saturation: u32, lightness: u32) -> (u8, u8, u8) {
+    let s = f64::from(saturation) / 100.0;
+    let l = f64::from(lightness) / 100.0;
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let h = f64::from(hue) / 60.0;
+    let x = c * (1.0 - (h % 2.0 - 1.0).abs());
+    let (r, g, b) = match hue / 60 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = l - c / 2.0;
+    let byte = |v: f64| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    (byte(r), byte(g), byte(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::network_svg;

@@ -94,6 +94,23 @@ pub enum Command {
     Forums,
     /// List transport sessions and every local node's peers.
     Peers,
+    /// Give a node your own name for it (a petname: trusted, unlike the name it claims), or
+    /// remove it with --clear.
+    #[command(
+        after_help = "Example:\n  cliqueclique petname k7f2q-x9ab3 'Ann (the real one)'   (an id, a unique prefix or a fingerprint)"
+    )]
+    Petname(Petname),
+    /// Mute a node: its documents are collapsed on the pages.
+    Mute(PeerTarget),
+    /// Unmute a node.
+    Unmute(PeerTarget),
+    /// Block a node: its documents are declined (not stored, relayed or pushed onward), its
+    /// documents held here are let go, and no link to it is kept.
+    Block(PeerTarget),
+    /// Unblock a node: its documents and links are accepted again.
+    Unblock(PeerTarget),
+    /// List the nodes you named, muted or blocked; with NODE_ID, show one node.
+    People(PeopleTarget),
     /// Show the installation: addresses, nodes, peers, documents, queues and counters.
     Status,
     /// Start several installations on loopback with a small sample forum and print their web
@@ -311,6 +328,34 @@ pub struct Subscribe {
 pub struct Target {
     /// The document.
     pub id: String,
+}
+
+/// A node named on the command line: an id, a unique prefix of one this node knows, or a
+/// fingerprint such as `k7f2q-x9ab3`.
+#[derive(Debug, Args)]
+pub struct PeerTarget {
+    /// The node.
+    pub node_id: String,
+}
+
+/// `people [NODE_ID]`.
+#[derive(Debug, Args)]
+pub struct PeopleTarget {
+    /// One node to show (an id, a unique prefix or a fingerprint).
+    pub node_id: Option<String>,
+}
+
+/// `petname NODE_ID NAME` or `petname NODE_ID --clear`.
+#[derive(Debug, Args)]
+pub struct Petname {
+    /// The node (an id, a unique prefix or a fingerprint).
+    pub node_id: String,
+    /// Your name for it (at most 64 characters).
+    #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+    pub name: Option<String>,
+    /// Remove your name for it.
+    #[arg(long)]
+    pub clear: bool,
 }
 
 /// A flag to set or clear.

@@ -51,10 +51,14 @@ impl Actor {
         let node = &self.nodes[&id].node;
         let document = node.document(&doc);
         let (subject, author_name) = super::views::subject_and_author(document.as_ref());
+        let authors = super::people::Authors::in_forum(node, &doc);
         let mut summary = ThreadSummary {
             id: doc,
             subject,
             author_name,
+            author_info: document
+                .as_ref()
+                .map(|d| authors.view(d.author(), d.author_name())),
             flags: node.flags(&doc).unwrap_or_default(),
             documents: 0,
             unread: 0,

@@ -9,6 +9,7 @@ use cliqueclique_query::{Corpus, Facts, Query, TextField, TextTerm, evaluate};
 use cliqueclique_store::{Column, Database, SqliteStore, StoreError, Term};
 
 use super::Actor;
+use super::people::{Authors, forum_root};
 use crate::api::{SearchHit, SearchResults};
 use crate::error::ApiError;
 
@@ -116,16 +117,22 @@ impl Actor {
             .map(|doc| (self.doc_facts.get(doc).map_or(0, |s| s.date), *doc))
             .collect();
         dated.sort_by(|a, b| b.cmp(a));
+        // Name collisions are per forum: computed once for each forum the hits belong to.
+        let mut forums: BTreeMap<DocId, Authors> = BTreeMap::new();
         let hits = dated
             .iter()
             .take(limit)
             .filter_map(|(_, doc)| {
                 let d = node.document(doc)?;
+                let authors = forums
+                    .entry(forum_root(node, doc))
+                    .or_insert_with_key(|root| Authors::in_forum(node, root));
                 Some(SearchHit {
                     id: *doc,
                     subject: d.subject().to_owned(),
                     author: d.author(),
                     author_name: d.author_name().to_owned(),
+                    author_info: authors.view(d.author(), d.author_name()),
                     date: d.date(),
                     flags: node.flags(doc).unwrap_or_default(),
                 })

@@ -1,6 +1,7 @@
 //! What the API reads from the node thread: documents, threads, peers and the nodes' part of the status.
 
 use super::Actor;
+use super::people::Authors;
 use crate::api::{
     Contents, DocumentView, LinkView, NodeStatus, PartView, PeerView, Resolved, ResolvedDocument,
     StateView, ThreadEntry, ThreadStatusView,
@@ -98,11 +99,18 @@ impl Actor {
                 })
                 .collect(),
         });
+        let authors = Authors::in_forum(node, &doc);
+        let document = node.document(&doc).map(|d| {
+            let mut c = contents(&d);
+            c.author_info = authors.view(d.author(), d.author_name());
+            c
+        });
         Ok(DocumentView {
             id: doc,
             flags: flags.unwrap_or_default(),
             state,
-            document: node.document(&doc).map(|d| contents(&d)),
+            hidden: document.as_ref().is_some_and(|c| authors.muted(&c.author)),
+            document,
             children: node.children(&doc).copied().collect(),
             thread: sub.filter(|s| s.has_body()).map(|_| {
                 let status = node.thread_status(&doc);
@@ -126,10 +134,12 @@ impl Actor {
         }
         let mut seen = BTreeSet::new();
         let document = node.document(&doc);
-        Ok(self.entry(id, doc, document, false, bodies, &mut seen))
+        let authors = Authors::in_forum(node, &doc);
+        Ok(self.entry(id, doc, document, false, bodies, &authors, &mut seen))
     }
 
     /// One entry; `document` is `doc`'s body if held (parsed once by the caller).
+    #[allow(clippy::too_many_arguments)]
     fn entry(
         &self,
         id: NodeId,
@@ -137,6 +147,7 @@ impl Actor {
         document: Option<Document>,
         linked: bool,
         bodies: bool,
+        authors: &Authors,
         seen: &mut BTreeSet<DocId>,
     ) -> ThreadEntry {
         let node = &self.nodes[&id].node;
@@ -158,14 +169,19 @@ impl Actor {
                 continue;
             }
             let linked = attached.contains(&child);
-            children.push(self.entry(id, child, document, linked, bodies, seen));
+            children.push(self.entry(id, child, document, linked, bodies, authors, seen));
         }
         children.sort_by_key(|a| (a.date, a.id));
         let (subject, author_name) = subject_and_author(document.as_ref());
+        let author_info = document
+            .as_ref()
+            .map(|d| authors.view(d.author(), d.author_name()));
         ThreadEntry {
             id: doc,
             subject,
             author_name,
+            hidden: author_info.as_ref().is_some_and(|a| a.muted),
+            author_info,
             date: document.as_ref().map_or(0, Document::date),
             read: node.flags(&doc).is_some_and(|f| f.read),
             linked,
@@ -261,11 +277,18 @@ impl Actor {
                     *shared.entry(*peer).or_default() += 1;
                 }
             }
+            let authors = Authors::of(node);
             for (peer, state) in node.peers() {
+                let name = state.card.as_ref().map(|c| c.name.clone());
+                let view = authors.view(*peer, name.as_deref().unwrap_or_default());
                 views.push(PeerView {
                     node: local.info.id,
                     peer: *peer,
-                    name: state.card.as_ref().map(|c| c.name.clone()),
+                    name,
+                    fingerprint: view.fingerprint,
+                    petname: view.petname,
+                    muted: view.muted,
+                    blocked: view.blocked,
                     addresses: state
                         .card
                         .as_ref()
@@ -318,6 +341,7 @@ pub(crate) fn contents(d: &Document) -> Contents {
         subject: d.subject().to_owned(),
         author: d.author(),
         author_name: d.author_name().to_owned(),
+        author_info: Authors::default().view(d.author(), d.author_name()),
         date: d.date(),
         parent: d.parent(),
         child: d.child(),

@@ -10,6 +10,7 @@ pub(crate) mod directories;
 mod documents;
 pub(crate) mod extract;
 mod join;
+mod people;
 mod search;
 mod status;
 
@@ -93,6 +94,11 @@ pub fn router(state: AppState) -> Router {
             get(directories::list_names).post(directories::publish_name),
         )
         .route("/api/nodes/{node}/search", get(search::search))
+        .route("/api/nodes/{node}/people", get(people::list))
+        .route(
+            "/api/nodes/{node}/people/{peer}",
+            get(people::show).post(people::mark),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state);

@@ -5,5 +5,6 @@
 
 mod api;
 mod directory_api;
+mod people;
 mod server;
 mod support;

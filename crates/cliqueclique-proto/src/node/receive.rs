@@ -27,6 +27,10 @@ struct Declined {
 
 impl<S: Store> Node<S> {
     pub(super) fn handle_part(&mut self, now: Time, from: NodeId, part: Part) {
+        if self.is_blocked(&from) {
+            self.on_part_from_blocked(now, from, part);
+            return;
+        }
         match part {
             Part::Update {
                 doc,
@@ -164,6 +168,20 @@ impl<S: Store> Node<S> {
                     }
                 }
             }
+        }
+        // A blocked author's document is declined, whoever pushes or offers it (block.rs).
+        let linked = self
+            .subs
+            .get(&doc)
+            .is_some_and(|s| s.links.contains_key(&from));
+        if document
+            .as_ref()
+            .is_some_and(|d| self.is_blocked(&d.author()))
+            || (!linked && self.authored_by_blocked(&doc))
+        {
+            let parent = document.as_ref().and_then(Document::semantic_parent);
+            self.decline_blocked(now, from, doc, parent);
+            return;
         }
         let mut via = None;
         if !self.subs.contains_key(&doc) {

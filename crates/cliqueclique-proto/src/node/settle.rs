@@ -82,15 +82,16 @@ impl<S: Store> Node<S> {
         // Below a document in a thread set here: every document of a followed thread is held
         // by its followers and the relays toward its center.
         let wanted_by_thread = self.in_followed_thread(&doc);
-        let wanted = flags.subscribed
-            || fetching
-            || flags.bookmarked
-            || flags.own
-            || flags.joining
-            || subscribed
-            || wanted_by_parent
-            || wanted_by_thread
-            || downstream_has(Advert::WANTED);
+        let wanted = !self.authored_by_blocked(&doc)
+            && (flags.subscribed
+                || fetching
+                || flags.bookmarked
+                || flags.own
+                || flags.joining
+                || subscribed
+                || wanted_by_parent
+                || wanted_by_thread
+                || downstream_has(Advert::WANTED));
         let n_active = sub.active_links().count();
         let wants_peers = (flags.subscribed || flags.bookmarked)
             && n_active < self.config.target_peers_per_document;
@@ -608,6 +609,9 @@ impl<S: Store> Node<S> {
     /// Opens a link for a held document to each target that has none and did not decline it;
     /// the first update carries the body when `with_body`, else the target asks for it.
     fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId], with_body: bool) {
+        if self.authored_by_blocked(&doc) {
+            return;
+        }
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;
         };

@@ -26,7 +26,7 @@ pub struct Related {
     pub id: String,
     /// Its subject, or a short id while its body is missing.
     pub subject: String,
-    /// Its author's name.
+    /// Its author, as HTML ([`crate::identity::author_html`]).
     pub author: String,
 }
 
@@ -54,7 +54,6 @@ pub struct DocumentPage {
     id: String,
     subject: String,
     author: String,
-    author_id: String,
     date: String,
     body: String,
     attachments: Vec<AttachmentLink>,
@@ -69,7 +68,7 @@ pub struct DocumentPage {
 
 /// Whether `back` is a path on this site: it starts with one `/`, and no backslash or control
 /// character lets a browser read it as another site (`/\evil.example` is `//evil.example`).
-fn local_path(back: &str) -> bool {
+pub(crate) fn local_path(back: &str) -> bool {
     let mut chars = back.chars();
     chars.next() == Some('/')
         && !matches!(chars.next(), Some('/' | '\\'))
@@ -134,11 +133,7 @@ pub async fn document(
         ),
         author: contents
             .as_ref()
-            .map(|c| c.author_name.clone())
-            .unwrap_or_default(),
-        author_id: contents
-            .as_ref()
-            .map(|c| c.author.to_string())
+            .map(|c| crate::identity::author_html(&c.author_info))
             .unwrap_or_default(),
         date: contents
             .as_ref()
@@ -266,8 +261,10 @@ pub struct Row {
     pub id: String,
     /// Its subject.
     pub subject: String,
-    /// Its author.
+    /// Its author, as HTML ([`crate::identity::author_html`]).
     pub author: String,
+    /// Its author is muted here: shown collapsed.
+    pub hidden: bool,
     /// Its date.
     pub date: String,
     /// Its rendered body.
@@ -348,7 +345,8 @@ fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
         } else {
             entry.subject.clone()
         },
-        author: entry.author_name.clone(),
+        author: crate::identity::author_or_name(entry.author_info.as_ref(), &entry.author_name),
+        hidden: entry.hidden,
         date: format_date(entry.date),
         body: entry
             .content_type

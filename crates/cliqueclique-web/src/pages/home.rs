@@ -20,6 +20,10 @@ pub struct HomePage {
 }
 
 impl HomePage {
+    fn author(&self, thread: &ThreadSummary) -> String {
+        crate::identity::author_or_name(thread.author_info.as_ref(), &thread.author_name)
+    }
+
     fn when(&self, thread: &ThreadSummary) -> String {
         if thread.last_activity == 0 {
             String::new()

@@ -10,6 +10,7 @@ pub mod document;
 pub mod home;
 pub mod join;
 pub mod node;
+pub mod people;
 pub mod search;
 
 use crate::auth::User;
@@ -95,6 +96,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/dir/{root}", get(directory::browse))
         .route("/search", get(search::search))
+        .route("/people/{id}", post(people::mark))
         .route("/node", get(node::node_page))
 }
 

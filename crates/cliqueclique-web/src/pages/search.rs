@@ -115,7 +115,7 @@ pub async fn search(
             } else {
                 h.subject.clone()
             },
-            author: h.author_name.clone(),
+            author: crate::identity::author_html(&h.author_info),
             date: format_date(h.date),
         })
         .collect();

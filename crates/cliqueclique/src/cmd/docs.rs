@@ -83,7 +83,14 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
     match &view.document {
         Some(d) => {
             out!("subject:  {}", d.subject);
-            out!("from:     {} ({})", d.author_name, d.author);
+            out!(
+                "from:     {}  {}",
+                super::people::who(&d.author_info),
+                d.author
+            );
+            if view.hidden {
+                out!("hidden:   its author is muted here");
+            }
             out!("date:     {}", format_date(d.date));
             if let Some(parent) = d.parent {
                 out!("parent:   {parent}");
@@ -221,10 +228,10 @@ fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str) -> anyhow::Res
     if entry.subject.is_empty() && entry.author_name.is_empty() {
         out!("{} {mark} {lead}(not arrived yet)", printed(&entry.id));
     } else {
-        let author = if entry.author_name.is_empty() {
-            "no name"
-        } else {
-            &entry.author_name
+        let author = match &entry.author_info {
+            Some(a) => super::people::who(a),
+            None if entry.author_name.is_empty() => "no name".to_owned(),
+            None => entry.author_name.clone(),
         };
         out!(
             "{} {mark} {lead}{}{linked}  ({author}, {})",

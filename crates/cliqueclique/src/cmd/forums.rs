@@ -26,7 +26,10 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
             forum.documents,
             format_date(forum.last_activity),
             shown_subject(&forum.subject),
-            forum.author_name
+            forum
+                .author_info
+                .as_ref()
+                .map_or_else(|| forum.author_name.clone(), super::people::who)
         );
     }
     for doc in &overview.joining {

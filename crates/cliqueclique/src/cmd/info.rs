@@ -101,9 +101,20 @@ pub async fn peers(ctx: &Ctx) -> anyhow::Result<()> {
             .iter()
             .find(|n| n.id == p.node)
             .map_or_else(|| p.node.to_string(), |n| n.name.clone());
+        let mut marks = String::new();
+        if let Some(petname) = &p.petname {
+            marks.push_str(&format!(" ={petname}"));
+        }
+        if p.muted {
+            marks.push_str(" (muted)");
+        }
+        if p.blocked {
+            marks.push_str(" (blocked)");
+        }
         out!(
-            "  {local} → {:<16} {} {:>4} doc(s)  {}  {}",
-            p.name.as_deref().unwrap_or("?"),
+            "  {local} → {:<16} [{}]{marks} {} {:>4} doc(s)  {}  {}",
+            format!("{:?}", p.name.as_deref().unwrap_or("?")),
+            p.fingerprint,
             if p.up { "up  " } else { "down" },
             p.documents,
             p.peer,

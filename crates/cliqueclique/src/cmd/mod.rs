@@ -8,6 +8,7 @@ pub mod ids;
 mod info;
 mod join;
 mod node;
+pub mod people;
 mod post;
 mod search;
 mod serve;
@@ -78,6 +79,12 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Search(search) => search::run(&ctx, search).await,
         Command::Forums => forums::run(&ctx).await,
         Command::Peers => info::peers(&ctx).await,
+        Command::Petname(p) => people::petname(&ctx, p).await,
+        Command::Mute(t) => people::mark(&ctx, t, people::Mark::Mute(true)).await,
+        Command::Unmute(t) => people::mark(&ctx, t, people::Mark::Mute(false)).await,
+        Command::Block(t) => people::mark(&ctx, t, people::Mark::Block(true)).await,
+        Command::Unblock(t) => people::mark(&ctx, t, people::Mark::Block(false)).await,
+        Command::People(t) => people::list(&ctx, t).await,
         Command::Status => info::status(&ctx).await,
     }
 }

@@ -22,11 +22,7 @@ pub async fn run(ctx: &Ctx, flags: Search) -> anyhow::Result<()> {
         eprintln!("no documents match {}", results.query);
     }
     for hit in &results.hits {
-        let author = if hit.author_name.is_empty() {
-            hit.author.short()
-        } else {
-            hit.author_name.clone()
-        };
+        let author = super::people::who(&hit.author_info);
         out!(
             "{}  {}  {}  ({author})",
             hit.id,

@@ -31,7 +31,9 @@ pub fn family(view: &DocumentView, known: &BTreeMap<DocId, DocumentView>) -> Fam
         Related {
             id: id.to_string(),
             subject: other.map_or_else(|| short(&id), |c| c.subject.clone()),
-            author: other.map(|c| c.author_name.clone()).unwrap_or_default(),
+            author: other
+                .map(|c| crate::identity::author_html(&c.author_info))
+                .unwrap_or_default(),
         }
     };
     let mut family = Family {
@@ -76,6 +78,7 @@ mod tests {
             document: contents,
             children,
             thread: None,
+            hidden: false,
         }
     }
 
@@ -84,6 +87,15 @@ mod tests {
             subject: subject.to_owned(),
             author: NodeId([9; 32]),
             author_name: "ann".to_owned(),
+            author_info: cliqueclique_daemon::api::AuthorView {
+                id: NodeId([9; 32]),
+                name: "ann".to_owned(),
+                fingerprint: NodeId([9; 32]).fingerprint(),
+                petname: None,
+                muted: false,
+                blocked: false,
+                name_collision: false,
+            },
             date: 0,
             parent: None,
             child: link.map(|(_, child)| child),
@@ -128,7 +140,9 @@ mod tests {
             short(&missing),
             "a missing body shows its id"
         );
-        assert_eq!(family.attached[0].author, "ann");
+        let author = &family.attached[0].author;
+        assert!(author.contains(">ann<") && author.contains(&NodeId([9; 32]).fingerprint()));
+        assert!(author.contains("class=\"identicon\""));
         assert_eq!(
             family.attached_to[0].author, "",
             "an unknown document has no author"

@@ -1,0 +1,231 @@
+//! Other nodes as one local node's user sees them: the author views every listing carries
+//! (fingerprint, petname, mute and block, and whether another key claims the same name in the
+//! same forum), and the user's marks (petnames, mutes, blocks) kept in the store.
+//!
+//! A name on a document or contact card is a claim anyone can copy; the fingerprint and the
+//! petname are what tell keys apart, so every view of an author carries them.
+
+use super::Actor;
+use crate::api::{AuthorView, PeerMarksChange, People};
+use crate::error::ApiError;
+use cliqueclique_doc::{DocId, NodeId};
+use cliqueclique_proto::{Command, Node};
+use cliqueclique_store::{MAX_PETNAME_CHARS, PeerMarks, SqliteStore};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The most documents of one forum looked at for name collisions.
+const MAX_SCANNED: usize = 10_000;
+/// The most parents followed up to a forum's root.
+const MAX_DEPTH: usize = 1_024;
+
+/// What a view needs to describe authors: the user's marks and the keys whose claimed name
+/// collides with another key's in the forum at hand.
+#[derive(Debug, Default)]
+pub(crate) struct Authors {
+    marks: BTreeMap<NodeId, PeerMarks>,
+    collisions: BTreeSet<NodeId>,
+}
+
+impl Authors {
+    /// The marks of local node `node`, without any forum (no collisions).
+    pub(crate) fn of(node: &Node<SqliteStore>) -> Authors {
+        Authors {
+            marks: node.store().peer_marks(),
+            collisions: BTreeSet::new(),
+        }
+    }
+
+    /// The marks of local node `node` and the name collisions of the forum `doc` belongs to.
+    pub(crate) fn in_forum(node: &Node<SqliteStore>, doc: &DocId) -> Authors {
+        let mut authors = Authors::of(node);
+        authors.collisions = name_collisions(node, &forum_root(node, doc));
+        authors
+    }
+
+    /// The view of `author`, who claims `name`.
+    pub(crate) fn view(&self, author: NodeId, name: &str) -> AuthorView {
+        let marks = self.marks.get(&author).cloned().unwrap_or_default();
+        AuthorView {
+            id: author,
+            name: name.to_owned(),
+            fingerprint: author.fingerprint(),
+            petname: marks.petname,
+            muted: marks.muted,
+            blocked: marks.blocked,
+            name_collision: self.collisions.contains(&author),
+        }
+    }
+
+    /// Whether the user muted `author`.
+    pub(crate) fn muted(&self, author: &NodeId) -> bool {
+        self.marks.get(author).is_some_and(|m| m.muted)
+    }
+}
+
+/// The top of the forum `doc` belongs to: its highest held ancestor.
+pub(crate) fn forum_root(node: &Node<SqliteStore>, doc: &DocId) -> DocId {
+    let mut cur = *doc;
+    for _ in 0..MAX_DEPTH {
+        match node
+            .subscription(&cur)
+            .and_then(|s| s.meta)
+            .and_then(|m| m.parent)
+        {
+            Some(p) if node.subscription(&p).is_some_and(|s| s.has_body()) => cur = p,
+            _ => break,
+        }
+    }
+    cur
+}
+
+/// The authors below `root` (itself included) whose claimed name, ignoring case, another
+/// author there claims too.
+fn name_collisions(node: &Node<SqliteStore>, root: &DocId) -> BTreeSet<NodeId> {
+    let mut by_name: BTreeMap<String, BTreeSet<NodeId>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    let mut queue = vec![*root];
+    while let Some(doc) = queue.pop() {
+        if seen.len() >= MAX_SCANNED || !seen.insert(doc) {
+            continue;
+        }
+        if let Some(d) = node.document(&doc) {
+            by_name
+                .entry(d.author_name().trim().to_lowercase())
+                .or_default()
+                .insert(d.author());
+        }
+        queue.extend(node.children(&doc).copied());
+    }
+    by_name
+        .into_values()
+        .filter(|keys| keys.len() > 1)
+        .flatten()
+        .collect()
+}
+
+/// Checks a petname: 1 to [`MAX_PETNAME_CHARS`] characters, no control characters; surrounding
+/// whitespace is dropped.
+pub(crate) fn check_petname(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.chars().count() > MAX_PETNAME_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "a petname has at most {MAX_PETNAME_CHARS} characters"
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ApiError::BadRequest(
+            "a petname cannot contain control characters".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+impl Actor {
+    /// The node local node `id` knows (a peer, an author of a held document, or a marked node)
+    /// whose id is `text` or starts with it; a fingerprint's hyphen is ignored.
+    pub fn resolve_peer(&self, id: NodeId, text: &str) -> Result<NodeId, ApiError> {
+        let prefix: String = text
+            .trim()
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let base32 = |b: u8| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b);
+        if prefix.is_empty() || prefix.len() > 52 || !prefix.bytes().all(base32) {
+            return Err(ApiError::BadRequest(format!(
+                "bad node id {text:?}: node ids are 52 characters of a-z and 2-7 (a unique prefix or a fingerprint will do)"
+            )));
+        }
+        if let Ok(full) = prefix.parse::<NodeId>() {
+            return Ok(full);
+        }
+        let node = &self.nodes[&id].node;
+        let mut known: BTreeSet<NodeId> = node.peers().keys().copied().collect();
+        known.extend(
+            node.subscriptions()
+                .filter_map(|s| s.meta.map(|m| m.author)),
+        );
+        known.extend(node.store().peer_marks().into_keys());
+        known.remove(&id);
+        let matches: Vec<NodeId> = known
+            .into_iter()
+            .filter(|n| n.to_string().starts_with(&prefix))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(ApiError::NotFound(format!(
+                "no node known here has an id starting with {prefix:?}"
+            ))),
+            many => Err(ApiError::BadRequest(format!(
+                "{} nodes have an id starting with {prefix:?}: give more characters",
+                many.len()
+            ))),
+        }
+    }
+
+    /// What local node `id` knows and says about `peer`.
+    pub fn person(&self, id: NodeId, peer: NodeId) -> AuthorView {
+        let node = &self.nodes[&id].node;
+        Authors::of(node).view(peer, &card_name(node, &peer))
+    }
+
+    /// The nodes local node `id`'s user marked.
+    pub fn people(&self, id: NodeId) -> People {
+        let node = &self.nodes[&id].node;
+        let authors = Authors::of(node);
+        let people = authors
+            .marks
+            .keys()
+            .map(|peer| authors.view(*peer, &card_name(node, peer)))
+            .collect();
+        People { people }
+    }
+
+    /// Changes local node `id`'s marks of `peer`: petname, mute, block (a block goes through the
+    /// core, which declines the node's documents and drops its links). Answers the new view.
+    pub fn mark_peer(
+        &mut self,
+        id: NodeId,
+        peer: NodeId,
+        change: PeerMarksChange,
+    ) -> Result<AuthorView, ApiError> {
+        if peer == id {
+            return Err(ApiError::BadRequest(
+                "a node cannot mark itself (petname, mute or block)".into(),
+            ));
+        }
+        let petname = change.petname.as_deref().map(check_petname).transpose()?;
+        let done = self.with_node(id, |node, now| {
+            let store = node.store();
+            if let Some(name) = &petname {
+                store.set_petname(
+                    &peer,
+                    Some(name).filter(|n| !n.is_empty()).map(String::as_str),
+                );
+            }
+            if let Some(muted) = change.muted {
+                store.set_muted(&peer, muted);
+            }
+            match change.blocked {
+                Some(true) => node.handle_command(now, Command::Block { node: peer }),
+                Some(false) => node.handle_command(now, Command::Unblock { node: peer }),
+                None => Ok(cliqueclique_proto::Outcome::Done),
+            }
+        });
+        match done {
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(ApiError::BadRequest(e.to_string())),
+            None => return Err(ApiError::Internal("the change was not saved".into())),
+        }
+        Ok(self.person(id, peer))
+    }
+}
+
+/// The name on `peer`'s contact card, or nothing if no card is known.
+fn card_name(node: &Node<SqliteStore>, peer: &NodeId) -> String {
+    node.peers()
+        .get(peer)
+        .and_then(|p| p.card.as_ref())
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
+}
