@@ -9,6 +9,7 @@
 //! is set (the project's test script sets it), and are skipped with a loud message otherwise.
 
 mod directory;
+mod impostor;
 mod local;
 mod public;
 mod support;

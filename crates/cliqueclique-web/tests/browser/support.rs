@@ -238,3 +238,16 @@ pub async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
+
+/// Joins `root` on `site` through `via`'s address, from the Join page, and waits for its page.
+pub async fn join_through(client: &Client, site: &Site, via: &Site, root: &str) {
+    client.goto(&format!("{}/join", site.url)).await.unwrap();
+    fill(client, "#address", &via.address).await;
+    fill(client, "#doc", root).await;
+    click(client, "#join").await;
+    let thread = format!("/t/{root}");
+    until("the join to finish", || async {
+        path(client).await == thread
+    })
+    .await;
+}

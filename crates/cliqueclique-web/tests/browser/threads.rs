@@ -19,18 +19,6 @@ async fn tree_ids(client: &Client) -> Vec<String> {
     serde_json::from_value(ids).unwrap()
 }
 
-async fn join_through(client: &Client, site: &Site, via: &Site, root: &str) {
-    client.goto(&format!("{}/join", site.url)).await.unwrap();
-    fill(client, "#address", &via.address).await;
-    fill(client, "#doc", root).await;
-    click(client, "#join").await;
-    let thread = format!("/t/{root}");
-    until("the join to finish", || async {
-        path(client).await == thread
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_pages_show_the_same_tree() {
     let Some(driver) = driver().await else {

@@ -14,6 +14,7 @@ mod directory;
 mod forum;
 #[cfg(feature = "embedded")]
 mod i2p;
+mod impostor;
 mod local_nodes;
 mod public;
 mod reading;
