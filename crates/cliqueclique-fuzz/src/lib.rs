@@ -341,7 +341,7 @@ pub fn form(data: &[u8]) {
 }
 
 /// A document body rendered for a page (`render::body_html`): the first byte picks the content type. No script
-/// survives, whatever the body.
+/// element, event handler or `javascript:` link survives, whatever the body.
 pub fn render(data: &[u8]) {
     let Some((&which, body)) = data.split_first() else {
         return;
@@ -353,10 +353,87 @@ pub fn render(data: &[u8]) {
         _ => "application/octet-stream",
     };
     let body = String::from_utf8_lossy(body);
-    let html = cliqueclique_web::render::body_html(content_type, Some(&body)).to_ascii_lowercase();
-    assert!(!html.contains("<script"), "script in {html}");
-    assert!(
-        !html.contains("href=\"javascript:"),
-        "javascript URL in {html}"
-    );
+    check_html(&cliqueclique_web::render::body_html(
+        content_type,
+        Some(&body),
+    ));
+}
+
+/// Panics if `html` has a script element, an event handler or a `javascript:` link.
+fn check_html(html: &str) {
+    for tag in tags(html) {
+        let tag = tag.to_ascii_lowercase();
+        assert!(!tag.starts_with("<script"), "script element in {html}");
+        // The serializer quotes every attribute value with `"` and escapes `"` inside: outside the quotes are
+        // the names, inside the values.
+        let pieces: Vec<&str> = tag.split('"').collect();
+        for (index, piece) in pieces.iter().enumerate() {
+            if index % 2 == 0 {
+                let names = piece.split(|c: char| c.is_whitespace() || c == '=');
+                assert!(
+                    names.skip(1).all(|name| !name.starts_with("on")),
+                    "event handler in {html}"
+                );
+            } else {
+                let name = pieces[index - 1].trim_end_matches('=').rsplit(' ').next();
+                if matches!(name, Some("href" | "src" | "action" | "formaction")) {
+                    assert!(
+                        !piece.trim_start().starts_with("javascript:"),
+                        "javascript URL in {html}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The tags of serialized HTML: every `<` outside attribute values starts one (text escapes its own).
+fn tags(html: &str) -> Vec<&str> {
+    let mut tags = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let mut quoted = false;
+        let tail = &rest[start..];
+        let end = tail
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(tail.len(), |(i, _)| i + 1);
+        tags.push(&tail[..end]);
+        rest = &tail[end..];
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_html;
+
+    #[test]
+    fn the_render_check_accepts_text_that_looks_like_markup() {
+        check_html("<p>href=\"javascript:x\" onclick=x &lt;script&gt;</p>");
+        check_html("<a href=\"https://example.org/?q=javascript:x\" title=\" onclick=x\">a</a>");
+    }
+
+    #[test]
+    #[should_panic(expected = "script element")]
+    fn the_render_check_finds_a_script() {
+        check_html("<p>a</p><SCRIPT>x</SCRIPT>");
+    }
+
+    #[test]
+    #[should_panic(expected = "event handler")]
+    fn the_render_check_finds_an_event_handler() {
+        check_html("<img src=\"a.png\" onerror=\"x()\">");
+    }
+
+    #[test]
+    #[should_panic(expected = "javascript URL")]
+    fn the_render_check_finds_a_javascript_link() {
+        check_html("<a title=\"t\" href=\" javascript:x()\">a</a>");
+    }
 }
