@@ -239,7 +239,7 @@ fn seeds() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         (
             "form",
             vec![
-                selected(0, "name=alice&password=correct+horse&csrf=abc"),
+                selected(0, "username=alice&password=correct+horse&csrf=abc"),
                 selected(2, "csrf=abc&current=old&new=new1234567&confirm=new1234567"),
                 selected(10, "csrf=abc&flag=bookmarked&value=true&back=%2Fd%2Fx"),
                 selected(
@@ -252,7 +252,7 @@ fn seeds() -> Vec<(&'static str, Vec<Vec<u8>>)> {
                 selected(14, "q=subject%3A%22weekly+report%22"),
                 selected(
                     9,
-                    &format!("csrf=abc&directory={}&name=New+York", directory.id()),
+                    &format!("csrf=abc&root={}&name=New+York", directory.id()),
                 ),
             ],
         ),
