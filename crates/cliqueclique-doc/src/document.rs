@@ -194,6 +194,15 @@ impl Document {
         Document::parse_with_id(bytes, actual, limits)
     }
 
+    /// The envelope around arbitrary `content` bytes, signed by `identity`: what anyone with a key of their own
+    /// can send, whether or not the content is a valid entity. For fuzzers and tests that reach the content
+    /// parser behind the signature check; documents are made with [`DocumentBuilder`].
+    #[doc(hidden)]
+    pub fn sign_raw_content(identity: &crate::Identity, content: &[u8]) -> Vec<u8> {
+        let signature = identity.sign(&envelope::signing_message(content));
+        envelope::render(content, &identity.public_key(), &signature)
+    }
+
     fn parse_with_id(bytes: Bytes, id: DocId, limits: &Limits) -> Result<Document, DocumentError> {
         parse::parse(bytes, id, limits).map(|inner| Document {
             inner: Arc::new(inner),

@@ -25,3 +25,11 @@ pub use destination::DestinationKeys;
 #[cfg(feature = "embedded")]
 pub use embedded::{EmbeddedRouter, Network, private_network};
 pub use transport::{I2p, I2pListener, I2pTransport};
+
+/// Splits a SAM reply line (`TOPIC KIND KEY=VALUE KEY="quoted value"`) into its words and its values, as the
+/// client reads every line a bridge sends. Public for fuzzers and tests; the client itself is private.
+#[doc(hidden)]
+pub fn parse_sam_reply(line: &str) -> (Vec<String>, std::collections::BTreeMap<String, String>) {
+    let reply = sam::Reply::parse(line);
+    (reply.words, reply.values)
+}

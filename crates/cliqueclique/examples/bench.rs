@@ -6,6 +6,7 @@
 //! target/release/examples/bench idle --docs 100000
 //! target/release/examples/bench latency --transport tcp --comments 20
 //! target/release/examples/bench latency --transport i2p --comments 20 [--hops 3]
+//! target/release/examples/bench flood --connections 1000
 //! ```
 //!
 //! - `ingest`: one daemon holds a forum root with N signed comments of 1 KiB; a second daemon joins
@@ -16,6 +17,10 @@
 //! - `latency`: two installations, over TCP on loopback or I2P-only over a private network of six emissary
 //!   routers in this process (tunnels of `--hops`, default 1); prints the time to join a forum by address and the time
 //!   from posting a comment to its arrival at the other installation, each way.
+//! - `flood`: one installation flooded from loopback: N idle TCP connections to the peer port from one address and
+//!   from many (127.0.0.x), N idle HTTP connections to the API from one address and from many, and a burst of wrong
+//!   logins. Prints the resident memory and the latency of `GET /api/status` (median, p95, max) before, during and
+//!   after each, and the transport's refusal counters.
 
 use cliqueclique_daemon::api::{
     CreateNode, DocId, JoinRequest, Joined, NewPost, NodeInfo, Posted, Status,
@@ -52,9 +57,14 @@ fn main() -> anyhow::Result<()> {
                 .is_some_and(|t| t == "i2p");
             runtime.block_on(latency(i2p, number("--hops", 1), number("--comments", 20)))
         }
+        Some("flood") => runtime.block_on(flood(
+            number("--connections", 1000),
+            number("--logins", 200),
+        )),
         _ => anyhow::bail!(
             "usage: bench ingest [--comments N] [--size BYTES] | bench idle [--docs N] | \
-             bench latency [--transport tcp|i2p] [--hops N] [--comments N]"
+             bench latency [--transport tcp|i2p] [--hops N] [--comments N] | \
+             bench flood [--connections N] [--logins N]"
         ),
     }
 }
@@ -533,5 +543,248 @@ async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> 
     }
     let _ = std::fs::remove_dir_all(dir_a);
     let _ = std::fs::remove_dir_all(dir_b);
+    Ok(())
+}
+
+/// The API's latency from 127.0.0.1: `samples` sequential `GET /api/status`, 20 ms apart, each on a new
+/// connection; a request that fails or takes over 30 s counts as failed.
+async fn api_latency(api: SocketAddr, samples: usize) -> serde_json::Value {
+    let mut times = Vec::with_capacity(samples);
+    let mut failed = 0;
+    for _ in 0..samples {
+        let started = Instant::now();
+        let client = Client::new(api);
+        match tokio::time::timeout(Duration::from_secs(30), client.get::<Status>("/api/status"))
+            .await
+        {
+            Ok(Ok(_)) => times.push(started.elapsed().as_secs_f64() * 1000.0),
+            _ => failed += 1,
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+    };
+    serde_json::json!({
+        "ok": times.len(),
+        "failed": failed,
+        "median_ms": at(0.5),
+        "p95_ms": at(0.95),
+        "max_ms": times.last(),
+    })
+}
+
+/// Memory and API latency of `serve` now, under `label`.
+async fn measure(serve: &Serve, api: SocketAddr, label: &str) -> serde_json::Value {
+    let latency = api_latency(api, 40).await;
+    let (rss, peak) = serve.memory_kib();
+    let figures = serde_json::json!({
+        "phase": label,
+        "rss_kib": rss,
+        "peak_rss_kib": peak,
+        "status": latency,
+    });
+    eprintln!("{figures}");
+    figures
+}
+
+/// Opens `count` idle TCP connections to `target`, taking the source addresses from `sources` in turn;
+/// connections that fail to open are counted, not kept.
+async fn idle_connections(
+    target: SocketAddr,
+    count: usize,
+    sources: &[std::net::Ipv4Addr],
+) -> (Vec<tokio::net::TcpStream>, usize) {
+    let mut open = Vec::with_capacity(count);
+    let mut failed = 0;
+    for i in 0..count {
+        let source = sources[i % sources.len()];
+        let stream = async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(SocketAddr::new(source.into(), 0))?;
+            tokio::time::timeout(Duration::from_secs(5), socket.connect(target))
+                .await
+                .map_err(std::io::Error::other)?
+        };
+        match stream.await {
+            Ok(stream) => open.push(stream),
+            Err(_) => failed += 1,
+        }
+    }
+    (open, failed)
+}
+
+/// How many of `streams` the other side has not closed.
+async fn still_open(streams: &[tokio::net::TcpStream]) -> usize {
+    let mut open = 0;
+    let mut buf = [0u8; 1];
+    for stream in streams {
+        match stream.try_read(&mut buf) {
+            Ok(0) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => open += 1,
+            Ok(_) => open += 1,
+            Err(_) => {}
+        }
+    }
+    open
+}
+
+/// One HTTP/1.1 request from `source` on a new connection with the pre-login CSRF cookie `token`; returns the
+/// status code.
+async fn form_post(
+    source: std::net::Ipv4Addr,
+    api: SocketAddr,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> anyhow::Result<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(source.into(), 0))?;
+    let mut stream = socket.connect(api).await?;
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {api}\r\nCookie: cc_pre={token}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    let text = String::from_utf8_lossy(&answer);
+    let code = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("no HTTP status in {:?}", text.lines().next()))?;
+    Ok(code)
+}
+
+/// The transport's refusal counters.
+async fn refusals(serve: &Serve) -> serde_json::Value {
+    let status: Result<Status, _> = serve.client.get("/api/status").await;
+    let counters = status.map(|s| s.counters).unwrap_or_default();
+    let pick = |name: &str| counters.get(name).copied().unwrap_or(0);
+    serde_json::json!({
+        "net_sessions_refused": pick("net_sessions_refused"),
+        "net_address_refused": pick("net_address_refused"),
+        "net_unattested_refused": pick("net_unattested_refused"),
+        "net_handshake_failures": pick("net_handshake_failures"),
+    })
+}
+
+async fn flood(connections: usize, logins: usize) -> anyhow::Result<()> {
+    let dir = temp_dir("flood")?;
+    let serve = Serve::start(&dir).await?;
+    let api: SocketAddr = std::fs::read_to_string(dir.join("api.addr"))?
+        .trim()
+        .parse()?;
+    let peer: SocketAddr = serve
+        .address
+        .strip_prefix("tcp://")
+        .ok_or_else(|| anyhow::anyhow!("not a TCP address: {}", serve.address))?
+        .parse()?;
+    let mut phases = vec![measure(&serve, api, "idle").await];
+
+    // The API is asked from 127.0.0.1, so its flood from one address comes from 127.0.0.2.
+    let one = |last: u8| vec![std::net::Ipv4Addr::new(127, 0, 0, last)];
+    let many: Vec<_> = (2..102)
+        .map(|last| std::net::Ipv4Addr::new(127, 0, 0, last))
+        .collect();
+    for (label, target, sources) in [
+        ("peer port, one address", peer, one(1)),
+        ("peer port, 100 addresses", peer, many.clone()),
+        ("API, one address", api, one(2)),
+        ("API, 100 addresses", api, many.clone()),
+    ] {
+        let opening_label = format!("{label}: opening");
+        let started = Instant::now();
+        // The API is measured while the connections open (a burst), then while they are held.
+        let (((streams, failed), opening_secs), opening) = tokio::join!(
+            async {
+                let opened = idle_connections(target, connections, &sources).await;
+                (opened, started.elapsed().as_secs_f64())
+            },
+            measure(&serve, api, &opening_label)
+        );
+        phases.push(opening);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let kept = still_open(&streams).await;
+        let mut during = measure(&serve, api, &format!("{label}: held")).await;
+        during["connections_opened"] = streams.len().into();
+        during["connections_failed"] = failed.into();
+        during["opening_secs"] = opening_secs.into();
+        during["still_open_after_0.5s"] = kept.into();
+        during["still_open_after_measuring"] = still_open(&streams).await.into();
+        during["refusals"] = refusals(&serve).await;
+        phases.push(during);
+        drop(streams);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        phases.push(measure(&serve, api, &format!("{label}: after")).await);
+    }
+
+    // A burst of wrong logins for the owner, in parallel from four addresses; then the right password from
+    // another address.
+    let token = "a".repeat(52);
+    let local = std::net::Ipv4Addr::LOCALHOST;
+    let setup = form_post(
+        local,
+        api,
+        "/setup",
+        &token,
+        &format!("csrf={token}&username=owner&password=correct+horse+battery"),
+    )
+    .await?;
+    anyhow::ensure!(setup == 303, "setup answered {setup}");
+    let started = Instant::now();
+    let burst = tokio::spawn(async move {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..logins {
+            let token = "a".repeat(52);
+            tasks.spawn(async move {
+                let body = format!("csrf={token}&username=owner&password=wrong{i}");
+                let source = std::net::Ipv4Addr::new(127, 0, 0, 2 + (i % 4) as u8);
+                form_post(source, api, "/login", &token, &body)
+                    .await
+                    .unwrap_or(0)
+            });
+        }
+        let mut codes = std::collections::BTreeMap::<u16, usize>::new();
+        while let Some(code) = tasks.join_next().await {
+            *codes.entry(code.unwrap_or(0)).or_default() += 1;
+        }
+        codes
+    });
+    let mut during = measure(&serve, api, "wrong logins: during").await;
+    let codes = burst.await?;
+    during["logins"] = logins.into();
+    during["login_burst_secs"] = started.elapsed().as_secs_f64().into();
+    during["login_answers"] = serde_json::to_value(&codes)?;
+    let right = Instant::now();
+    let code = form_post(
+        local,
+        api,
+        "/login",
+        &token,
+        &format!("csrf={token}&username=owner&password=correct+horse+battery"),
+    )
+    .await?;
+    during["right_password_answer"] = code.into();
+    during["right_password_ms"] = (right.elapsed().as_secs_f64() * 1000.0).into();
+    phases.push(during);
+    phases.push(measure(&serve, api, "wrong logins: after").await);
+
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "benchmark": "flood",
+            "connections": connections,
+            "phases": phases,
+        }))?
+    );
+    drop(serve);
+    let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }
