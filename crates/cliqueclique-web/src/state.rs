@@ -117,6 +117,8 @@ pub struct WebState {
     pub settings: Arc<Settings>,
     /// Failed logins.
     pub limiter: Arc<LoginLimiter>,
+    /// Turns for argon2, bounding the memory of parallel logins.
+    pub hashing: crate::auth::password::Hashing,
     joins: Arc<Mutex<BTreeMap<(NodeId, DocId), JoinProgress>>>,
 }
 
@@ -126,6 +128,7 @@ impl WebState {
         WebState {
             api,
             limiter: Arc::new(LoginLimiter::new(settings.login_limits.clone())),
+            hashing: crate::auth::password::Hashing::default(),
             settings: Arc::new(settings),
             joins: Arc::default(),
         }

@@ -188,7 +188,7 @@ pub async fn create_owner(
     username: &str,
     password: String,
 ) -> WebResult<Account> {
-    let hash = password::hash(password).await?;
+    let hash = password::hash(&state.hashing, password).await?;
     let now = now_secs();
     let username = username.to_owned();
     Ok(api.handle.create_owner(username, hash, now).await?)
@@ -241,12 +241,12 @@ pub async fn login(
     let name = username.clone();
     let found = state.api.handle.account_by_name(name).await?;
     let verified = match found {
-        Some((account, stored)) => password::verify(form.password, stored)
+        Some((account, stored)) => password::verify(&state.hashing, form.password, stored)
             .await
             .then_some(account),
         None => {
             // Spend the same time as a real check, so names cannot be probed by timing.
-            let _ = password::hash(form.password).await;
+            let _ = password::hash(&state.hashing, form.password).await;
             None
         }
     };
@@ -333,7 +333,7 @@ pub async fn register(
         return Ok(retry(WebError::RateLimited(wait_secs(wait))));
     }
     let invite = (mode == Registration::Invite).then(|| token_hash(form.invite.trim()));
-    let hash = password::hash(form.password).await?;
+    let hash = password::hash(&state.hashing, form.password).await?;
     let created = state
         .api
         .handle
@@ -394,10 +394,10 @@ pub async fn change_password(
         .await?
         .map(|(_, hash)| hash)
         .ok_or(WebError::LoginRequired)?;
-    if !password::verify(form.current, stored).await {
+    if !password::verify(&state.hashing, form.current, stored).await {
         return Err(WebError::Forbidden("the current password is wrong".into()));
     }
-    let hash = password::hash(form.new).await?;
+    let hash = password::hash(&state.hashing, form.new).await?;
     state.api.handle.set_password(id, hash).await?;
     let cookie = session::start(&state, id).await?;
     Ok(with_cookie(Redirect::to("/account"), Some(cookie)))
