@@ -28,10 +28,14 @@ async fn main() {
     let config = cliqueclique_daemon::testing::config(dir.path());
     let daemon = Daemon::start(config).await.unwrap();
     let state = daemon.state();
-    let account =
-        cliqueclique_web::pages::account::create_owner(&state, "ann", "benchmark pw".into())
-            .await
-            .unwrap();
+    let account = cliqueclique_web::pages::account::create_owner(
+        &state,
+        &Default::default(),
+        "ann",
+        "benchmark pw".into(),
+    )
+    .await
+    .unwrap();
     let node = account.node;
     let root = post(&daemon, node, "A busy forum", None).await;
     let mut ids = vec![root];

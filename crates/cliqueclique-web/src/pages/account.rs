@@ -172,7 +172,7 @@ pub async fn setup(
     if let Err(e) = check_username(&username).and_then(|()| password::check_new(&form.password)) {
         return Ok(retry(e));
     }
-    let created = create_owner(&state.api, &username, form.password).await;
+    let created = create_owner(&state.api, &state.hashing, &username, form.password).await;
     let account = match created {
         Ok(account) => account,
         Err(e) => return Ok(retry(e)),
@@ -182,13 +182,15 @@ pub async fn setup(
 }
 
 /// Creates the owner account of a fresh installation, acting as its first node (made now, named
-/// `username`, if there is none). Refused once any account exists.
+/// `username`, if there is none). Refused once any account exists. Its argon2 hash takes a turn
+/// of `hashing`.
 pub async fn create_owner(
     api: &cliqueclique_daemon::AppState,
+    hashing: &password::Hashing,
     username: &str,
     password: String,
 ) -> WebResult<Account> {
-    let hash = password::hash(&state.hashing, password).await?;
+    let hash = password::hash(hashing, password).await?;
     let now = now_secs();
     let username = username.to_owned();
     Ok(api.handle.create_owner(username, hash, now).await?)

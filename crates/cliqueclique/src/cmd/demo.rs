@@ -35,9 +35,14 @@ pub async fn run(flags: &Demo) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("starting {name}'s installation"))?;
         let state = daemon.state();
-        cliqueclique_web::pages::account::create_owner(&state, name, flags.password.clone())
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        cliqueclique_web::pages::account::create_owner(
+            &state,
+            &Default::default(),
+            name,
+            flags.password.clone(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
         daemons.push((name, daemon));
     }
     let (_, first) = &daemons[0];
