@@ -141,8 +141,7 @@ pub enum Part {
 
 /// A sender's view of a thread: which one, and how many documents it holds below its top.
 ///
-/// Travels with pushed bodies, and with the updates of a followed thread's top (its own tally,
-/// `root` = the updated document), so it costs no message of its own (docs/protocol.md §6.1–6.2).
+/// Travels with pushed bodies only, so it costs no message of its own (docs/protocol.md §6.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ThreadClaim {
     /// The thread's top document.

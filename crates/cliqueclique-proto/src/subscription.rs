@@ -119,10 +119,6 @@ pub struct Link {
     /// The heirs the neighbour acknowledged (by acking that serial).
     #[serde(skip)]
     pub heirs_acked: Vec<NodeId>,
-    /// The neighbour's tally of the thread below this document (count and digest), from its
-    /// newest update that carried one: what a new tree edge of the thread needs to offer.
-    #[serde(skip)]
-    pub peer_tally: Option<(u32, [u8; 8])>,
 }
 
 impl Link {
@@ -143,7 +139,6 @@ impl Link {
             introductions: 0,
             heirs_sent: None,
             heirs_acked: Vec::new(),
-            peer_tally: None,
         }
     }
 

@@ -246,9 +246,6 @@ impl<S: Store> Node<S> {
             link.advert = Some(advert);
             link.peer_serial = serial;
             link.peer_has_body = advert.has(Advert::HAS_BODY);
-            link.peer_tally = thread
-                .filter(|c| c.root == doc)
-                .map(|c| (c.below, c.digest));
         }
         link.ack_owed = true;
         if has_body && !link.peer_has_body && advert.has(Advert::WANTED) && !link.body_sent {
@@ -435,11 +432,6 @@ impl<S: Store> Node<S> {
         let current = sub.serial;
         let we_have_body = sub.has_body();
         let attached = sub.meta.and_then(|m| m.link_child);
-        // An ack sent on the link the peer closed with a goodbye, overtaken by it: the link we
-        // hold now is a new one, whose state the peer has not seen, even at the same serial.
-        if sub.gone.contains_key(&from) {
-            return;
-        }
         let Some(link) = sub.links.get_mut(&from) else {
             return;
         };

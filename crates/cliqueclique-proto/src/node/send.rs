@@ -28,6 +28,7 @@ impl<S: Store> Node<S> {
             if !self.peers.get(&peer).is_some_and(|p| p.up) {
                 continue;
             }
+            // A body about to leave takes its thread's claim along.
             let body_going = self.subs.get(&doc).is_some_and(|s| {
                 s.has_body()
                     && s.links.get(&peer).is_some_and(|l| {
@@ -37,13 +38,10 @@ impl<S: Store> Node<S> {
                             && l.next_send.is_none_or(|t| t <= now)
                     })
             });
-            // A body about to leave takes its thread's claim along; an update of a followed
-            // thread's top takes the tally below it, so that a new tree edge offers only what
-            // the neighbour lacks.
             let claim = if body_going {
                 self.claim_for(&doc, &peer)
             } else {
-                self.top_claim(&doc)
+                None
             };
             let Some(sub) = self.subs.get_mut(&doc) else {
                 continue;
@@ -90,11 +88,7 @@ impl<S: Store> Node<S> {
                             self.stats.bodies_sent += 1;
                         }
                         link.sent = serial;
-                        let thread = if body.is_some() || !body_going {
-                            claim
-                        } else {
-                            None
-                        };
+                        let thread = if body.is_some() { claim } else { None };
                         parts.push(Part::Update {
                             doc,
                             serial,

@@ -525,47 +525,18 @@ impl<S: Store> Node<S> {
     /// Offers every held child of `doc` to its subscribed tree neighbours that lack it, and,
     /// in its thread set, every held document below it to the tree neighbours that follow the
     /// thread (after the tree or the neighbours' subscriptions changed).
-    ///
-    /// A thread neighbour's tally decides how: one whose tally equals this node's holds the same
-    /// documents below the thread and is offered each without its body (it acknowledges, or, if
-    /// the tally was stale, asks with `NeedBody`); any other gets the bodies at once. Either way
-    /// each document gets a link on the new edge, which also joins the document's own overlay
-    /// where a departure split it.
-    ///
-    /// A subscribed tree neighbour that is also a thread tree neighbour here, of `doc` or of a
-    /// thread above it, is left to the thread's offers: it was offered everything below that
-    /// thread when its edge appeared, in the way its tally called for.
     pub(super) fn push_children(&mut self, doc: DocId) {
-        let thread_targets = self.thread_targets_of(&doc);
-        let mut covered = thread_targets.clone();
-        for top in self.ancestors(&doc) {
-            covered.extend(self.thread_targets_of(&top));
-        }
-        let targets: Vec<_> = self
-            .push_targets_of(&doc)
-            .into_iter()
-            .filter(|t| !covered.contains(t))
-            .collect();
+        let targets = self.push_targets_of(&doc);
         if !targets.is_empty() {
             let children: Vec<DocId> = self.children(&doc).copied().collect();
             for child in children {
-                self.offer(child, &targets, true);
+                self.offer(child, &targets);
             }
         }
-        if thread_targets.is_empty() {
-            return;
-        }
-        let tally = self.tally(&doc);
-        let below = self.descendants(&doc);
-        for target in thread_targets {
-            let peer_tally = self
-                .subs
-                .get(&doc)
-                .and_then(|s| s.links.get(&target))
-                .and_then(|l| l.peer_tally);
-            let with_body = peer_tally != Some(tally);
-            for d in &below {
-                self.offer(*d, &[target], with_body);
+        let targets = self.thread_targets_of(&doc);
+        if !targets.is_empty() {
+            for d in self.descendants(&doc) {
+                self.offer(d, &targets);
             }
         }
     }
@@ -581,11 +552,11 @@ impl<S: Store> Node<S> {
             .collect();
         for parent in parents {
             let targets = self.push_targets_of(&parent);
-            self.offer(doc, &targets, true);
+            self.offer(doc, &targets);
         }
         for top in self.ancestors(&doc) {
             let targets = self.thread_targets_of(&top);
-            self.offer(doc, &targets, true);
+            self.offer(doc, &targets);
         }
     }
 
@@ -606,9 +577,8 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Opens a link for a held document to each target that has none and did not decline it;
-    /// the first update carries the body when `with_body`, else the target asks for it.
-    fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId], with_body: bool) {
+    /// Opens a link for a held document to each target that has none and did not decline it.
+    fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId]) {
         if self.authored_by_blocked(&doc) {
             return;
         }
@@ -629,7 +599,7 @@ impl<S: Store> Node<S> {
                 continue;
             }
             let mut link = Link::new();
-            link.body_due = with_body;
+            link.body_due = true;
             sub.links.insert(*target, link);
             self.peer_docs.entry(*target).or_default().insert(doc);
             self.send_due.insert((doc, *target));

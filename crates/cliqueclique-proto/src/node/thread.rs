@@ -143,20 +143,6 @@ impl<S: Store> Node<S> {
         })
     }
 
-    /// What travels with an update of `doc` when it is the top of a thread followed here: the
-    /// tally below it, which tells a new tree neighbour of the thread what it need not offer.
-    pub(super) fn top_claim(&mut self, doc: &DocId) -> Option<ThreadClaim> {
-        if !self.subs.get(doc).is_some_and(|s| s.derived.thread) {
-            return None;
-        }
-        let (below, digest) = self.tally(doc);
-        Some(ThreadClaim {
-            root: *doc,
-            below,
-            digest,
-        })
-    }
-
     /// Whether a document pushed without being asked belongs to a thread followed here.
     ///
     /// `Some(None)`: a document above it is in a thread set here. `Some(Some(root))`: its

@@ -35,26 +35,3 @@ fn deep_threads_with_faults_seeds_100_to_149() {
 fn deep_threads_with_departures_seeds_150_to_199() {
     sweep_with(150..200, |s| with_random_departure(deep(s)));
 }
-
-/// `deep-thread-faults` at a tenth of its size, seed 10: a node dropped a link with a goodbye,
-/// its neighbour opened a new one at once (a thread push), and an acknowledgement the node had
-/// sent on the old link, overtaken by the goodbye, arrived carrying the same serial. Taken as an
-/// acknowledgement of the new link, it left the neighbour holding a link the node never kept.
-#[test]
-fn an_ack_overtaken_by_its_links_goodbye_does_not_sync_the_next_link() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../scenarios/deep-thread-faults.toml"
-    );
-    let text = std::fs::read_to_string(path)
-        .unwrap()
-        .replace("nodes = 1000", "nodes = 100")
-        .replace("subscribers = 200", "subscribers = 20")
-        .replace("comments = 1000", "comments = 300")
-        .replace("count = 50", "count = 5");
-    let mut scenario = Scenario::from_toml(&text).unwrap();
-    scenario.seed = 10;
-    let mut runner = crate::run::Runner::new(&scenario).unwrap();
-    runner.execute().unwrap();
-    super::assert_ok(&runner.report());
-}
