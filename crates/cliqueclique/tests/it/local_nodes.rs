@@ -105,7 +105,7 @@ async fn three_local_nodes_act_separately() {
     assert_eq!(thread_ids(&thread), vec![root, reply]);
     let shown = server.cli_ok(&["--node", "bob", "show", &reply.to_string()]);
     assert!(
-        shown.contains("from:     carol") && shown.contains("hi alice"),
+        shown.contains("from:     \"carol\" [") && shown.contains("hi alice"),
         "{shown}"
     );
 

@@ -116,10 +116,10 @@ async fn a_forum_read_from_the_command_line() {
     // The thread: authors, and the one unread document marked.
     let thread = server.cli_ok(&as_ann(&["thread", short]));
     let bobs = line_with(&thread, "Tomatoes");
-    assert!(bobs.contains("(bob, "), "{thread}");
+    assert!(bobs.contains("(\"bob\" ["), "{thread}");
     let marked: Vec<&str> = thread.lines().filter(|l| l.contains(" * ")).collect();
     assert_eq!(marked, vec![bobs], "{thread}");
-    assert_eq!(thread.matches("(ann, ").count(), 4, "{thread}");
+    assert_eq!(thread.matches("(\"ann\" [").count(), 4, "{thread}");
     assert!(thread.contains("1 unread (marked *)"), "{thread}");
     // The id the thread prints is one that every command takes.
     let printed = bobs.split_whitespace().next().expect("an id first");
