@@ -891,3 +891,78 @@ async fn mark_unread(cli: &mut Browser, h: &Harness, doc: &str) {
         .await;
     assert_eq!(unread.status, StatusCode::OK, "{}", unread.body);
 }
+
+const VIEWPORT: &str = "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+
+#[test]
+fn every_page_template_has_a_viewport_tag() {
+    let base = include_str!("../../templates/base.html");
+    assert!(base.contains(VIEWPORT));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let page = text.starts_with("<!doctype html>");
+        assert!(
+            !page || text.contains(VIEWPORT),
+            "{} has no viewport tag",
+            path.display()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_and_joining_pages_fit_a_phone_and_a_failed_join_keeps_the_form() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let error = ann.get(&h, "/d/nonsense").await;
+    assert_eq!(error.status, StatusCode::BAD_REQUEST);
+    assert!(error.body.contains(VIEWPORT), "{}", error.body);
+
+    let csrf = ann.csrf(&h).await;
+    let unknown = "a".repeat(52);
+    let join = ann
+        .form(
+            &h,
+            "/join",
+            &[
+                ("csrf", &csrf),
+                ("address", "no address & more"),
+                ("doc", &unknown),
+            ],
+        )
+        .await;
+    assert_eq!(join.location(), format!("/join/{unknown}"));
+    let mut failed = ann.get(&h, &format!("/join/{unknown}")).await;
+    for _ in 0..100 {
+        if failed.body.contains("The join failed") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        failed = ann.get(&h, &format!("/join/{unknown}")).await;
+    }
+    assert!(failed.body.contains(VIEWPORT), "{}", failed.body);
+    assert!(failed.body.contains("The join failed"), "{}", failed.body);
+    let retry = format!("/join?address=no%20address%20%26%20more&doc={unknown}");
+    assert!(
+        failed
+            .body
+            .contains(&format!("href=\"{}\"", retry.replace('&', "&#38;"))),
+        "{}",
+        failed.body
+    );
+    let again = ann.get(&h, &retry).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        again.body.contains("value=\"no address &#38; more\""),
+        "{}",
+        again.body
+    );
+    assert!(
+        again.body.contains(&format!("value=\"{unknown}\"")),
+        "{}",
+        again.body
+    );
+    h.stop().await;
+}
