@@ -966,3 +966,57 @@ async fn error_and_joining_pages_fit_a_phone_and_a_failed_join_keeps_the_form() 
     );
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_post_keeps_the_compose_form() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let root = ann.post(&h, "Forum", "hello", None).await;
+    let csrf = ann.csrf(&h).await;
+    let refused = ann
+        .multipart(
+            &h,
+            "/compose",
+            &[
+                ("csrf", &csrf),
+                ("subject", "  "),
+                ("body", "my <long> text"),
+                ("content_type", "text/markdown; charset=utf-8"),
+                ("parent", &root),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.contains("a subject is needed"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("my &#60;long&#62; text</textarea>"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("value=\"text/markdown; charset=utf-8\" selected"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("name=\"parent\" value=\"{root}\"")),
+        "{}",
+        refused.body
+    );
+    // A forged token still gets no form back.
+    let forged = ann
+        .multipart(&h, "/compose", &[("csrf", "x"), ("subject", "s")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(!forged.body.contains("<textarea"), "{}", forged.body);
+    h.stop().await;
+}
