@@ -1020,3 +1020,30 @@ async fn a_refused_post_keeps_the_compose_form() {
     assert!(!forged.body.contains("<textarea"), "{}", forged.body);
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_paths_answer_a_page_and_unknown_api_paths_json() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    let anonymous = ann.get(&h, "/no/such/page").await;
+    assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
+    ann.setup(&h, "ann").await;
+    let page = ann.get(&h, "/no/such/%3Cpage%3E").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let content_type = page.headers[axum::http::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(page.body.contains(VIEWPORT), "{}", page.body);
+    assert!(
+        page.body.contains("href=\"/compose\""),
+        "the site's menu: {}",
+        page.body
+    );
+    assert!(!page.body.contains("<page>"), "{}", page.body);
+    let api = ann.get(&h, "/api/no/such/endpoint").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    let json: serde_json::Value = serde_json::from_str(&api.body).expect(&api.body);
+    assert!(json["error"].is_string(), "{json}");
+    h.stop().await;
+}
