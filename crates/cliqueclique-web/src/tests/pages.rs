@@ -894,6 +894,18 @@ async fn mark_unread(cli: &mut Browser, h: &Harness, doc: &str) {
 
 const VIEWPORT: &str = "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
 
+/// The node id a page's frame carries for the live-update script.
+fn node_of(page: &str) -> String {
+    let at = page.find("data-node=\"").expect("a data-node attribute") + 11;
+    page[at..at + page[at..].find('"').unwrap()].to_owned()
+}
+
+/// The list of forums on the home page.
+fn forum_list(home: &str) -> &str {
+    let start = home.find("id=\"forums\"").expect(home);
+    &home[start..start + home[start..].find("</ul>").unwrap()]
+}
+
 #[test]
 fn every_page_template_has_a_viewport_tag() {
     let base = include_str!("../../templates/base.html");
@@ -1045,5 +1057,59 @@ async fn unknown_paths_answer_a_page_and_unknown_api_paths_json() {
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     let json: serde_json::Value = serde_json::from_str(&api.body).expect(&api.body);
     assert!(json["error"].is_string(), "{json}");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_lists_directories_apart_from_forums() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let forum = ann.post(&h, "Real forum", "hello", None).await;
+    let csrf = ann.csrf(&h).await;
+    let created = ann
+        .form(&h, "/directories", &[("csrf", &csrf), ("title", "Fruit")])
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let dir = super::directories::dir_of(created.location());
+    let home = ann.get(&h, "/").await;
+    let forums = forum_list(&home.body);
+    assert!(forums.contains(&format!("/t/{forum}")), "{forums}");
+    assert!(!forums.contains(&dir), "a directory is no forum: {forums}");
+    assert!(
+        home.body
+            .contains(&format!("href=\"/dir/{dir}\">Fruit</a>")),
+        "{}",
+        home.body
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_tells_an_empty_subject_from_a_missing_body() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    // The API refuses empty subjects; a document from elsewhere may still have one.
+    let bob = cliqueclique_doc::Identity::from_secret_bytes([7; 32]);
+    let document = cliqueclique_doc::DocumentBuilder::new("")
+        .author_name("Bob")
+        .date(1_700_000_000)
+        .text("no subject here")
+        .build(&bob);
+    let untitled = document.id().to_string();
+    let card = cliqueclique_doc::ContactCard::new(&bob, "Bob", vec![], 1);
+    let export = cliqueclique_doc::Export::new(&bob, card, document).to_bytes(&bob);
+    let node: cliqueclique_doc::NodeId = node_of(&ann.get(&h, "/").await.body).parse().unwrap();
+    let handle = &h.daemon.as_ref().unwrap().state().handle;
+    handle.import(node, export).await.unwrap();
+
+    let home = ann.get(&h, "/").await;
+    let forums = forum_list(&home.body);
+    let row = &forums[forums.find(&format!("/t/{untitled}")).expect(forums)..];
+    assert!(
+        row[..row.find("</a>").unwrap()].ends_with("(no subject)"),
+        "{row}"
+    );
     h.stop().await;
 }
