@@ -906,6 +906,24 @@ fn forum_list(home: &str) -> &str {
     &home[start..start + home[start..].find("</ul>").unwrap()]
 }
 
+/// Imports a forum written by another installation's node, Bob (whose card gives an address
+/// nobody answers at) into the browser's node; Bob becomes its peer. Returns the forum's id.
+async fn import_from_bob(h: &Harness, browser: &mut Browser, subject: &str) -> String {
+    let bob = cliqueclique_doc::Identity::from_secret_bytes([7; 32]);
+    let document = cliqueclique_doc::DocumentBuilder::new(subject)
+        .author_name("Bob")
+        .date(1_700_000_000)
+        .text("hello from Bob")
+        .build(&bob);
+    let id = document.id().to_string();
+    let card = cliqueclique_doc::ContactCard::new(&bob, "Bob", vec!["tcp://127.0.0.1:1".into()], 1);
+    let export = cliqueclique_doc::Export::new(&bob, card, document).to_bytes(&bob);
+    let node: cliqueclique_doc::NodeId = node_of(&browser.get(h, "/").await.body).parse().unwrap();
+    let handle = &h.daemon.as_ref().unwrap().state().handle;
+    handle.import(node, export).await.unwrap();
+    id
+}
+
 #[test]
 fn every_page_template_has_a_viewport_tag() {
     let base = include_str!("../../templates/base.html");
@@ -1091,24 +1109,31 @@ async fn home_tells_an_empty_subject_from_a_missing_body() {
     let mut ann = Browser::default();
     ann.setup(&h, "ann").await;
     // The API refuses empty subjects; a document from elsewhere may still have one.
-    let bob = cliqueclique_doc::Identity::from_secret_bytes([7; 32]);
-    let document = cliqueclique_doc::DocumentBuilder::new("")
-        .author_name("Bob")
-        .date(1_700_000_000)
-        .text("no subject here")
-        .build(&bob);
-    let untitled = document.id().to_string();
-    let card = cliqueclique_doc::ContactCard::new(&bob, "Bob", vec![], 1);
-    let export = cliqueclique_doc::Export::new(&bob, card, document).to_bytes(&bob);
-    let node: cliqueclique_doc::NodeId = node_of(&ann.get(&h, "/").await.body).parse().unwrap();
-    let handle = &h.daemon.as_ref().unwrap().state().handle;
-    handle.import(node, export).await.unwrap();
+    let untitled = import_from_bob(&h, &mut ann, "").await;
 
     let home = ann.get(&h, "/").await;
     let forums = forum_list(&home.body);
     let row = &forums[forums.find(&format!("/t/{untitled}")).expect(forums)..];
     assert!(
         row[..row.find("</a>").unwrap()].ends_with("(no subject)"),
+        "{row}"
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_without_a_session_is_not_shown_up() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    // Importing a document makes its exporter a peer, with no session to it.
+    import_from_bob(&h, &mut ann, "From Bob").await;
+    let page = ann.get(&h, "/node").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let row = &page.body[page.body.find("<td>Bob</td>").expect(&page.body)..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("<td class=\"session\">no session</td>"),
         "{row}"
     );
     h.stop().await;
