@@ -64,6 +64,10 @@ pub fn router(api: AppState, settings: Settings) -> Router {
         .with_state(state.clone())
         .layer(DefaultBodyLimit::max(body_limit))
         .merge(api_routes)
+        .fallback({
+            let state = state.clone();
+            move |uri, headers| pages::not_found(state, uri, headers)
+        })
         .layer(axum::middleware::from_fn_with_state(
             state,
             auth::guard::guard,

@@ -104,8 +104,13 @@ pub enum JoinProgress {
     },
     /// The document arrived.
     Done,
-    /// It failed, with the reason.
-    Failed(String),
+    /// It failed.
+    Failed {
+        /// The address asked.
+        address: String,
+        /// Why it failed.
+        error: String,
+    },
 }
 
 /// Shared by every page handler; cheap to clone.

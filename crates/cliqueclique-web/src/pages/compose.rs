@@ -27,8 +27,13 @@ pub struct ComposePage {
     nav: Nav,
     parent: Option<(String, String)>,
     subject: String,
+    body: String,
+    content_type: String,
     content_types: [(&'static str, &'static str); 3],
     directories: Vec<super::directory::Choice>,
+    dir_root: String,
+    dir_name: String,
+    error: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -50,10 +55,22 @@ pub async fn compose_page(
     user: User,
     Query(query): Query<ComposeQuery>,
 ) -> WebResult<ComposePage> {
-    let node = user.node();
     let parent = match query.parent.filter(|p| !p.is_empty()) {
-        Some(text) => {
-            let doc = parse_doc(&text)?;
+        Some(text) => Some(parse_doc(&text)?),
+        None => None,
+    };
+    form_page(&state, &user, parent).await
+}
+
+/// The empty compose form, a reply to `parent` if given.
+async fn form_page(
+    state: &WebState,
+    user: &User,
+    parent: Option<cliqueclique_doc::DocId>,
+) -> WebResult<ComposePage> {
+    let node = user.node();
+    let parent = match parent {
+        Some(doc) => {
             let view = state.api.handle.show(node, doc).await?;
             let subject = view.document.map(|c| c.subject).unwrap_or_default();
             Some((doc.to_string(), subject))
@@ -65,13 +82,18 @@ pub async fn compose_page(
         Some((_, s)) => format!("Re: {s}"),
         None => String::new(),
     };
-    let directories = super::directory::held_directories(&state, node).await?;
+    let directories = super::directory::held_directories(state, node).await?;
     Ok(ComposePage {
-        nav: Nav::of(&user, &state),
+        nav: Nav::of(user, state),
         parent,
         subject,
+        body: String::new(),
+        content_type: String::new(),
         content_types: CONTENT_TYPES,
         directories,
+        dir_root: String::new(),
+        dir_name: String::new(),
+        error: None,
     })
 }
 
@@ -121,6 +143,69 @@ pub async fn compose(
     let fields = read_multipart(multipart).await?;
     let get = |name: &str| fields.text.get(name).cloned().unwrap_or_default();
     user.check_csrf(&get("csrf"))?;
+    let (id, parent) = match post_form(&state, &user, &fields).await {
+        Ok(posted) => posted,
+        Err(e) => return refill(&state, &user, &fields, e).await,
+    };
+    if let Some(root) = directory_of(&fields)? {
+        let name = match get("dir_name").trim() {
+            "" => get("subject").trim().to_owned(),
+            name => name.to_owned(),
+        };
+        super::directory::publish(&state, user.node(), root, name.clone(), id)
+            .await
+            .map_err(|e| {
+                WebError::BadRequest(format!(
+                    "the document was posted ({id}), but publishing it under {name:?} failed: {e}; \
+                     publish it again from its page"
+                ))
+            })?;
+    }
+    let target = parent.unwrap_or(id);
+    Ok(Redirect::to(&format!("/t/{target}#c-{id}")).into_response())
+}
+
+/// The directory the compose form publishes in, if any.
+fn directory_of(fields: &Fields) -> WebResult<Option<cliqueclique_doc::DocId>> {
+    match fields.text.get("dir_root").map_or("", |t| t.trim()) {
+        "" => Ok(None),
+        text => parse_doc(text).map(Some),
+    }
+}
+
+/// The compose form again with what was typed and why it was refused; attached files are not
+/// kept (a browser cannot refill a file input).
+async fn refill(
+    state: &WebState,
+    user: &User,
+    fields: &Fields,
+    error: WebError,
+) -> WebResult<Response> {
+    let get = |name: &str| fields.text.get(name).cloned().unwrap_or_default();
+    let parent = parse_doc(&get("parent")).ok();
+    let Ok(mut page) = form_page(state, user, parent).await else {
+        return Err(error);
+    };
+    page.subject = get("subject");
+    page.body = get("body");
+    page.content_type = get("content_type");
+    page.dir_root = get("dir_root");
+    page.dir_name = get("dir_name");
+    let mut message = error.to_string();
+    if !fields.files.is_empty() {
+        message.push_str(" (choose the attached files again)");
+    }
+    page.error = Some(message);
+    Ok((error.status(), page).into_response())
+}
+
+/// Checks the compose form and posts its document: its id and its parent.
+async fn post_form(
+    state: &WebState,
+    user: &User,
+    fields: &Fields,
+) -> WebResult<(cliqueclique_doc::DocId, Option<cliqueclique_doc::DocId>)> {
+    let get = |name: &str| fields.text.get(name).cloned().unwrap_or_default();
     let subject = get("subject").trim().to_owned();
     if subject.is_empty() {
         return Err(WebError::BadRequest("a subject is needed".into()));
@@ -151,28 +236,9 @@ pub async fn compose(
             .collect(),
         ..NewPost::default()
     };
-    let directory = match get("dir_root").trim() {
-        "" => None,
-        text => Some(parse_doc(text)?),
-    };
-    let node = user.node();
-    let id = state.api.handle.post(node, post).await?;
-    if let Some(root) = directory {
-        let name = match get("dir_name").trim() {
-            "" => get("subject").trim().to_owned(),
-            name => name.to_owned(),
-        };
-        super::directory::publish(&state, node, root, name.clone(), id)
-            .await
-            .map_err(|e| {
-                WebError::BadRequest(format!(
-                    "the document was posted ({id}), but publishing it under {name:?} failed: {e}; \
-                     publish it again from its page"
-                ))
-            })?;
-    }
-    let target = parent.unwrap_or(id);
-    Ok(Redirect::to(&format!("/t/{target}#c-{id}")).into_response())
+    directory_of(fields)?;
+    let id = state.api.handle.post(user.node(), post).await?;
+    Ok((id, parent))
 }
 
 /// The link form on a document page.

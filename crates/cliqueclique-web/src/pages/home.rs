@@ -1,5 +1,5 @@
-//! The home page: my forums and bookmarks with unread counts, sorted by recent activity, and the
-//! joins in progress.
+//! The home page: my forums and bookmarks with unread counts, sorted by recent activity, the
+//! joins in progress, and apart from the forums the directories this node holds.
 
 use super::Nav;
 use crate::auth::User;
@@ -17,11 +17,23 @@ use cliqueclique_daemon::api::{Overview, ThreadSummary};
 pub struct HomePage {
     nav: Nav,
     overview: Overview,
+    directories: Vec<super::directory::Choice>,
 }
 
 impl HomePage {
     fn author(&self, thread: &ThreadSummary) -> String {
         crate::identity::author_or_name(thread.author_info.as_ref(), &thread.author_name)
+    }
+
+    /// What stands for the subject: a note while the body has not arrived, or when it is empty.
+    fn subject(&self, thread: &ThreadSummary) -> String {
+        if thread.author_info.is_none() {
+            "(waiting for the body)".to_owned()
+        } else if thread.subject.is_empty() {
+            "(no subject)".to_owned()
+        } else {
+            thread.subject.clone()
+        }
     }
 
     fn when(&self, thread: &ThreadSummary) -> String {
@@ -36,9 +48,14 @@ impl HomePage {
 /// `GET /`.
 pub async fn home(State(state): State<WebState>, user: User) -> WebResult<HomePage> {
     let node = user.node();
-    let overview = state.api.handle.overview(node).await?;
+    let mut overview = state.api.handle.overview(node).await?;
+    let directories = super::directory::held_directories(&state, node).await?;
+    overview
+        .forums
+        .retain(|f| !directories.iter().any(|d| d.id == f.id.to_string()));
     Ok(HomePage {
         nav: Nav::of(&user, &state),
         overview,
+        directories,
     })
 }

@@ -5,10 +5,11 @@
 use super::{Nav, parse_doc};
 use crate::auth::User;
 use crate::error::WebResult;
+use crate::render::url_escape;
 use crate::state::{JoinProgress, WebState, now_secs};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -32,12 +33,36 @@ pub struct JoiningPage {
     error: Option<String>,
 }
 
+/// `?address=…&doc=…` fill in the join form (the failed join page's "Try again" link).
+#[derive(Deserialize)]
+pub struct JoinQuery {
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    doc: String,
+}
+
+impl JoiningPage {
+    /// The join form filled in with this join's address and id.
+    fn retry(&self) -> String {
+        format!(
+            "/join?address={}&doc={}",
+            url_escape(&self.address),
+            url_escape(&self.doc)
+        )
+    }
+}
+
 /// `GET /join`.
-pub async fn join_page(State(state): State<WebState>, user: User) -> JoinPage {
+pub async fn join_page(
+    State(state): State<WebState>,
+    user: User,
+    Query(query): Query<JoinQuery>,
+) -> JoinPage {
     JoinPage {
         nav: Nav::of(&user, &state),
-        address: String::new(),
-        doc: String::new(),
+        address: query.address,
+        doc: query.doc,
         error: None,
     }
 }
@@ -85,7 +110,10 @@ pub async fn join(
             cliqueclique_daemon::join::join(&background.api, node, &address, doc, wait).await;
         let progress = match result {
             Ok(_) => JoinProgress::Done,
-            Err(e) => JoinProgress::Failed(e.to_string()),
+            Err(e) => JoinProgress::Failed {
+                address,
+                error: e.to_string(),
+            },
         };
         background.set_join((node, doc), progress);
     });
@@ -109,7 +137,7 @@ pub async fn progress(
         Some(JoinProgress::Waiting { address, since }) => {
             (address, now_secs().saturating_sub(since), None)
         }
-        Some(JoinProgress::Failed(error)) => (String::new(), 0, Some(error)),
+        Some(JoinProgress::Failed { address, error }) => (address, 0, Some(error)),
         Some(JoinProgress::Done) | None => (String::new(), 0, None),
     };
     Ok(JoiningPage {

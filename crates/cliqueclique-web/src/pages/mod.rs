@@ -15,8 +15,12 @@ pub mod search;
 
 use crate::auth::User;
 use crate::state::WebState;
+use askama::Template;
 use axum::Router;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use cliqueclique_daemon::ApiError;
 use cliqueclique_doc::DocId;
 
 /// What the frame of every page shows: who is logged in, the token for the logout form.
@@ -98,6 +102,34 @@ pub fn routes() -> Router<WebState> {
         .route("/search", get(search::search))
         .route("/people/{id}", post(people::mark))
         .route("/node", get(node::node_page))
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    nav: Nav,
+    path: String,
+}
+
+/// What an unknown path answers: under `/api/` the API's JSON error, elsewhere a page in the
+/// site's layout; both with status 404.
+pub async fn not_found(state: WebState, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return ApiError::NotFound("no such API endpoint".into()).into_response();
+    }
+    let nav = match crate::auth::session::session_of(&state, &headers).await {
+        Ok(Some(user)) => Nav::of(&user, &state),
+        _ => Nav::anonymous(&state),
+    };
+    let page = NotFoundPage {
+        nav,
+        path: path.to_owned(),
+    };
+    match page.render() {
+        Ok(html) => (StatusCode::NOT_FOUND, Html(html)).into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
 }
 
 /// A document id from the path or a form.

@@ -1,5 +1,5 @@
-//! The node page: my node's id and addresses, its peers, and (for the owner of a local node) the
-//! transport's sessions.
+//! The node page: my node's id and addresses, its peers with their session state as the transport
+//! reports it, and (for the owner of a local node) the transport's sessions.
 
 use super::Nav;
 use crate::auth::User;
@@ -9,6 +9,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use cliqueclique_daemon::api::{NodeInfo, PeerView};
+use cliqueclique_doc::NodeId;
+use std::collections::BTreeSet;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "node.html")]
@@ -19,12 +21,31 @@ pub struct NodePage {
     peers: Vec<PeerView>,
     sessions: Vec<(String, String, usize)>,
     show_sessions: bool,
+    /// The remote nodes attested on a transport session.
+    connected: BTreeSet<NodeId>,
+    /// The nodes of this installation (reached without a session).
+    locals: BTreeSet<NodeId>,
+}
+
+impl NodePage {
+    /// A peer's session state: a node of this installation, one with a working transport
+    /// session, or one without.
+    fn session(&self, peer: &PeerView) -> &'static str {
+        if self.locals.contains(&peer.peer) {
+            "this installation"
+        } else if self.connected.contains(&peer.peer) {
+            "up"
+        } else {
+            "no session"
+        }
+    }
 }
 
 /// `GET /node`.
 pub async fn node_page(State(state): State<WebState>, user: User) -> WebResult<NodePage> {
     let node = user.node();
     let infos = state.api.handle.node_infos().await?;
+    let locals = infos.iter().map(|n| n.id).collect();
     let peers: Vec<PeerView> = state
         .api
         .handle
@@ -38,13 +59,19 @@ pub async fn node_page(State(state): State<WebState>, user: User) -> WebResult<N
         .find(|n| n.id == node)
         .ok_or_else(|| WebError::Internal("the account's node is gone".into()))?;
     let show_sessions = !state.settings.public || user.account.is_owner;
+    let status = state
+        .api
+        .net
+        .status()
+        .await
+        .map_err(|_| WebError::Api(cliqueclique_daemon::ApiError::Stopped))?;
+    let connected = status
+        .sessions
+        .iter()
+        .filter(|s| s.installation.is_some())
+        .flat_map(|s| s.remote_nodes.iter().copied())
+        .collect();
     let sessions = if show_sessions {
-        let status = state
-            .api
-            .net
-            .status()
-            .await
-            .map_err(|_| WebError::Api(cliqueclique_daemon::ApiError::Stopped))?;
         status
             .sessions
             .iter()
@@ -68,5 +95,7 @@ pub async fn node_page(State(state): State<WebState>, user: User) -> WebResult<N
         peers,
         sessions,
         show_sessions,
+        connected,
+        locals,
     })
 }

@@ -6,7 +6,7 @@ use crate::Settings;
 use axum::http::StatusCode;
 
 /// The directory id from a `/dir/ID…` location.
-fn dir_of(location: &str) -> String {
+pub(super) fn dir_of(location: &str) -> String {
     let rest = location
         .strip_prefix("/dir/")
         .expect("a directory location");
