@@ -661,17 +661,21 @@ impl<S: Store> Node<S> {
         }
     }
 
+    /// The documents for which this node has a link to `peer`.
+    pub(super) fn docs_shared_with(&self, peer: &NodeId) -> Vec<DocId> {
+        self.peer_docs
+            .get(peer)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect()
+    }
+
     fn set_peer_up(&mut self, _now: Time, peer: NodeId) {
         let entry = self.peers.entry(peer).or_default();
         entry.up = true;
         entry.down_since = None;
-        let docs: Vec<DocId> = self
-            .peer_docs
-            .get(&peer)
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect();
+        let docs = self.docs_shared_with(&peer);
         for doc in docs {
             if let Some(sub) = self.subs.get_mut(&doc) {
                 let has_body = sub.meta.is_some();
@@ -700,13 +704,7 @@ impl<S: Store> Node<S> {
         if !expired {
             return;
         }
-        let docs: Vec<DocId> = self
-            .peer_docs
-            .get(&peer)
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect();
+        let docs = self.docs_shared_with(&peer);
         for doc in docs {
             self.remove_link(doc, peer);
             // Dropped without a goodbye: remembered like a goodbye, so that a decline we send

@@ -47,29 +47,9 @@ impl<S: Store> Node<S> {
         if self.blocked.insert(peer) {
             self.store.set_blocked(&peer, true);
         }
-        let docs: Vec<DocId> = self
-            .peer_docs
-            .get(&peer)
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect();
-        for doc in docs {
+        for doc in self.docs_shared_with(&peer) {
             let held = self.subs.get(&doc).is_some_and(|s| s.has_body());
-            self.remove_link(doc, peer);
-            // Dropped on our own account: the decline must be newer than anything we sent on
-            // the link (docs/protocol.md §8.1).
-            let serial = self.bump_serial(doc);
-            self.queue(
-                peer,
-                Part::Decline {
-                    doc,
-                    serial,
-                    held,
-                    parent_serial: 0,
-                    suggestions: Vec::new(),
-                },
-            );
+            self.drop_with_decline(doc, peer, held, Vec::new());
         }
         // Its documents stop being wanted (settle) and are collected.
         let authored: Vec<DocId> = self

@@ -368,20 +368,7 @@ impl<S: Store> Node<S> {
                     .and_then(|p| p.card.clone())
                     .into_iter()
                     .collect();
-                self.remove_link(doc, victim);
-                // A new serial, so that the victim, which holds our current one, does not take
-                // the decline for one its update overtook.
-                let serial = self.bump_serial(doc);
-                self.queue(
-                    victim,
-                    Part::Decline {
-                        doc,
-                        serial,
-                        held: false,
-                        parent_serial: 0,
-                        suggestions,
-                    },
-                );
+                self.drop_with_decline(doc, victim, false, suggestions);
             }
             return true;
         }
@@ -466,6 +453,30 @@ impl<S: Store> Node<S> {
             link.backoff_ms = 0;
             link.next_send = None;
         }
+    }
+
+    /// Drops our link to `peer` for `doc` on our own account and tells it with a `Decline`. The
+    /// document gets a new serial first, so that the peer, which holds our current one, does not
+    /// take the decline for one its update overtook (docs/protocol.md §8.1).
+    pub(super) fn drop_with_decline(
+        &mut self,
+        doc: DocId,
+        peer: NodeId,
+        held: bool,
+        suggestions: Vec<ContactCard>,
+    ) {
+        self.remove_link(doc, peer);
+        let serial = self.bump_serial(doc);
+        self.queue(
+            peer,
+            Part::Decline {
+                doc,
+                serial,
+                held,
+                parent_serial: 0,
+                suggestions,
+            },
+        );
     }
 
     fn on_need_body(&mut self, from: NodeId, doc: DocId) {
