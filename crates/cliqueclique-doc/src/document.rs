@@ -11,6 +11,10 @@
 //! so anyone can attach an existing post under another one without touching either.
 //! [`Document::semantic_parent`] and [`Document::semantic_child`] apply the direction for the caller.
 //!
+//! A document may also *revise* an earlier one by the same author ([`Revision`]): retract it, or
+//! supersede it with a new text. The format only carries the claim; whether the earlier document
+//! has the same author is checked where both are known, by whoever applies the revision.
+//!
 //! The byte format is described in `FORMAT.md` beside `Cargo.toml`.
 //! Inside, `build` writes it, `parse` reads it, `envelope` is the signed outer layer both share,
 //! and `mime` holds the normalizations both sides apply.
@@ -96,6 +100,26 @@ impl LinkDirection {
     }
 }
 
+/// What a document says about an earlier document of its author: the `X-Cc-Retracts` and
+/// `X-Cc-Supersedes` headers. A revision applies only if both documents have the same author.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "target")]
+pub enum Revision {
+    /// The author withdraws the document: holders drop its body and show that it was retracted.
+    Retracts(DocId),
+    /// The author replaces the document's text with this one's: holders show the newest version.
+    Supersedes(DocId),
+}
+
+impl Revision {
+    /// The document revised.
+    pub fn target(&self) -> DocId {
+        match self {
+            Revision::Retracts(id) | Revision::Supersedes(id) => *id,
+        }
+    }
+}
+
 /// A file attached to a document, decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attachment {
@@ -141,6 +165,7 @@ struct Inner {
     parent: Option<DocId>,
     child: Option<DocId>,
     link: Option<LinkDirection>,
+    revision: Option<Revision>,
     /// The content entity's top-level headers, in order, with RFC 2047 words decoded.
     headers: Vec<(String, String)>,
     parts: Vec<Part>,
@@ -269,6 +294,27 @@ impl Document {
         self.inner.link
     }
 
+    /// The earlier document of the same author this one retracts or supersedes, if any.
+    pub fn revision(&self) -> Option<Revision> {
+        self.inner.revision
+    }
+
+    /// The document this one retracts (`X-Cc-Retracts`).
+    pub fn retracts(&self) -> Option<DocId> {
+        match self.inner.revision {
+            Some(Revision::Retracts(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The document this one supersedes (`X-Cc-Supersedes`).
+    pub fn supersedes(&self) -> Option<DocId> {
+        match self.inner.revision {
+            Some(Revision::Supersedes(id)) => Some(id),
+            _ => None,
+        }
+    }
+
     /// The document this one is shown under.
     ///
     /// For a link document: [`Document::parent`] if [`LinkDirection::Natural`], [`Document::child`] if reversed.
@@ -384,6 +430,7 @@ impl fmt::Debug for Document {
             .field("parent", &self.inner.parent)
             .field("child", &self.inner.child)
             .field("link", &self.inner.link)
+            .field("revision", &self.inner.revision)
             .field("len", &self.inner.bytes.len())
             .finish()
     }

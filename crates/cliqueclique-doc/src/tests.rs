@@ -13,6 +13,7 @@ mod export;
 mod fuzz;
 mod id;
 mod identity;
+mod revision;
 mod tamper;
 
 /// A deterministic identity for test number `seed`.

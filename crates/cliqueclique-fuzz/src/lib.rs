@@ -180,6 +180,7 @@ fn document_contract(parsed: &Document) {
         parsed.body_text(),
         parsed.attachments(),
         parsed.parts(),
+        parsed.revision(),
     );
     let _ = cliqueclique_dir::Entry::of(parsed);
 }

@@ -108,6 +108,17 @@ pub enum CommandError {
     /// The peer named is this node itself.
     #[error("a node cannot be its own peer")]
     SelfPeer,
+    /// A retraction or an edit names a document by another author.
+    #[error("document {doc} is by {author}, not by this node: only its author can revise it")]
+    NotYours {
+        /// The document to revise.
+        doc: DocId,
+        /// Its author.
+        author: NodeId,
+    },
+    /// The document was retracted by its author: it is neither revised, posted nor imported again.
+    #[error("document {0} was retracted")]
+    Retracted(DocId),
     /// A document exceeds the configured limits.
     #[error("document of {size} bytes exceeds the maximum of {max}")]
     TooLarge {

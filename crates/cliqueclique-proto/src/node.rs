@@ -13,10 +13,12 @@
 
 mod block;
 mod receive;
+mod retract;
 mod send;
 mod settle;
 mod thread;
 
+pub use retract::Retraction;
 pub use thread::{FETCH_HOLD, ThreadStatus};
 
 use crate::command::{Command, CommandError, Outcome};
@@ -90,6 +92,8 @@ pub struct Node<S: Store> {
     peers: BTreeMap<NodeId, Peer>,
     /// Nodes the user blocked (`block.rs`).
     blocked: BTreeSet<NodeId>,
+    /// Retractions this node knows of, by retracted document (`retract.rs`).
+    retracted: BTreeMap<DocId, Retraction>,
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
     dirty: BTreeSet<DocId>,
@@ -143,6 +147,7 @@ impl<S: Store> Node<S> {
             tallies: BTreeMap::new(),
             peers: BTreeMap::new(),
             blocked: BTreeSet::new(),
+            retracted: BTreeMap::new(),
             peer_docs: BTreeMap::new(),
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
@@ -162,6 +167,12 @@ impl<S: Store> Node<S> {
             now: Time::ZERO,
         };
         node.blocked = node.store.blocked().into_iter().collect();
+        node.retracted = node
+            .store
+            .retractions()
+            .into_iter()
+            .map(|r| (r.target, r))
+            .collect();
         for card in node.store.cards() {
             let id = card.node_id();
             node.peers.entry(id).or_default().card = Some(card);
@@ -452,6 +463,9 @@ impl<S: Store> Node<S> {
             Command::Import { export } => {
                 self.check_card(&export.exporter)?;
                 let doc = export.document.id();
+                if self.refuses_retracted(&export.document) {
+                    return Err(CommandError::Retracted(doc));
+                }
                 self.store_document(&export.document, None);
                 self.set_flags(doc, |f| f.subscribed = true)?;
                 self.learn_card(export.exporter.clone());
@@ -470,6 +484,9 @@ impl<S: Store> Node<S> {
                 size: document.len(),
                 max: self.config.limits.max_document_bytes,
             });
+        }
+        if let Some(revision) = document.revision() {
+            self.check_revision(revision.target())?;
         }
         let meta = DocMeta::of(&document);
         for reference in meta.parent.iter().chain(meta.link_child.iter()) {
@@ -517,6 +534,7 @@ impl<S: Store> Node<S> {
         let doc = document.id();
         let meta = DocMeta::of(document);
         self.store.put_document(document);
+        self.learn_retraction(document);
         match self.subs.get_mut(&doc) {
             Some(sub) if sub.meta.is_some() => return,
             Some(sub) => {

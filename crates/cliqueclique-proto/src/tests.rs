@@ -6,6 +6,7 @@
 mod block;
 mod codec;
 mod handlers;
+mod retract;
 mod route;
 
 use crate::{Command, Config, Event, MemStore, Node, Time, Transmit};

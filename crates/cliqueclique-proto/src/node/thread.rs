@@ -45,7 +45,8 @@ impl ThreadStatus {
 
 impl<S: Store> Node<S> {
     /// The documents above `doc`: its semantic parents and theirs, and the thread a document
-    /// held on a claim was pushed along, nearest first, each once.
+    /// held on a claim was pushed along, nearest first, each once. A retracted document that is
+    /// no longer held leads to the parent its retraction names.
     pub(super) fn ancestors(&self, doc: &DocId) -> Vec<DocId> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
@@ -54,7 +55,14 @@ impl<S: Store> Node<S> {
             let mut next = Vec::new();
             for d in frontier {
                 let via = self.subs.get(&d).and_then(|s| s.thread_via);
-                for p in self.parents.get(&d).into_iter().flatten().chain(via.iter()) {
+                // A retracted document that is gone still stands between its replies and the
+                // threads above it, at the parent its retraction names.
+                let retracted = self
+                    .retraction(&d)
+                    .filter(|_| !self.subs.contains_key(&d))
+                    .and_then(|r| r.parent);
+                let parents = self.parents.get(&d).into_iter().flatten();
+                for p in parents.chain(via.iter()).chain(retracted.iter()) {
                     if *p != *doc && seen.insert(*p) {
                         out.push(*p);
                         next.push(*p);
