@@ -17,6 +17,7 @@ mod commands;
 mod directory;
 mod overview;
 mod people;
+mod revisions;
 mod search;
 mod views;
 

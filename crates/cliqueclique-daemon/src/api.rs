@@ -3,7 +3,7 @@
 //!
 //! Ids are 52-character base32 strings; binary data (attachments, non-text bodies) is base64.
 
-pub use cliqueclique_doc::{DocId, LinkDirection, NodeId};
+pub use cliqueclique_doc::{DocId, LinkDirection, NodeId, Revision};
 pub use cliqueclique_proto::Flags;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,6 +62,29 @@ pub struct NewPost {
     pub link_child: Option<DocId>,
     /// With `link_child`: show `parent` under `link_child` instead.
     pub reversed: bool,
+}
+
+/// `POST /api/nodes/{node}/documents/{id}/edit`: a new version of one's own document.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EditPost {
+    /// The new subject line; absent or empty keeps the current one.
+    pub subject: Option<String>,
+    /// The new body, as text.
+    pub body: String,
+    /// The body's MIME type; default that of the current version.
+    pub content_type: Option<String>,
+}
+
+/// One version of an edited document: the original or one of its edits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    /// The version's own document id (each can be read on its own).
+    pub id: DocId,
+    /// Its date, unix seconds, as the author claims.
+    pub date: u64,
+    /// Its subject.
+    pub subject: String,
 }
 
 /// Why a new post is refused before it is signed: a document says something, under a subject.
@@ -220,6 +243,18 @@ pub struct DocumentView {
     /// Hidden here: its author is muted. Pages collapse it.
     #[serde(default)]
     pub hidden: bool,
+    /// Its author retracted it: its body is gone and pages show "retracted" in its place.
+    #[serde(default)]
+    pub retracted: bool,
+    /// Its author edited it: the newest version, whose contents are `newest`.
+    #[serde(default)]
+    pub superseded_by: Option<DocId>,
+    /// The contents of the newest version, when it was edited (pages show these).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest: Option<Contents>,
+    /// Every version held here, the original first and the newest last; empty if never edited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<VersionView>,
 }
 
 /// The completeness of the thread below a document, as far as this node and its neighbours know.
@@ -306,6 +341,10 @@ pub struct Contents {
     pub parts: Vec<PartView>,
     /// The size of the signed document in bytes.
     pub size: usize,
+    /// The earlier document of its author this one retracts or supersedes
+    /// (`{"kind": "retracts"|"supersedes", "target": id}`); such a document is not a post of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Revision>,
 }
 
 /// One entry of `GET /api/nodes/{node}/documents/{id}/thread`: a document and the held documents below it.
@@ -323,6 +362,12 @@ pub struct ThreadEntry {
     /// Hidden here: its author is muted. Pages collapse it.
     #[serde(default)]
     pub hidden: bool,
+    /// Its author retracted it: subject and body are empty and pages show "retracted".
+    #[serde(default)]
+    pub retracted: bool,
+    /// Its author edited it: the newest version, whose subject and body the entry shows.
+    #[serde(default)]
+    pub superseded_by: Option<DocId>,
     /// Its date, unix seconds.
     pub date: u64,
     /// Marked read here.

@@ -11,8 +11,9 @@ pub use accounts::{RegisterError, TableError};
 
 use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
 use crate::api::{
-    AuthorView, DocumentView, FlagsChange, NamePage, Network, NewPost, NodeInfo, NodeStatus,
-    Overview, PeerMarksChange, PeerView, People, Published, Resolved, SearchResults, ThreadEntry,
+    AuthorView, DocumentView, EditPost, FlagsChange, NamePage, Network, NewPost, NodeInfo,
+    NodeStatus, Overview, PeerMarksChange, PeerView, People, Published, Resolved, SearchResults,
+    ThreadEntry,
 };
 use crate::error::ApiError;
 use cliqueclique_dir::Follow;
@@ -248,6 +249,21 @@ impl Handle {
     /// Posts a new document as `node`.
     pub async fn post(&self, node: impl Into<NodeRef>, post: NewPost) -> Result<DocId, ApiError> {
         self.on(node, move |a, id| a.post(id, post)).await
+    }
+
+    /// Retracts `node`'s own document `doc` with all its versions; returns the retraction's id.
+    pub async fn retract(&self, node: impl Into<NodeRef>, doc: DocId) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| a.retract(id, doc)).await
+    }
+
+    /// Posts a new version of `node`'s own document `doc`; returns the new version's id.
+    pub async fn edit(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+        edit: EditPost,
+    ) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| a.edit(id, doc, edit)).await
     }
 
     /// A document as `node` sees it.

@@ -92,8 +92,8 @@ pub struct Node<S: Store> {
     peers: BTreeMap<NodeId, Peer>,
     /// Nodes the user blocked (`block.rs`).
     blocked: BTreeSet<NodeId>,
-    /// Retractions this node knows of, by retracted document (`retract.rs`).
-    retracted: BTreeMap<DocId, Retraction>,
+    /// Retractions this node knows of, by retracted document and signer (`retract.rs`).
+    retracted: BTreeMap<(DocId, NodeId), Retraction>,
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
     dirty: BTreeSet<DocId>,
@@ -171,7 +171,7 @@ impl<S: Store> Node<S> {
             .store
             .retractions()
             .into_iter()
-            .map(|r| (r.target, r))
+            .map(|r| ((r.target, r.author), r))
             .collect();
         for card in node.store.cards() {
             let id = card.node_id();

@@ -43,7 +43,7 @@ pub trait Store {
     fn set_blocked(&mut self, peer: &NodeId, blocked: bool);
     /// Every retraction this node learnt of, read once when the node starts.
     fn retractions(&self) -> Vec<Retraction>;
-    /// Keeps a retraction for good (idempotent: the first one for a target stays).
+    /// Keeps a retraction for good (idempotent: the first one of a target by one signer stays).
     fn put_retraction(&mut self, retraction: &Retraction);
 }
 
@@ -58,7 +58,7 @@ pub struct MemStore {
     flags: BTreeMap<DocId, Flags>,
     cards: BTreeMap<NodeId, ContactCard>,
     blocked: std::collections::BTreeSet<NodeId>,
-    retractions: BTreeMap<DocId, Retraction>,
+    retractions: BTreeMap<(DocId, NodeId), Retraction>,
 }
 
 impl MemStore {
@@ -156,7 +156,7 @@ impl Store for MemStore {
 
     fn put_retraction(&mut self, retraction: &Retraction) {
         self.retractions
-            .entry(retraction.target)
+            .entry((retraction.target, retraction.author))
             .or_insert(*retraction);
     }
 }

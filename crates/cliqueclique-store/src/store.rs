@@ -282,7 +282,7 @@ impl Store for SqliteStore {
         type Row = (Vec<u8>, Vec<u8>, Vec<u8>, Option<Vec<u8>>);
         let rows: Vec<Row> = self.run("retractions", Vec::new(), |conn| {
             conn.prepare_cached(
-                "SELECT target, by_doc, author, parent FROM retractions WHERE node = ?1 ORDER BY target",
+                "SELECT target, by_doc, author, parent FROM retractions WHERE node = ?1 ORDER BY target, author",
             )?
             .query_map([self.node.as_bytes()], |row| {
                 Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
@@ -314,7 +314,7 @@ impl Store for SqliteStore {
         self.run("put_retraction", (), |conn| {
             conn.prepare_cached(
                 "INSERT INTO retractions (node, target, by_doc, author, parent)
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (node, target) DO NOTHING",
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (node, target, author) DO NOTHING",
             )?
             .execute(params![
                 self.node.as_bytes(),

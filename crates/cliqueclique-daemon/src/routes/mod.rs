@@ -71,6 +71,14 @@ pub fn router(state: AppState) -> Router {
             post(documents::flags),
         )
         .route(
+            "/api/nodes/{node}/documents/{id}/retract",
+            post(documents::retract),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/edit",
+            post(documents::edit),
+        )
+        .route(
             "/api/nodes/{node}/documents/{id}/export",
             get(documents::export),
         )

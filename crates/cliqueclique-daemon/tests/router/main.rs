@@ -6,5 +6,6 @@
 mod api;
 mod directory_api;
 mod people;
+mod retract;
 mod server;
 mod support;

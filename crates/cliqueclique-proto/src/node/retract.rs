@@ -32,14 +32,22 @@ pub struct Retraction {
 }
 
 impl<S: Store> Node<S> {
-    /// The retraction recorded for `doc`, if any (it applies only if the authors match).
-    pub fn retraction(&self, doc: &DocId) -> Option<&Retraction> {
-        self.retracted.get(doc)
+    /// The retraction of `doc` signed by `author`, if this node knows of one.
+    pub fn retraction(&self, doc: &DocId, author: &NodeId) -> Option<&Retraction> {
+        self.retracted.get(&(*doc, *author))
+    }
+
+    /// Every retraction of `doc` this node knows of, whoever signed them (only one signed by
+    /// the document's author counts; the author is not known once the document is gone).
+    pub fn retractions_of(&self, doc: &DocId) -> impl Iterator<Item = &Retraction> {
+        let first = (*doc, NodeId([0; 32]));
+        let last = (*doc, NodeId([0xff; 32]));
+        self.retracted.range(first..=last).map(|(_, r)| r)
     }
 
     /// Whether `doc` by `author` was retracted by its author.
     pub(super) fn is_retracted(&self, doc: &DocId, author: &NodeId) -> bool {
-        self.retracted.get(doc).is_some_and(|r| r.author == *author)
+        self.retracted.contains_key(&(*doc, *author))
     }
 
     /// Whether a received document must be declined: retracted by its author, or an edit of a
@@ -118,13 +126,16 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Keeps `record` (the first one for a target wins) and drops the target's body if held.
+    /// Keeps `record` and drops the target's body if held and by the same author. Records are
+    /// kept per target and signer, so that a forged retraction cannot stand in the way of the
+    /// author's own.
     fn record_retraction(&mut self, record: Retraction) {
-        if self.retracted.contains_key(&record.target) {
+        let key = (record.target, record.author);
+        if self.retracted.contains_key(&key) {
             return;
         }
         self.store.put_retraction(&record);
-        self.retracted.insert(record.target, record);
+        self.retracted.insert(key, record);
         if self.retracted_held(&record.target) {
             // The body goes now; the subscription leaves through garbage collection.
             self.store.remove_document(&record.target);

@@ -57,12 +57,14 @@ impl<S: Store> Node<S> {
                 let via = self.subs.get(&d).and_then(|s| s.thread_via);
                 // A retracted document that is gone still stands between its replies and the
                 // threads above it, at the parent its retraction names.
+                let gone = !self.subs.contains_key(&d);
                 let retracted = self
-                    .retraction(&d)
-                    .filter(|_| !self.subs.contains_key(&d))
-                    .and_then(|r| r.parent);
-                let parents = self.parents.get(&d).into_iter().flatten();
-                for p in parents.chain(via.iter()).chain(retracted.iter()) {
+                    .retractions_of(&d)
+                    .filter(|_| gone)
+                    .filter_map(|r| r.parent);
+                let parents = self.parents.get(&d).into_iter().flatten().copied();
+                for p in parents.chain(via).chain(retracted) {
+                    let p = &p;
                     if *p != *doc && seen.insert(*p) {
                         out.push(*p);
                         next.push(*p);

@@ -55,7 +55,7 @@ fn a_retraction_reaches_every_holder_and_drops_the_body() {
         assert!(!net.holds(i, &post), "node {i} still holds the body");
         assert!(net.holds(i, &retraction), "node {i} lacks the retraction");
         let record = net.nodes[i]
-            .retraction(&post)
+            .retraction(&post, &net.id(0))
             .expect("a recorded retraction");
         assert_eq!((record.by, record.parent), (retraction, Some(root)));
         assert!(
@@ -121,7 +121,7 @@ fn a_stale_copy_neither_comes_back_nor_stays() {
     net.heal(0, 3);
     net.run_for(60_000);
     assert!(!net.holds(3, &post), "the stale copy stayed");
-    assert!(net.nodes[3].retraction(&post).is_some());
+    assert!(net.nodes[3].retraction(&post, &net.id(0)).is_some());
 
     // An import of the stale copy is refused as well.
     let card = net.card(3);
@@ -149,7 +149,7 @@ fn edits_go_with_the_original() {
         assert!(!net.holds(i, &post) && !net.holds(i, &edit), "node {i}");
     }
     // A copy of the edit offered later is declined, like the original.
-    assert!(net.nodes[2].retraction(&edit).is_some());
+    assert!(net.nodes[2].retraction(&edit, &net.id(0)).is_some());
 }
 
 #[test]
@@ -186,9 +186,13 @@ fn someone_elses_retraction_changes_nothing() {
         net.holds(2, &post),
         "someone else's retraction dropped the post"
     );
-    assert!(net.nodes[2].retraction(&post).is_some());
-    // And the true author's document is still accepted and offered.
+    assert!(net.nodes[2].retraction(&post, &net.id(3)).is_some());
+    // The forged record does not stand in the way of the author's own retraction.
     let reply = net.post(1, DocumentBuilder::new("re").parent(post).text("re"));
     net.run_for(20_000);
-    assert!(net.holds(0, &reply));
+    assert!(net.holds(0, &reply), "the post no longer travels");
+    retract(&mut net, 0, root, post);
+    net.run_for(30_000);
+    assert!(!net.holds(2, &post));
+    assert_eq!(net.nodes[2].retractions_of(&post).count(), 2);
 }

@@ -157,7 +157,7 @@ fn cards_order_every_u64<S: Store>(mut store: S) {
     assert_eq!(store.cards(), vec![card(&carol, "carol-max", u64::MAX)]);
 }
 
-fn retractions_are_kept_first_one_wins<S: Store>(mut store: S) {
+fn retractions_are_kept_per_target_and_signer<S: Store>(mut store: S) {
     let ann = identity(13).node_id();
     let impostor = identity(14).node_id();
     let target = DocId::of(b"target");
@@ -176,16 +176,23 @@ fn retractions_are_kept_first_one_wins<S: Store>(mut store: S) {
     assert!(store.retractions().is_empty());
     store.put_retraction(&first);
     store.put_retraction(&top);
-    // Another retraction of the same target (say, a forged one) does not replace the first.
-    store.put_retraction(&Retraction {
+    // A forged retraction of the same target is kept beside the author's, not instead of it;
+    // a second one by the same signer changes nothing.
+    let forged = Retraction {
         by: DocId::of(b"forged"),
         author: impostor,
         ..first
+    };
+    store.put_retraction(&forged);
+    store.put_retraction(&Retraction {
+        by: DocId::of(b"again"),
+        ..first
     });
+    let key = |r: &Retraction| (r.target, r.author);
     let mut kept = store.retractions();
-    kept.sort_by_key(|r| r.target);
-    let mut expected = vec![first, top];
-    expected.sort_by_key(|r| r.target);
+    kept.sort_by_key(key);
+    let mut expected = vec![first, top, forged];
+    expected.sort_by_key(key);
     assert_eq!(kept, expected);
 }
 
@@ -221,5 +228,5 @@ contract!(
     flags_are_remembered_and_forgotten,
     cards_keep_the_newest,
     cards_order_every_u64,
-    retractions_are_kept_first_one_wins,
+    retractions_are_kept_per_target_and_signer,
 );
