@@ -61,6 +61,14 @@ pub enum Command {
     Post(Post),
     /// Reply to a document: a post with it as parent, subject "Re: …" unless given.
     Reply(Reply),
+    /// Retract one of your documents (with all its versions): every holder drops its body and
+    /// shows "retracted" in its place.
+    Retract(Target),
+    /// Edit one of your documents: a new version with the body from --file or stdin, which every
+    /// holder shows in its place, marked edited.
+    #[command(after_help = "Example:
+  cliqueclique edit k7f2q --file fixed.txt")]
+    Edit(Edit),
     /// Attach an existing document CHILD under PARENT with a link document (both must be held).
     Link(Link),
     /// Join a forum knowing an installation's address and the root document's id.
@@ -284,6 +292,22 @@ pub struct Reply {
     pub subject: Option<String>,
     #[command(flatten)]
     pub body: Body,
+}
+
+/// `edit`.
+#[derive(Debug, Args)]
+pub struct Edit {
+    /// The document to edit (the original or any of its versions).
+    pub id: String,
+    /// The new subject line. Default: the current one.
+    #[arg(long, short = 's')]
+    pub subject: Option<String>,
+    /// Read the new body from FILE ('-' for stdin). Default: stdin.
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The body's MIME type. Default: the current one.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
 }
 
 /// `link`.

@@ -31,12 +31,21 @@ impl Actor {
             )));
         }
         let node = &self.nodes[&id].node;
+        // Retracted documents that are gone are still known by id, so that commands on them
+        // say they were retracted rather than unknown.
+        let retracted = node
+            .retractions()
+            .map(|r| r.target)
+            .filter(|doc| node.subscription(doc).is_none());
         let mut ids: Vec<String> = node
             .subscriptions()
-            .map(|sub| sub.doc.to_string())
+            .map(|sub| sub.doc)
+            .chain(retracted)
+            .map(|doc| doc.to_string())
             .filter(|text| text.starts_with(&prefix))
             .collect();
         ids.sort();
+        ids.dedup();
         let total = ids.len();
         let matches = ids
             .iter()

@@ -45,6 +45,11 @@ impl<S: Store> Node<S> {
         self.retracted.range(first..=last).map(|(_, r)| r)
     }
 
+    /// Every retraction this node knows of, by target.
+    pub fn retractions(&self) -> impl Iterator<Item = &Retraction> {
+        self.retracted.values()
+    }
+
     /// Whether `doc` by `author` was retracted by its author.
     pub(super) fn is_retracted(&self, doc: &DocId, author: &NodeId) -> bool {
         self.retracted.contains_key(&(*doc, *author))

@@ -66,6 +66,8 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Post(post) => post::post(&ctx, post).await,
         Command::Reply(reply) => post::reply(&ctx, reply).await,
         Command::Link(link) => post::link(&ctx, link).await,
+        Command::Retract(t) => post::retract(&ctx, t).await,
+        Command::Edit(edit) => post::edit(&ctx, edit).await,
         Command::Join(join) => join::run(&ctx, join).await,
         Command::Subscribe(s) => docs::subscribe(&ctx, s).await,
         Command::Unsubscribe(t) => docs::unsubscribe(&ctx, t).await,

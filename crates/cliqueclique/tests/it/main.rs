@@ -18,5 +18,6 @@ mod impostor;
 mod local_nodes;
 mod public;
 mod reading;
+mod retract;
 mod support;
 mod threads;
