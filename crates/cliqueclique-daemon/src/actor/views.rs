@@ -168,6 +168,7 @@ impl Actor {
             document,
             revised,
             linked: false,
+            retracted_at: None,
         };
         Ok(self.entry(id, doc, shown, bodies, &authors, &mut seen))
     }
@@ -191,7 +192,8 @@ impl Actor {
         let mut comments = Vec::new();
         let mut attached = BTreeSet::new();
         let mut edits: BTreeMap<DocId, Vec<Document>> = BTreeMap::new();
-        let mut gone = BTreeSet::new();
+        // Retracted documents that are gone, with the date of their retraction.
+        let mut gone = BTreeMap::new();
         for child in node.children(&doc) {
             let Some(d) = node.document(child) else {
                 comments.push((*child, None));
@@ -207,15 +209,21 @@ impl Actor {
                     if node.subscription(&target).is_none()
                         && node.retraction(&target, &d.author()).is_some()
                     {
-                        gone.insert(target);
+                        gone.insert(target, d.date());
                     }
                 }
                 (None, None) => comments.push((*child, Some(d))),
             }
         }
-        comments.extend(gone.into_iter().map(|target| (target, None)));
         let mut children = Vec::new();
-        for (child, document) in comments {
+        let comments = comments
+            .into_iter()
+            .map(|(child, document)| (child, document, None))
+            .chain(
+                gone.into_iter()
+                    .map(|(target, date)| (target, None, Some(date))),
+            );
+        for (child, document, retracted_at) in comments {
             if seen.contains(&child) || seen.len() >= MAX_THREAD_ENTRIES {
                 continue;
             }
@@ -235,6 +243,7 @@ impl Actor {
                     edits: own_edits,
                 },
                 linked: attached.contains(&child),
+                retracted_at,
             };
             children.push(self.entry(id, child, shown, bodies, authors, seen));
         }
@@ -243,6 +252,7 @@ impl Actor {
             document,
             revised,
             linked,
+            retracted_at,
         } = shown;
         let (subject, author_name) = subject_and_author(document.as_ref());
         let author_info = document
@@ -258,7 +268,11 @@ impl Actor {
             retracted: revised.retracted,
             superseded_by: revised.newest().map(Document::id),
             author_info,
-            date: document.as_ref().map_or(0, Document::date),
+            date: document
+                .as_ref()
+                .map(Document::date)
+                .or(retracted_at)
+                .unwrap_or(0),
             read: node.flags(&doc).is_some_and(|f| f.read),
             linked,
             content_type: text.filter(|_| bodies).map(|d| d.content_type().to_owned()),
@@ -412,6 +426,8 @@ struct Shown {
     revised: Revised,
     /// Attached by a link document rather than a direct comment.
     linked: bool,
+    /// For a retracted document that is gone: the date of its retraction, where it is listed.
+    retracted_at: Option<u64>,
 }
 
 /// The API view of a document's contents.

@@ -294,15 +294,28 @@ impl<S: Store> Node<S> {
             .get(doc)
             .copied()
             .unwrap_or_else(|| self.count_below(doc));
-        let known_missing = self
-            .descendants(doc)
+        let descendants = self.descendants(doc);
+        let known_missing = descendants
             .iter()
             .filter(|d| self.subs.get(d).is_none_or(|s| !s.has_body()))
             .count() as u32;
+        // Documents retracted and gone since a neighbour counted them are not missing: a claim
+        // that counts them as well as what is held is complete, and one whose digest differs
+        // only proves something missing while no retracted document could explain it.
+        let mut gone = BTreeSet::new();
+        for r in self.retractions() {
+            let under = r
+                .parent
+                .is_some_and(|p| p == *doc || descendants.contains(&p));
+            if under && !self.subs.contains_key(&r.target) {
+                gone.insert(r.target);
+            }
+        }
+        let retracted = gone.len() as u32;
         let claim = self.subs.get(doc).and_then(|s| s.claimed_tally);
         let claimed_missing = match claim {
-            Some((c, _)) if c > below => c - below,
-            Some((c, d)) if c == below && d != digest => 1,
+            Some((c, _)) if c > below + retracted => c - below - retracted,
+            Some((c, d)) if c == below && d != digest && retracted == 0 => 1,
             _ => 0,
         };
         ThreadStatus {

@@ -43,7 +43,19 @@ fn retract(net: &mut Net, author: usize, parent: DocId, target: DocId) -> DocId 
 #[test]
 fn a_retraction_reaches_every_holder_and_drops_the_body() {
     let (mut net, root) = forum();
+    // Followers of the whole forum: pushes to them carry claims of its count.
+    for i in 1..4 {
+        net.command(
+            i,
+            Command::Subscribe {
+                doc: root,
+                thread: true,
+            },
+        );
+    }
     let post = topic(&mut net, 0, root, "a post I regret");
+    let reply = topic(&mut net, 1, root, "another topic");
+    assert!(net.holds(2, &reply));
     for i in 0..4 {
         assert!(net.holds(i, &post), "node {i} lacks the post");
     }
@@ -62,6 +74,10 @@ fn a_retraction_reaches_every_holder_and_drops_the_body() {
             net.nodes[i].subscription(&post).is_none(),
             "node {i} keeps state for the retracted post"
         );
+        // The count of the forum that a neighbour claimed before does not make it look
+        // incomplete.
+        let status = net.nodes[i].thread_status(&root);
+        assert!(status.complete(), "node {i}: {status:?}");
     }
     // The author cannot revise it again.
     let again = DocumentBuilder::new("")

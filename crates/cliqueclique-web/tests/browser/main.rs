@@ -12,5 +12,6 @@ mod directory;
 mod impostor;
 mod local;
 mod public;
+mod retract;
 mod support;
 mod threads;
