@@ -16,6 +16,7 @@ mod malicious;
 mod max_peers;
 mod pair;
 mod relay;
+mod retract;
 mod scenarios;
 mod stale;
 mod threads;

@@ -114,21 +114,7 @@ impl Actor {
             builder = builder.attach(attachment.filename.clone(), content_type, data);
         }
         let document = builder.build(&local.info.identity);
-        let limits = &self.config.proto.limits;
-        if document.len() > limits.max_document_bytes {
-            return Err(ApiError::BadRequest(format!(
-                "the document is {} bytes, more than the maximum of {}",
-                document.len(),
-                limits.max_document_bytes
-            )));
-        }
-        if document.parts().len() > limits.max_parts {
-            return Err(ApiError::BadRequest(format!(
-                "the document has {} parts, more than the maximum of {}",
-                document.parts().len(),
-                limits.max_parts
-            )));
-        }
+        self.check_limits(&document)?;
         let subscribe = post.subscribe.unwrap_or(true);
         let doc = self.post_signed(id, document, subscribe)?;
         if subscribe {
@@ -222,6 +208,12 @@ impl Actor {
             .date(now_secs.max(not_before))
             .author_name(local.info.name.clone())
             .build(&local.info.identity);
+        self.check_limits(&document)?;
+        self.post_signed(id, document, false)
+    }
+
+    /// Refuses a new document that peers would refuse: over the size or the parts limit.
+    fn check_limits(&self, document: &Document) -> Result<(), ApiError> {
         let limits = &self.config.proto.limits;
         if document.len() > limits.max_document_bytes {
             return Err(ApiError::BadRequest(format!(
@@ -230,7 +222,14 @@ impl Actor {
                 limits.max_document_bytes
             )));
         }
-        self.post_signed(id, document, false)
+        if document.parts().len() > limits.max_parts {
+            return Err(ApiError::BadRequest(format!(
+                "the document has {} parts, more than the maximum of {}",
+                document.parts().len(),
+                limits.max_parts
+            )));
+        }
+        Ok(())
     }
 
     /// Changes a document's user flags.
