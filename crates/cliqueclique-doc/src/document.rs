@@ -12,7 +12,8 @@
 //! [`Document::semantic_parent`] and [`Document::semantic_child`] apply the direction for the caller.
 //!
 //! A document may also *revise* an earlier one by the same author ([`Revision`]): retract it, or
-//! supersede it with a new text. The format only carries the claim; whether the earlier document
+//! supersede it with a new text; and a document under a forum's root may carry a moderation
+//! decision ([`Moderation`]). The format only carries the claim; whether the earlier document
 //! has the same author is checked where both are known, by whoever applies the revision.
 //!
 //! The byte format is described in `FORMAT.md` beside `Cargo.toml`.
@@ -120,6 +121,69 @@ impl Revision {
     }
 }
 
+/// A forum moderation decision: the `X-Cc-Moderation` header of a document under a forum's root.
+///
+/// The format carries the decision; who may make it (the root's author names moderators, the
+/// author and the moderators hide documents and ban nodes) is decided by whoever applies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "action", content = "target")]
+pub enum Moderation {
+    /// The forum's owner makes a node a moderator.
+    AddModerator(NodeId),
+    /// The forum's owner takes a node's moderation away.
+    RemoveModerator(NodeId),
+    /// Collapse a document in the forum.
+    Hide(DocId),
+    /// Undo a hide.
+    Unhide(DocId),
+    /// Decline a node's new documents in the forum.
+    Ban(NodeId),
+    /// Undo a ban.
+    Unban(NodeId),
+}
+
+impl Moderation {
+    /// The header's action word.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Moderation::AddModerator(_) => "add-moderator",
+            Moderation::RemoveModerator(_) => "remove-moderator",
+            Moderation::Hide(_) => "hide",
+            Moderation::Unhide(_) => "unhide",
+            Moderation::Ban(_) => "ban",
+            Moderation::Unban(_) => "unban",
+        }
+    }
+
+    /// The header value: the action word, a space, the target id.
+    pub fn header_value(&self) -> String {
+        let target = match self {
+            Moderation::AddModerator(n)
+            | Moderation::RemoveModerator(n)
+            | Moderation::Ban(n)
+            | Moderation::Unban(n) => n.to_string(),
+            Moderation::Hide(d) | Moderation::Unhide(d) => d.to_string(),
+        };
+        format!("{} {target}", self.action())
+    }
+
+    /// Reads a header value; `None` unless it is exactly an action word, one space and an id.
+    pub fn from_header(value: &str) -> Option<Moderation> {
+        let (action, target) = value.split_once(' ')?;
+        let node = || target.parse::<NodeId>().ok();
+        let doc = || target.parse::<DocId>().ok();
+        match action {
+            "add-moderator" => node().map(Moderation::AddModerator),
+            "remove-moderator" => node().map(Moderation::RemoveModerator),
+            "hide" => doc().map(Moderation::Hide),
+            "unhide" => doc().map(Moderation::Unhide),
+            "ban" => node().map(Moderation::Ban),
+            "unban" => node().map(Moderation::Unban),
+            _ => None,
+        }
+    }
+}
+
 /// A file attached to a document, decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attachment {
@@ -166,6 +230,7 @@ struct Inner {
     child: Option<DocId>,
     link: Option<LinkDirection>,
     revision: Option<Revision>,
+    moderation: Option<Moderation>,
     /// The content entity's top-level headers, in order, with RFC 2047 words decoded.
     headers: Vec<(String, String)>,
     parts: Vec<Part>,
@@ -297,6 +362,11 @@ impl Document {
     /// The earlier document of the same author this one retracts or supersedes, if any.
     pub fn revision(&self) -> Option<Revision> {
         self.inner.revision
+    }
+
+    /// The moderation decision this document makes in its forum (`X-Cc-Moderation`), if any.
+    pub fn moderation(&self) -> Option<Moderation> {
+        self.inner.moderation
     }
 
     /// The document this one retracts (`X-Cc-Retracts`).
@@ -431,6 +501,7 @@ impl fmt::Debug for Document {
             .field("child", &self.inner.child)
             .field("link", &self.inner.link)
             .field("revision", &self.inner.revision)
+            .field("moderation", &self.inner.moderation)
             .field("len", &self.inner.bytes.len())
             .finish()
     }

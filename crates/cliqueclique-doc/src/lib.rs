@@ -31,7 +31,7 @@ pub mod identity;
 
 pub use card::ContactCard;
 pub use document::{
-    Attachment, Document, DocumentBuilder, Limits, LinkDirection, PartInfo, Revision,
+    Attachment, Document, DocumentBuilder, Limits, LinkDirection, Moderation, PartInfo, Revision,
 };
 pub use error::{CardError, DocumentError, ExportError, IdParseError, KeyError};
 pub use export::Export;

@@ -13,6 +13,7 @@ mod export;
 mod fuzz;
 mod id;
 mod identity;
+mod moderation;
 mod revision;
 mod tamper;
 

@@ -181,6 +181,7 @@ fn document_contract(parsed: &Document) {
         parsed.attachments(),
         parsed.parts(),
         parsed.revision(),
+        parsed.moderation(),
     );
     let _ = cliqueclique_dir::Entry::of(parsed);
 }

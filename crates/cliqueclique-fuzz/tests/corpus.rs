@@ -95,7 +95,20 @@ fn seeds() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         .retracts(comment.id())
         .date(1_700_000_300)
         .build(&bob);
-    let documents = [&root, &comment, &link, &directory, &edit, &retraction];
+    let hide = DocumentBuilder::new("")
+        .parent(root.id())
+        .moderation(cliqueclique_doc::Moderation::Hide(comment.id()))
+        .date(1_700_000_400)
+        .build(&alice);
+    let documents = [
+        &root,
+        &comment,
+        &link,
+        &directory,
+        &edit,
+        &retraction,
+        &hide,
+    ];
 
     let advert = Advert {
         center: alice.node_id(),
@@ -341,7 +354,7 @@ fn seeds_decode() {
         .find(|(n, _)| *n == "document")
         .expect("document seeds")
         .1;
-    for seed in documents.iter().take(6) {
+    for seed in documents.iter().take(7) {
         let parsed =
             cliqueclique_doc::Document::parse(Bytes::from(seed.clone()), &Default::default())
                 .expect("a seed document parses");

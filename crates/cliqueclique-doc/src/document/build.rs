@@ -21,7 +21,8 @@ use super::mime::{
     self, ContentType, LINK_CONTENT_TYPE, MAIL_DOMAIN, MAX_DATE, clean_header_name, clean_text,
 };
 use super::{
-    Document, Limits, LinkDirection, PART_ATTACHMENT, PART_CONTENT, PART_LINK, Revision, envelope,
+    Document, Limits, LinkDirection, Moderation, PART_ATTACHMENT, PART_CONTENT, PART_LINK,
+    Revision, envelope,
 };
 use crate::id::{DocId, NodeId};
 use crate::identity::Identity;
@@ -38,6 +39,7 @@ pub struct DocumentBuilder {
     child: Option<DocId>,
     link: Option<LinkDirection>,
     revision: Option<Revision>,
+    moderation: Option<Moderation>,
     body: Option<(String, Bytes)>,
     attachments: Vec<(String, String, Bytes)>,
     headers: Vec<(String, String)>,
@@ -88,6 +90,14 @@ impl DocumentBuilder {
     /// own subject and content (see [`DocumentBuilder::retracts`] for links).
     pub fn supersedes(mut self, target: DocId) -> Self {
         self.revision = Some(Revision::Supersedes(target));
+        self
+    }
+
+    /// Makes this document a moderation decision in the forum whose root is its parent.
+    ///
+    /// It needs a parent and no link or revision: otherwise the decision is left out.
+    pub fn moderation(mut self, decision: Moderation) -> Self {
+        self.moderation = Some(decision);
         self
     }
 
@@ -206,6 +216,9 @@ impl DocumentBuilder {
             }
             None => {}
         }
+        if let Some(decision) = inputs.moderation {
+            message = message.header("X-Cc-Moderation", Raw::new(decision.header_value()));
+        }
         for (name, value) in &inputs.headers {
             message = message.header(name.as_str(), Text::new(value.as_str()));
         }
@@ -265,6 +278,7 @@ struct Normalized {
     child: Option<DocId>,
     link: Option<LinkDirection>,
     revision: Option<Revision>,
+    moderation: Option<Moderation>,
     headers: Vec<(String, String)>,
     body: Option<(ContentType, Bytes)>,
     attachments: Vec<(String, ContentType, Bytes)>,
@@ -280,6 +294,9 @@ impl Normalized {
             child: builder.child,
             link: builder.link,
             revision: builder.revision.filter(|_| builder.link.is_none()),
+            moderation: builder.moderation.filter(|_| {
+                builder.link.is_none() && builder.revision.is_none() && builder.parent.is_some()
+            }),
             headers: builder
                 .headers
                 .iter()
@@ -328,6 +345,9 @@ impl Normalized {
             None => {}
             Some(Revision::Retracts(target)) => field(&[b"r", &target.as_bytes()[..]].concat()),
             Some(Revision::Supersedes(target)) => field(&[b"s", &target.as_bytes()[..]].concat()),
+        }
+        if let Some(decision) = self.moderation {
+            field(&[b"m", decision.header_value().as_bytes()].concat());
         }
         field(&(self.headers.len() as u64).to_le_bytes());
         for (name, value) in &self.headers {

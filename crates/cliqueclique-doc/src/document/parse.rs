@@ -11,7 +11,9 @@ use mail_parser::parsers::MessageStream;
 use mail_parser::{DateTime, Encoding, Header, HeaderValue, Message, MessageParser, MimeHeaders};
 
 use super::mime::{self, ContentType, LINK_CONTENT_TYPE, MAIL_DOMAIN, MAX_DATE, clean_text};
-use super::{Inner, Limits, LinkDirection, PART_CONTENT, PART_LINK, Part, Revision, envelope};
+use super::{
+    Inner, Limits, LinkDirection, Moderation, PART_CONTENT, PART_LINK, Part, Revision, envelope,
+};
 use crate::error::DocumentError;
 use crate::id::DocId;
 use crate::identity::PublicKey;
@@ -46,6 +48,7 @@ pub(super) fn parse(bytes: Bytes, id: DocId, limits: &Limits) -> Result<Inner, D
         child: content.child,
         link: content.link,
         revision: content.revision,
+        moderation: content.moderation,
         headers: content.headers,
         parts: content.parts,
     })
@@ -60,6 +63,7 @@ struct Content {
     child: Option<DocId>,
     link: Option<LinkDirection>,
     revision: Option<Revision>,
+    moderation: Option<Moderation>,
     headers: Vec<(String, String)>,
     parts: Vec<Part>,
 }
@@ -141,6 +145,18 @@ fn parse_content(
     if revision.is_some() && link.is_some() {
         return Err(malformed("a link document cannot revise a document"));
     }
+    let moderation = match single(headers, "X-Cc-Moderation")? {
+        None => None,
+        Some(header) => Some(
+            Moderation::from_header(&header_text(content, header))
+                .ok_or_else(|| malformed("X-Cc-Moderation must be an action and an id"))?,
+        ),
+    };
+    if moderation.is_some() && (link.is_some() || revision.is_some() || parent.is_none()) {
+        return Err(malformed(
+            "a moderation decision needs X-Cc-Parent (its forum), and no link or revision",
+        ));
+    }
 
     let is_mixed = single(headers, "Content-Type")?.is_some()
         && root.content_type().is_some_and(|content_type| {
@@ -171,6 +187,7 @@ fn parse_content(
         child,
         link,
         revision,
+        moderation,
         headers: headers
             .iter()
             .map(|header| {
