@@ -72,6 +72,15 @@ pub enum Command {
         /// The node.
         node: NodeId,
     },
+    /// Set the nodes banned from a forum by its moderation, as the driver read it from the
+    /// forum's moderation documents: their new documents below `forum` are declined, whoever
+    /// offers them. Not kept in the store: the driver sets it again when the node starts.
+    SetForumBans {
+        /// The forum's root.
+        forum: DocId,
+        /// The banned nodes; empty lifts every ban.
+        nodes: std::collections::BTreeSet<NodeId>,
+    },
     /// Import a verified export: store its document, subscribe, and link to the exporter.
     Import {
         /// The export.

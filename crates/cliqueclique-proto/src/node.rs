@@ -92,6 +92,8 @@ pub struct Node<S: Store> {
     peers: BTreeMap<NodeId, Peer>,
     /// Nodes the user blocked (`block.rs`).
     blocked: BTreeSet<NodeId>,
+    /// Nodes banned from a forum, by forum root, as the driver set them (`block.rs`).
+    forum_bans: BTreeMap<DocId, BTreeSet<NodeId>>,
     /// Retractions this node knows of, by retracted document and signer (`retract.rs`).
     retracted: BTreeMap<(DocId, NodeId), Retraction>,
     /// Documents held with each peer, the reverse of the links.
@@ -148,6 +150,7 @@ impl<S: Store> Node<S> {
             peers: BTreeMap::new(),
             blocked: BTreeSet::new(),
             retracted: BTreeMap::new(),
+            forum_bans: BTreeMap::new(),
             peer_docs: BTreeMap::new(),
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
@@ -460,6 +463,7 @@ impl<S: Store> Node<S> {
             }
             Command::Block { node } => self.block(node),
             Command::Unblock { node } => Ok(self.unblock(node)),
+            Command::SetForumBans { forum, nodes } => Ok(self.set_forum_bans(forum, nodes)),
             Command::Import { export } => {
                 self.check_card(&export.exporter)?;
                 let doc = export.document.id();

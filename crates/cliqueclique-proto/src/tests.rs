@@ -3,6 +3,7 @@
 //! The harness delivers batches after a fixed latency, optionally dropping a seeded fraction, and
 //! drives timers; the full simulator with faults and invariants lives in `cliqueclique-sim`.
 
+mod ban;
 mod block;
 mod codec;
 mod handlers;
