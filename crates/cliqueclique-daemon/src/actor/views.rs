@@ -118,6 +118,7 @@ impl Actor {
             c
         };
         let document = held.as_ref().map(shown);
+        let hidden_by = authors.hidden_by(&doc);
         let versions = match (&held, revised.edits.is_empty()) {
             (Some(original), false) => std::iter::once(original)
                 .chain(&revised.edits)
@@ -133,7 +134,9 @@ impl Actor {
             id: doc,
             flags: flags.unwrap_or_default(),
             state,
-            hidden: document.as_ref().is_some_and(|c| authors.muted(&c.author)),
+            hidden: document.as_ref().is_some_and(|c| authors.muted(&c.author))
+                || hidden_by.is_some(),
+            hidden_by,
             retracted: revised.retracted,
             superseded_by: revised.newest().map(Document::id),
             newest: revised.newest().map(shown),
@@ -212,6 +215,8 @@ impl Actor {
                         gone.insert(target, d.date());
                     }
                 }
+                // Moderation decisions are no posts: they change how the others show.
+                (None, None) if d.moderation().is_some() => {}
                 (None, None) => comments.push((*child, Some(d))),
             }
         }
@@ -258,13 +263,15 @@ impl Actor {
         let author_info = document
             .as_ref()
             .map(|d| authors.view(d.author(), d.author_name()));
+        let hidden_by = authors.hidden_by(&doc);
         // An edited document shows its newest version's subject and body, at its own place.
         let text = revised.newest().or(document.as_ref());
         ThreadEntry {
             id: doc,
             subject: revised.newest().map_or(subject, |d| d.subject().to_owned()),
             author_name,
-            hidden: author_info.as_ref().is_some_and(|a| a.muted),
+            hidden: author_info.as_ref().is_some_and(|a| a.muted) || hidden_by.is_some(),
+            hidden_by,
             retracted: revised.retracted,
             superseded_by: revised.newest().map(Document::id),
             author_info,
@@ -457,6 +464,7 @@ pub(crate) fn contents(d: &Document) -> Contents {
             .collect(),
         size: d.len(),
         revision: d.revision(),
+        moderation: d.moderation(),
     }
 }
 

@@ -10,6 +10,7 @@ pub(crate) mod directories;
 mod documents;
 pub(crate) mod extract;
 mod join;
+mod moderation;
 mod people;
 mod search;
 mod status;
@@ -77,6 +78,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/nodes/{node}/documents/{id}/edit",
             post(documents::edit),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/hide",
+            post(moderation::hide),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/unhide",
+            post(moderation::unhide),
+        )
+        .route(
+            "/api/nodes/{node}/forums/{root}/moderation",
+            get(moderation::show).post(moderation::decide),
+        )
+        .route(
+            "/api/nodes/{node}/forums/{root}/moderation/ignore",
+            post(moderation::ignore),
         )
         .route(
             "/api/nodes/{node}/documents/{id}/export",

@@ -5,6 +5,7 @@
 
 mod api;
 mod directory_api;
+mod moderation;
 mod people;
 mod retract;
 mod server;

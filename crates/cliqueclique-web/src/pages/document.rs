@@ -74,6 +74,8 @@ pub struct DocumentPage {
     can_revise: bool,
     /// What this document itself revises, when it is an edit or a retraction: a sentence.
     revision_info: Option<String>,
+    /// Why it is collapsed, as HTML: muted author, or hidden by a moderator (who).
+    hidden_note: String,
 }
 
 /// Whether `back` is a path on this site: it starts with one `/`, and no backslash or control
@@ -191,8 +193,21 @@ pub async fn document(
         versions,
         can_revise,
         revision_info,
+        hidden_note: hidden_note(view.hidden_by.as_ref()),
         view,
     })
+}
+
+/// Why a document is collapsed, as HTML: hidden by a moderator (shown as every author is), or
+/// its author muted.
+fn hidden_note(by: Option<&cliqueclique_daemon::api::AuthorView>) -> String {
+    match by {
+        Some(moderator) => format!(
+            "Hidden by moderator {}",
+            crate::identity::author_html(moderator)
+        ),
+        None => "Muted author".to_owned(),
+    }
 }
 
 /// The toggle form: one flag and its new value.
@@ -302,8 +317,10 @@ pub struct Row {
     pub subject: String,
     /// Its author, as HTML ([`crate::identity::author_html`]).
     pub author: String,
-    /// Its author is muted here: shown collapsed.
+    /// Its author is muted here, or a moderator hid it: shown collapsed.
     pub hidden: bool,
+    /// Why it is collapsed, as HTML.
+    pub hidden_note: String,
     /// Its date.
     pub date: String,
     /// Its rendered body.
@@ -392,6 +409,7 @@ fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
         },
         author: crate::identity::author_or_name(entry.author_info.as_ref(), &entry.author_name),
         hidden: entry.hidden,
+        hidden_note: hidden_note(entry.hidden_by.as_ref()),
         date: format_date(entry.date),
         body: entry
             .content_type

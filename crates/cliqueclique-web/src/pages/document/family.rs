@@ -51,8 +51,11 @@ pub fn family(view: &DocumentView, known: &BTreeMap<DocId, DocumentView>) -> Fam
     };
     let mut retracted = Vec::new();
     for child in &view.children {
-        // Edits and retractions are no comments: an edit shows in its original's place, and a
-        // retraction of a document that is gone stands in for it.
+        // Edits, retractions and moderation decisions are no comments: an edit shows in its
+        // original's place, and a retraction of a document that is gone stands in for it.
+        if contents(child).is_some_and(|c| c.moderation.is_some()) {
+            continue;
+        }
         match contents(child).and_then(|c| c.revision) {
             Some(Revision::Retracts(target)) if !view.children.contains(&target) => {
                 retracted.push(target);
@@ -106,6 +109,7 @@ mod tests {
             children,
             thread: None,
             hidden: false,
+            hidden_by: None,
             retracted: false,
             superseded_by: None,
             newest: None,
@@ -137,6 +141,7 @@ mod tests {
             parts: Vec::new(),
             size: 0,
             revision: None,
+            moderation: None,
         }
     }
 
