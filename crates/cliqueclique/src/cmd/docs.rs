@@ -93,8 +93,10 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
                 super::people::who(&d.author_info),
                 d.author
             );
-            if view.hidden {
-                out!("hidden:   its author is muted here");
+            match &view.hidden_by {
+                Some(moderator) => out!("hidden:   by moderator {}", super::people::who(moderator)),
+                None if view.hidden => out!("hidden:   its author is muted here"),
+                None => {}
             }
             out!("date:     {}", format_date(d.date));
             if let Some(parent) = d.parent {
@@ -247,6 +249,11 @@ fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str) -> anyhow::Res
     } else {
         ""
     };
+    let hidden = if entry.hidden_by.is_some() {
+        " [hidden by a moderator]"
+    } else {
+        ""
+    };
     if entry.retracted {
         out!("{} {mark} {lead}(retracted)", printed(&entry.id));
     } else if entry.subject.is_empty() && entry.author_name.is_empty() {
@@ -258,7 +265,7 @@ fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str) -> anyhow::Res
             None => entry.author_name.clone(),
         };
         out!(
-            "{} {mark} {lead}{}{linked}{edited}  ({author}, {})",
+            "{} {mark} {lead}{}{linked}{edited}{hidden}  ({author}, {})",
             printed(&entry.id),
             entry.subject,
             format_date(entry.date)

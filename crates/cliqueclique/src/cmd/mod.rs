@@ -7,6 +7,7 @@ mod forums;
 pub mod ids;
 mod info;
 mod join;
+mod moderation;
 mod node;
 pub mod people;
 mod post;
@@ -87,6 +88,12 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Block(t) => people::mark(&ctx, t, people::Mark::Block(true)).await,
         Command::Unblock(t) => people::mark(&ctx, t, people::Mark::Block(false)).await,
         Command::People(t) => people::list(&ctx, t).await,
+        Command::Moderator(c) => moderation::moderator(&ctx, c).await,
+        Command::Hide(t) => moderation::hide(&ctx, t, true).await,
+        Command::Unhide(t) => moderation::hide(&ctx, t, false).await,
+        Command::Ban(f) => moderation::ban(&ctx, f, true).await,
+        Command::Unban(f) => moderation::ban(&ctx, f, false).await,
+        Command::Moderation(m) => moderation::show(&ctx, m).await,
         Command::Status => info::status(&ctx).await,
     }
 }
