@@ -106,7 +106,7 @@ impl ForumModeration {
         self.names
             .get(author)
             .cloned()
-            .unwrap_or_else(|| claimed_name(node, author))
+            .unwrap_or_else(|| super::people::card_name(node, author))
     }
 
     /// Who hid `doc`, if it is hidden here (not when the user ignores this moderation).
@@ -314,13 +314,4 @@ fn check_root(node: &Node<SqliteStore>, root: &DocId) -> Result<(), ApiError> {
         ))),
         Some(_) => Ok(()),
     }
-}
-
-/// The name `node` knows another node by: the one on its contact card, if any.
-fn claimed_name(node: &Node<SqliteStore>, peer: &NodeId) -> String {
-    node.peers()
-        .get(peer)
-        .and_then(|p| p.card.as_ref())
-        .map(|c| c.name.clone())
-        .unwrap_or_default()
 }

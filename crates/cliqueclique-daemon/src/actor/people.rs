@@ -235,7 +235,7 @@ impl Actor {
 }
 
 /// The name on `peer`'s contact card, or nothing if no card is known.
-fn card_name(node: &Node<SqliteStore>, peer: &NodeId) -> String {
+pub(crate) fn card_name(node: &Node<SqliteStore>, peer: &NodeId) -> String {
     node.peers()
         .get(peer)
         .and_then(|p| p.card.as_ref())

@@ -2,56 +2,17 @@
 //! (every follower marks it hidden, by whom), the owner bans its author (its next post is
 //! declined), only the owner and moderators may decide, and a follower may ignore it all.
 
-use super::support::{call, daemon, message};
+use super::support::{call, create_nodes, daemon, forum, message, wait_for};
 use axum::http::StatusCode;
-use cliqueclique_daemon::Daemon;
-use serde_json::Value;
-use std::time::{Duration, Instant};
-
-async fn wait_for(daemon: &Daemon, uri: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let (_, json) = call(daemon, "GET", uri, "").await;
-        if done(&json) {
-            return json;
-        }
-        assert!(Instant::now() < deadline, "{what}: {json}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn owners_and_moderators_hide_and_ban() {
     let dir = tempfile::tempdir().unwrap();
     let daemon = daemon(dir.path()).await;
-    let mut ids = Vec::new();
-    for name in ["ann", "bob", "carol"] {
-        let (status, json) = call(
-            &daemon,
-            "POST",
-            "/api/nodes",
-            &format!(r#"{{"name":"{name}"}}"#),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{json}");
-        ids.push(json["id"].as_str().unwrap().to_owned());
-    }
+    let ids = create_nodes(&daemon, &["ann", "bob", "carol"]).await;
     let (bob, carol) = (ids[1].clone(), ids[2].clone());
-    let (_, json) = call(
-        &daemon,
-        "POST",
-        "/api/nodes/ann/documents",
-        r#"{"subject":"Forum","body":"welcome"}"#,
-    )
-    .await;
-    let root = json["id"].as_str().unwrap().to_owned();
-    let (_, status) = call(&daemon, "GET", "/api/status", "").await;
-    let address = status["listening"][0].as_str().unwrap().to_owned();
-    for name in ["bob", "carol"] {
-        let join = format!(r#"{{"address":"{address}","doc":"{root}"}}"#);
-        let (code, json) = call(&daemon, "POST", &format!("/api/nodes/{name}/join"), &join).await;
-        assert_eq!(code, StatusCode::OK, "{json}");
-    }
+    let root = forum(&daemon, "ann", &["bob", "carol"]).await;
     let post = format!(r#"{{"subject":"Cheap","body":"buy now","parent":"{root}"}}"#);
     let (_, json) = call(&daemon, "POST", "/api/nodes/carol/documents", &post).await;
     let spam = json["id"].as_str().unwrap().to_owned();

@@ -1,52 +1,15 @@
 //! Retraction and edits through the API: a second local node sees an edit as the newest version
 //! marked by `superseded_by`, then `retracted` with no body; only the author may do either.
 
-use super::support::{call, daemon, message};
+use super::support::{call, create_nodes, daemon, forum, message, wait_for};
 use axum::http::StatusCode;
-use cliqueclique_daemon::Daemon;
-use serde_json::Value;
-use std::time::{Duration, Instant};
-
-/// Polls `uri` until `done` holds, for at most 30 seconds.
-async fn wait_for(daemon: &Daemon, uri: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let (_, json) = call(daemon, "GET", uri, "").await;
-        if done(&json) {
-            return json;
-        }
-        assert!(Instant::now() < deadline, "{what}: {json}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edits_and_retractions_reach_another_node() {
     let dir = tempfile::tempdir().unwrap();
     let daemon = daemon(dir.path()).await;
-    for name in ["ann", "bob"] {
-        let (status, json) = call(
-            &daemon,
-            "POST",
-            "/api/nodes",
-            &format!(r#"{{"name":"{name}"}}"#),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{json}");
-    }
-    let (_, json) = call(
-        &daemon,
-        "POST",
-        "/api/nodes/ann/documents",
-        r#"{"subject":"Forum","body":"welcome"}"#,
-    )
-    .await;
-    let root = json["id"].as_str().unwrap().to_owned();
-    let (_, status) = call(&daemon, "GET", "/api/status", "").await;
-    let address = status["listening"][0].as_str().unwrap().to_owned();
-    let join = format!(r#"{{"address":"{address}","doc":"{root}"}}"#);
-    let (code, json) = call(&daemon, "POST", "/api/nodes/bob/join", &join).await;
-    assert_eq!(code, StatusCode::OK, "{json}");
+    create_nodes(&daemon, &["ann", "bob"]).await;
+    let root = forum(&daemon, "ann", &["bob"]).await;
     let post = format!(r#"{{"subject":"Typo","body":"teh first text","parent":"{root}"}}"#);
     let (_, json) = call(&daemon, "POST", "/api/nodes/ann/documents", &post).await;
     let topic = json["id"].as_str().unwrap().to_owned();
