@@ -280,6 +280,9 @@ pub struct DocumentView {
     /// forum's moderation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden_by: Option<AuthorView>,
+    /// This node may hide it: it owns or moderates the document's forum (and it is not the root).
+    #[serde(default)]
+    pub may_hide: bool,
     /// Its author retracted it: its body is gone and pages show "retracted" in its place.
     #[serde(default)]
     pub retracted: bool,

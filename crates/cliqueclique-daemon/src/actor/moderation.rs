@@ -115,7 +115,7 @@ impl ForumModeration {
     }
 
     /// Whether `node` may hide and ban here.
-    fn may_moderate(&self, node: &NodeId) -> bool {
+    pub fn may_moderate(&self, node: &NodeId) -> bool {
         self.owner == Some(*node) || self.moderators.contains(node)
     }
 

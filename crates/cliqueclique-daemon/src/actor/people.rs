@@ -69,6 +69,11 @@ impl Authors {
         Some(self.view(by, name))
     }
 
+    /// Whether `node` owns or moderates the forum at hand.
+    pub(crate) fn moderates(&self, node: &NodeId) -> bool {
+        self.moderation.may_moderate(node)
+    }
+
     /// Whether the user muted `author`.
     pub(crate) fn muted(&self, author: &NodeId) -> bool {
         self.marks.get(author).is_some_and(|m| m.muted)

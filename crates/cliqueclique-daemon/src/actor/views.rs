@@ -137,6 +137,8 @@ impl Actor {
             hidden: document.as_ref().is_some_and(|c| authors.muted(&c.author))
                 || hidden_by.is_some(),
             hidden_by,
+            may_hide: authors.moderates(&id)
+                && held.as_ref().is_some_and(|d| d.semantic_parent().is_some()),
             retracted: revised.retracted,
             superseded_by: revised.newest().map(Document::id),
             newest: revised.newest().map(shown),

@@ -84,6 +84,7 @@ pub fn routes() -> Router<WebState> {
         .route("/d/{id}/flags", post(document::flags))
         .route("/d/{id}/edit", get(revise::edit_page).post(revise::edit))
         .route("/d/{id}/retract", post(revise::retract))
+        .route("/d/{id}/hide", post(revise::hide))
         .route("/d/{id}/link", post(compose::link))
         .route("/d/{id}/attachments/{index}", get(document::attachment))
         .route(

@@ -1,7 +1,8 @@
-//! An author revising their own document: the edit page and form (a new version that every
-//! holder shows in the document's place, marked edited) and the retract button (every holder
-//! drops the body and shows "retracted"). Both are POST forms with the session's CSRF token; the
-//! daemon refuses anything but the author's own, unretracted documents.
+//! Changing how a document shows everywhere: its author's edit page and form (a new version that
+//! every holder shows in the document's place, marked edited) and retract button (every holder
+//! drops the body and shows "retracted"), and a forum owner's or moderator's hide and unhide
+//! buttons (followers collapse it). All are POST forms with the session's CSRF token; the daemon
+//! refuses what the node may not do.
 
 use super::{Nav, parse_doc};
 use crate::auth::User;
@@ -100,5 +101,26 @@ pub async fn retract(
     user.check_csrf(&form.csrf)?;
     let doc = parse_doc(&id)?;
     state.api.handle.retract(user.node(), doc).await?;
+    Ok(Redirect::to(&format!("/d/{doc}")).into_response())
+}
+
+/// The hide form: the token and whether to hide or unhide.
+#[derive(Deserialize)]
+pub struct HideForm {
+    csrf: String,
+    /// `true` hides, `false` unhides.
+    hide: bool,
+}
+
+/// `POST /d/{id}/hide`: hides or unhides the document in its forum, as its owner or a moderator.
+pub async fn hide(
+    State(state): State<WebState>,
+    user: User,
+    Path(id): Path<String>,
+    Form(form): Form<HideForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let doc = parse_doc(&id)?;
+    state.api.handle.hide(user.node(), doc, form.hide).await?;
     Ok(Redirect::to(&format!("/d/{doc}")).into_response())
 }

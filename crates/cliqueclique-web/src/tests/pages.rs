@@ -1219,3 +1219,55 @@ async fn an_author_edits_and_retracts_with_post_forms() {
     assert!(!thread.body.contains("plant them"), "{}", thread.body);
     h.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forum_owner_hides_and_unhides_with_post_forms() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let csrf = ann.csrf(&h).await;
+    let forum = ann.post(&h, "Forum", "where people read", None).await;
+    let post = ann.post(&h, "Off topic", "about cars", Some(&forum)).await;
+    let page = ann.get(&h, &format!("/d/{post}")).await;
+    assert!(
+        page.body.contains("id=\"toggle-hide\""),
+        "the owner may hide"
+    );
+    let root_page = ann.get(&h, &format!("/d/{forum}")).await;
+    assert!(
+        !root_page.body.contains("id=\"toggle-hide\""),
+        "a root is not hidden"
+    );
+
+    let bad = ann
+        .form(
+            &h,
+            &format!("/d/{post}/hide"),
+            &[("csrf", "x"), ("hide", "true")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let hidden = ann
+        .form(
+            &h,
+            &format!("/d/{post}/hide"),
+            &[("csrf", &csrf), ("hide", "true")],
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER, "{}", hidden.body);
+    let page = ann.get(&h, &format!("/d/{post}")).await;
+    assert!(page.body.contains("id=\"hidden-body\""), "{}", page.body);
+    assert!(page.body.contains("Hidden by moderator"), "{}", page.body);
+    assert!(page.body.contains(">Unhide<"));
+    let shown = ann
+        .form(
+            &h,
+            &format!("/d/{post}/hide"),
+            &[("csrf", &csrf), ("hide", "false")],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::SEE_OTHER);
+    let page = ann.get(&h, &format!("/d/{post}")).await;
+    assert!(!page.body.contains("id=\"hidden-body\""), "{}", page.body);
+    h.stop().await;
+}

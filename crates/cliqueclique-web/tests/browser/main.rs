@@ -11,6 +11,7 @@
 mod directory;
 mod impostor;
 mod local;
+mod moderation;
 mod public;
 mod retract;
 mod support;

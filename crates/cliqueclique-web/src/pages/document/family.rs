@@ -110,6 +110,7 @@ mod tests {
             thread: None,
             hidden: false,
             hidden_by: None,
+            may_hide: false,
             retracted: false,
             superseded_by: None,
             newest: None,
