@@ -9,6 +9,7 @@ use crate::scenario::{Forum, Scenario};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod ban;
 mod chain;
 mod decline;
 mod faults;
