@@ -6,8 +6,10 @@
 //! the node. Closures stay inside this crate: nothing outside it runs code on the node thread.
 
 mod accounts;
+mod news;
 
 pub use accounts::{RegisterError, TableError};
+pub use news::{ArticleAt, GroupNamer, GroupState, NewsArticle, NewsDocument};
 
 use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
 use crate::api::{

@@ -40,6 +40,7 @@ const EXAMPLES: &str = "\
 Examples:
   cliqueclique serve --listen tcp://0.0.0.0:7117 --advertise tcp://forum.example.org:7117
   cliqueclique serve --i2p sam --i2p-only
+  cliqueclique serve --nntp 127.0.0.1:1119
   cliqueclique node create alice
   echo 'Welcome!' | cliqueclique post --subject 'Our forum'
   cliqueclique join tcp://forum.example.org:7117 ROOT_ID
@@ -166,6 +167,11 @@ pub struct Serve {
     /// Use I2P only: never listen on, dial or advertise a TCP/IP address (needs --i2p sam or embedded).
     #[arg(long)]
     pub i2p_only: bool,
+    /// Serve the followed forums to newsreaders (NNTP, RFC 3977) at this address, such as
+    /// 127.0.0.1:1119 (port 0 picks one). Loopback only, unless --public, where newsreaders log in
+    /// with an account's name and password (AUTHINFO).
+    #[arg(long, value_name = "ADDR")]
+    pub nntp: Option<String>,
 }
 
 /// `dir …`.

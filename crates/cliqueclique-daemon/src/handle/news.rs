@@ -1,0 +1,424 @@
+//! What the NNTP reader server reads from the node thread: a node's followed forums as newsgroups,
+//! their articles numbered once in arrival order (kept in the store's `nntp_*` tables), overviews
+//! and single documents. The protocol and the article format live in `cliqueclique-nntp`; this
+//! side knows forums, documents and what a node's user may see.
+
+use super::Handle;
+use crate::actor::Actor;
+use crate::error::ApiError;
+use cliqueclique_dir::schema::Entry;
+use cliqueclique_doc::{DocId, Document, NodeId};
+use cliqueclique_store::{ArticleRow, NewArticle, NewsGroup, PeerMarks, StoreError};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How groups are named: from a forum's published directory name if it has one, else from its
+/// root id. Returns `None` when the published name gives no usable group name.
+pub type GroupNamer = fn(published: Option<&str>, root: &DocId) -> Option<String>;
+
+/// The most parents followed up a thread for `References:`.
+const MAX_REFERENCES: usize = 64;
+
+/// A newsgroup with its article numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupState {
+    /// The group.
+    pub group: NewsGroup,
+    /// The lowest number of an article served (`high + 1` when there is none).
+    pub low: u64,
+    /// The highest number given.
+    pub high: u64,
+    /// How many articles are served.
+    pub count: u64,
+}
+
+/// An article as the NNTP server shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewsArticle {
+    /// The numbered row with the overview fields.
+    pub row: ArticleRow,
+    /// The name to show for the author: the user's petname for the key, else the claimed name.
+    pub author_display: String,
+    /// The parent chain, the root first and the parent last.
+    pub references: Vec<DocId>,
+}
+
+/// An article with its document.
+#[derive(Clone, Debug)]
+pub struct NewsDocument {
+    /// The article.
+    pub article: NewsArticle,
+    /// The group's name.
+    pub group: String,
+    /// The document, as stored.
+    pub document: Document,
+}
+
+/// Whether the node's user is shown a numbered document as an article: it is one (not a link or
+/// directory document) and its author is not muted or blocked. This is the one filter every
+/// listing and fetch goes through; documents withdrawn by their authors are to be left out here too.
+fn served(row: &ArticleRow, marks: &BTreeMap<NodeId, PeerMarks>) -> bool {
+    let hidden = marks.get(&row.author).is_some_and(|m| m.muted || m.blocked);
+    row.served && !hidden
+}
+
+impl Actor {
+    fn news_marks(&self, node: NodeId) -> BTreeMap<NodeId, PeerMarks> {
+        self.nodes[&node].node.store().peer_marks()
+    }
+
+    /// The forums `node` follows (subscribed documents without a parent) and the directory name
+    /// each is published under, if the node holds one.
+    fn followed_forums(&self, node: NodeId) -> Vec<(DocId, Option<String>)> {
+        let core = &self.nodes[&node].node;
+        let mut forums: BTreeMap<DocId, Option<String>> = core
+            .subscriptions()
+            .filter(|s| s.flags.subscribed && s.meta.is_some_and(|m| m.parent.is_none()))
+            .map(|s| (s.doc, None))
+            .collect();
+        for sub in core.subscriptions() {
+            let Some(target) = sub.meta.and_then(|m| m.link_child) else {
+                continue;
+            };
+            if !forums.get(&target).is_some_and(Option::is_none) {
+                continue;
+            }
+            if let Some(Entry::Name { name, target, .. }) =
+                core.document(&sub.doc).as_ref().and_then(Entry::of)
+            {
+                forums.insert(target, Some(name.as_str().to_owned()));
+            }
+        }
+        // Directory roots are followed like forums but are not discussions.
+        forums
+            .into_iter()
+            .filter(|(root, _)| {
+                !matches!(
+                    core.document(root).as_ref().and_then(Entry::of),
+                    Some(Entry::Root { .. })
+                )
+            })
+            .collect()
+    }
+
+    /// Names any forum without a group and numbers the documents that arrived since the last call.
+    fn sync_news(&mut self, node: NodeId, namer: GroupNamer) -> Result<Vec<GroupState>, ApiError> {
+        let now = self.now().as_millis() / 1000;
+        let forums = self.followed_forums(node);
+        let db = self.database();
+        let known: BTreeMap<DocId, NewsGroup> = db
+            .news_groups(&node)
+            .map_err(store_failed)?
+            .into_iter()
+            .map(|g| (g.root, g))
+            .collect();
+        for (root, published) in &forums {
+            let group = known.get(root);
+            if group.is_some_and(|g| g.renamed) {
+                continue;
+            }
+            let wanted = namer(published.as_deref(), root).or_else(|| namer(None, root));
+            if let Some(name) = wanted
+                && group.is_none_or(|g| g.name != name)
+                && db.set_news_group(&node, root, &name, false, now).is_err()
+                && group.is_none()
+                && let Some(fallback) = namer(None, root)
+            {
+                // The published name is another group's: the id's name is unique.
+                db.set_news_group(&node, root, &fallback, false, now)
+                    .map_err(store_failed)?;
+            }
+        }
+        for (root, _) in &forums {
+            self.number_new(node, *root, now)?;
+        }
+        let marks = self.news_marks(node);
+        let db = self.database();
+        let mut states = Vec::new();
+        for group in db.news_groups(&node).map_err(store_failed)? {
+            if !forums.iter().any(|(root, _)| *root == group.root) {
+                continue;
+            }
+            let rows = db
+                .articles_in_range(&node, &group.root, 1, u64::MAX)
+                .map_err(store_failed)?;
+            let high = rows.last().map_or(0, |r| r.number);
+            let shown: Vec<u64> = rows
+                .iter()
+                .filter(|r| served(r, &marks))
+                .map(|r| r.number)
+                .collect();
+            states.push(GroupState {
+                group,
+                low: shown.first().copied().unwrap_or(high + 1),
+                high,
+                count: shown.len() as u64,
+            });
+        }
+        Ok(states)
+    }
+
+    /// Numbers the held documents below `root` that have no number yet.
+    fn number_new(&mut self, node: NodeId, root: DocId, now: u64) -> Result<(), ApiError> {
+        let numbered: BTreeSet<DocId> = self
+            .database()
+            .numbered_documents(&node, &root)
+            .map_err(store_failed)?
+            .into_iter()
+            .map(|(doc, _)| doc)
+            .collect();
+        let core = &self.nodes[&node].node;
+        let mut new = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![root];
+        while let Some(doc) = stack.pop() {
+            if !seen.insert(doc) {
+                continue;
+            }
+            let Some(sub) = core.subscription(&doc) else {
+                continue;
+            };
+            if !sub.has_body() {
+                continue;
+            }
+            // A link document's attached document belongs where it was posted, not here.
+            if sub.meta.is_some_and(|m| m.link_child.is_none()) {
+                stack.extend(core.children(&doc).copied());
+            }
+            if numbered.contains(&doc) {
+                continue;
+            }
+            let Some(document) = core.document(&doc) else {
+                continue;
+            };
+            let bytes = document.bytes();
+            new.push(NewArticle {
+                doc,
+                parent: document.semantic_parent(),
+                served: document.link().is_none() && Entry::of(&document).is_none(),
+                author: document.author(),
+                author_name: document.author_name().to_owned(),
+                subject: document.subject().to_owned(),
+                date: document.date(),
+                bytes: bytes.len() as u64,
+                lines: bytes.iter().filter(|b| **b == b'\n').count() as u64,
+            });
+        }
+        self.database()
+            .number_articles(&node, &root, new, now)
+            .map_err(store_failed)
+    }
+
+    /// The served articles of group `root` numbered `low..=high`.
+    fn news_range(
+        &self,
+        node: NodeId,
+        root: DocId,
+        low: u64,
+        high: u64,
+    ) -> Result<Vec<NewsArticle>, ApiError> {
+        let marks = self.news_marks(node);
+        let all = self
+            .database()
+            .articles_in_range(&node, &root, 1, u64::MAX)
+            .map_err(store_failed)?;
+        let parents: BTreeMap<DocId, Option<DocId>> =
+            all.iter().map(|r| (r.doc, r.parent)).collect();
+        Ok(all
+            .into_iter()
+            .filter(|r| (low..=high).contains(&r.number) && served(r, &marks))
+            .map(|row| news_article(row, &marks, &parents))
+            .collect())
+    }
+
+    /// Article `number` of group `root`, or the first copy of `doc` in any group, with its document.
+    fn news_document(&self, node: NodeId, at: ArticleAt) -> Result<Option<NewsDocument>, ApiError> {
+        let db = self.database();
+        let row = match at {
+            ArticleAt::Number(root, number) => db
+                .articles_in_range(&node, &root, number, number)
+                .map_err(store_failed)?
+                .into_iter()
+                .next(),
+            ArticleAt::Id(doc) => db
+                .article_by_doc(&node, &doc)
+                .map_err(store_failed)?
+                .into_iter()
+                .next(),
+        };
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let marks = self.news_marks(node);
+        if !served(&row, &marks) {
+            return Ok(None);
+        }
+        let Some(document) = self.nodes[&node].node.document(&row.doc) else {
+            return Ok(None);
+        };
+        let group = db
+            .news_groups(&node)
+            .map_err(store_failed)?
+            .into_iter()
+            .find(|g| g.root == row.root)
+            .map(|g| g.name)
+            .unwrap_or_default();
+        let mut parents = BTreeMap::new();
+        let mut cur = row.parent;
+        while let Some(parent) = cur {
+            if parents.len() >= MAX_REFERENCES || parents.contains_key(&parent) {
+                break;
+            }
+            let up = db
+                .article_by_doc(&node, &parent)
+                .map_err(store_failed)?
+                .into_iter()
+                .find(|r| r.root == row.root)
+                .and_then(|r| r.parent);
+            parents.insert(parent, up);
+            cur = up;
+        }
+        parents.insert(row.doc, row.parent);
+        Ok(Some(NewsDocument {
+            article: news_article(row, &marks, &parents),
+            group,
+            document,
+        }))
+    }
+}
+
+/// A failed read or write of the NNTP tables.
+fn store_failed(error: StoreError) -> ApiError {
+    ApiError::Internal(error.to_string())
+}
+
+/// Where an article is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArticleAt {
+    /// By group (its forum's root) and number.
+    Number(DocId, u64),
+    /// By document id.
+    Id(DocId),
+}
+
+fn news_article(
+    row: ArticleRow,
+    marks: &BTreeMap<NodeId, PeerMarks>,
+    parents: &BTreeMap<DocId, Option<DocId>>,
+) -> NewsArticle {
+    let mut references = Vec::new();
+    let mut cur = row.parent;
+    while let Some(parent) = cur {
+        if references.len() >= MAX_REFERENCES || references.contains(&parent) {
+            break;
+        }
+        references.push(parent);
+        cur = parents.get(&parent).copied().flatten();
+    }
+    references.reverse();
+    let author_display = marks
+        .get(&row.author)
+        .and_then(|m| m.petname.clone())
+        .unwrap_or_else(|| row.author_name.clone());
+    NewsArticle {
+        row,
+        author_display,
+        references,
+    }
+}
+
+impl Handle {
+    /// `node`'s newsgroups, after naming new forums and numbering the documents that arrived.
+    pub async fn news_groups(
+        &self,
+        node: NodeId,
+        namer: GroupNamer,
+    ) -> Result<Vec<GroupState>, ApiError> {
+        self.try_call(move |a| {
+            a.local(&node.into())?;
+            a.sync_news(node, namer)
+        })
+        .await
+    }
+
+    /// Renames `node`'s group of forum `root` to `name`, a name the user chose.
+    pub async fn rename_news_group(
+        &self,
+        node: NodeId,
+        root: DocId,
+        name: String,
+    ) -> Result<(), ApiError> {
+        self.try_call(move |a| {
+            a.local(&node.into())?;
+            let now = a.now().as_millis() / 1000;
+            let db = a.database();
+            if !db
+                .news_groups(&node)
+                .map_err(store_failed)?
+                .iter()
+                .any(|g| g.root == root)
+            {
+                return Err(ApiError::NotFound(format!(
+                    "forum {root} is not a newsgroup here"
+                )));
+            }
+            db.set_news_group(&node, &root, &name, true, now)
+                .map_err(|_| ApiError::Conflict(format!("the group name {name:?} is taken")))
+        })
+        .await
+    }
+
+    /// The served articles of `node`'s group of `root` numbered `low..=high`, in order.
+    pub async fn news_overview(
+        &self,
+        node: NodeId,
+        root: DocId,
+        low: u64,
+        high: u64,
+    ) -> Result<Vec<NewsArticle>, ApiError> {
+        self.try_call(move |a| {
+            a.local(&node.into())?;
+            a.news_range(node, root, low, high)
+        })
+        .await
+    }
+
+    /// One served article with its document, if `node` has it.
+    pub async fn news_document(
+        &self,
+        node: NodeId,
+        at: ArticleAt,
+    ) -> Result<Option<NewsDocument>, ApiError> {
+        self.try_call(move |a| {
+            a.local(&node.into())?;
+            a.news_document(node, at)
+        })
+        .await
+    }
+
+    /// The served articles `node` numbered at or after `since` (unix seconds), with their groups' names.
+    pub async fn news_since(
+        &self,
+        node: NodeId,
+        since: u64,
+    ) -> Result<Vec<(String, DocId)>, ApiError> {
+        self.try_call(move |a| {
+            a.local(&node.into())?;
+            let marks = a.news_marks(node);
+            let db = a.database();
+            let names: BTreeMap<DocId, String> = db
+                .news_groups(&node)
+                .map_err(store_failed)?
+                .into_iter()
+                .map(|g| (g.root, g.name))
+                .collect();
+            Ok(db
+                .articles_since(&node, since)
+                .map_err(store_failed)?
+                .into_iter()
+                .filter(|r| served(r, &marks))
+                .filter_map(|r| Some((names.get(&r.root)?.clone(), r.doc)))
+                .collect())
+        })
+        .await
+    }
+}
