@@ -16,6 +16,7 @@ mod forum;
 mod i2p;
 mod impostor;
 mod local_nodes;
+mod nntp;
 mod public;
 mod reading;
 mod support;

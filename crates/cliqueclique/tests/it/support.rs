@@ -63,6 +63,29 @@ impl Installation {
         Installation::start_custom(name, &config, Some("tcp://127.0.0.1:0"), &["--public"]).await
     }
 
+    /// Starts an installation with more `serve` arguments.
+    pub async fn start_with_args(name: &str, serve_args: &[&str]) -> Installation {
+        let config = FAST_CONFIG.replace("{proto}", "");
+        Installation::start_custom(name, &config, Some("tcp://127.0.0.1:0"), serve_args).await
+    }
+
+    /// The port of the NNTP server (`serve --nntp`), from the line `serve` printed.
+    pub async fn nntp_port(&self) -> u16 {
+        let mut port = 0;
+        eventually(&format!("{} prints its NNTP address", self.name), || {
+            let out = self.stdout();
+            port = out
+                .lines()
+                .find_map(|l| l.strip_prefix("NNTP: news://"))
+                .and_then(|rest| rest.trim_end_matches('/').rsplit_once(':'))
+                .and_then(|(_, p)| p.parse().ok())
+                .unwrap_or(0);
+            async move { port != 0 }
+        })
+        .await;
+        port
+    }
+
     /// Starts an installation with its own settings file, `--listen` address and `serve` arguments.
     pub async fn start_custom(
         name: &str,
@@ -293,6 +316,33 @@ impl Drop for Installation {
             eprintln!("--- log of {} ---\n{}", self.name, tail(&self.log()));
         }
     }
+}
+
+/// Whether the tests of real clients (Python's nntplib and feedparser, tin) must run: in CI and
+/// under `CLIQUECLIQUE_CLIENT_TESTS=required` (as `scripts/test` sets), a missing client fails
+/// the test instead of skipping it.
+pub fn clients_required() -> bool {
+    std::env::var_os("CI").is_some()
+        || std::env::var("CLIQUECLIQUE_CLIENT_TESTS").as_deref() == Ok("required")
+}
+
+/// Whether `program` runs (`program --version` succeeds); if not, fails when clients are
+/// required, else says loudly that the test is skipped.
+pub fn client_present(program: &str, check: &[&str], install: &str) -> bool {
+    let ok = Command::new(program)
+        .args(check)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            !clients_required(),
+            "{program} {check:?} failed: run scripts/install-test-deps ({install})"
+        );
+        eprintln!("\n!!! SKIPPING: {program} {check:?} failed. Run scripts/install-test-deps ({install}). !!!\n");
+    }
+    ok
 }
 
 /// Runs the CLI with a data directory.
