@@ -6,6 +6,7 @@
 //! the node. Closures stay inside this crate: nothing outside it runs code on the node thread.
 
 mod accounts;
+mod feeds;
 mod news;
 
 pub use accounts::{RegisterError, TableError};

@@ -29,21 +29,7 @@ impl Installation {
     /// The node a local installation's sessions act as: the owner account's, else the first
     /// local node, else none.
     pub async fn local_node(&self) -> Result<Option<NodeId>, BackendError> {
-        let owner = self
-            .handle
-            .account(1)
-            .await
-            .map_err(|e| BackendError(e.to_string()))?;
-        if let Some((account, _)) = owner {
-            return Ok(Some(account.node));
-        }
-        Ok(self
-            .handle
-            .node_infos()
-            .await
-            .map_err(failed)?
-            .first()
-            .map(|n| n.id))
+        self.handle.default_node().await.map_err(failed)
     }
 }
 

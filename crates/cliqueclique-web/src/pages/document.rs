@@ -64,6 +64,8 @@ pub struct DocumentPage {
     links: Vec<Related>,
     link_info: Option<String>,
     directories: Vec<super::directory::Choice>,
+    /// The address of the feed below it, announced in the page's head.
+    feed: Option<String>,
 }
 
 /// Whether `back` is a path on this site: it starts with one `/`, and no backslash or control
@@ -152,6 +154,7 @@ pub async fn document(
         links,
         link_info,
         directories,
+        feed: super::feed::address(&state, &user, &doc).await?,
         view,
     })
 }
@@ -297,6 +300,8 @@ pub struct ThreadPage {
     complete: bool,
     comments: usize,
     unread: usize,
+    /// The address of the feed below it, announced in the page's head.
+    feed: Option<String>,
 }
 
 #[derive(Template)]
@@ -404,6 +409,7 @@ pub async fn thread(
         following: view.flags.subscribed && view.flags.thread,
         completeness: view.thread.as_ref().map_or(String::new(), completeness),
         complete: view.thread.is_none_or(|t| t.complete),
+        feed: super::feed::address(&state, &user, &doc).await?,
     }
     .into_response())
 }
@@ -459,6 +465,7 @@ pub fn render_thread(entry: &ThreadEntry) -> Result<String, askama::Error> {
         following: false,
         completeness: String::new(),
         complete: true,
+        feed: None,
     }
     .render()
 }

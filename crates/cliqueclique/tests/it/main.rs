@@ -11,6 +11,7 @@ mod center;
 mod crash;
 mod demo;
 mod directory;
+mod feeds;
 mod forum;
 #[cfg(feature = "embedded")]
 mod i2p;

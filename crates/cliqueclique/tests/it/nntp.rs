@@ -27,12 +27,20 @@ async fn nntplib_reads_posts_and_the_reply_reaches_a_second_installation() {
         .expect("an id");
     let thread = a.post("a", "A thread", "Let us talk.", Some(root)).await;
     join(&b, "b", &a, root);
-    crate::support::eventually("b holds the thread", || async { b.holds("b", thread).await }).await;
+    crate::support::eventually("b holds the thread", || async {
+        b.holds("b", thread).await
+    })
+    .await;
     let (port_a, port_b) = (a.nntp_port().await, b.nntp_port().await);
     let out = tokio::task::spawn_blocking(move || {
         Command::new("python3")
             .arg(CLIENT)
-            .args([port_a.to_string(), port_b.to_string(), root.to_string(), thread.to_string()])
+            .args([
+                port_a.to_string(),
+                port_b.to_string(),
+                root.to_string(),
+                thread.to_string(),
+            ])
             .output()
             .expect("run python3")
     })
@@ -87,7 +95,11 @@ async fn a_public_website_asks_newsreaders_to_log_in() {
     .await
     .expect("join");
     let codes: Vec<&str> = answers.iter().map(|a| &a[..3]).collect();
-    assert_eq!(codes, ["200", "480", "480", "482", "381", "481", "205"], "{answers:?}");
+    assert_eq!(
+        codes,
+        ["200", "480", "480", "482", "381", "481", "205"],
+        "{answers:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -340,7 +340,9 @@ pub fn client_present(program: &str, check: &[&str], install: &str) -> bool {
             !clients_required(),
             "{program} {check:?} failed: run scripts/install-test-deps ({install})"
         );
-        eprintln!("\n!!! SKIPPING: {program} {check:?} failed. Run scripts/install-test-deps ({install}). !!!\n");
+        eprintln!(
+            "\n!!! SKIPPING: {program} {check:?} failed. Run scripts/install-test-deps ({install}). !!!\n"
+        );
     }
     ok
 }
