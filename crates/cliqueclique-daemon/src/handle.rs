@@ -10,7 +10,7 @@ mod feeds;
 mod news;
 
 pub use accounts::{RegisterError, TableError};
-pub use news::{ArticleAt, GroupNamer, GroupState, NewsArticle, NewsDocument};
+pub use news::{ArticleAt, GroupState, NewsArticle, NewsDocument, NewsRules};
 
 use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
 use crate::api::{

@@ -2,8 +2,9 @@
 //! its overview line, single header fields for `HDR`, and the article a newsreader posts, read
 //! back into a subject, a parent and a plain-text body.
 //!
-//! The body served is the document's own content entity body, byte for byte (a
-//! `multipart/mixed` of base64 parts), under the entity's own `Content-Type`; the headers are
+//! The body served is the document's MIME as stored, byte for byte: its one text part (base64,
+//! under the part's own `Content-Type`) when that is all it has, else the content entity's
+//! `multipart/mixed` body with every part; the other headers are
 //! this server's: `Message-ID: <document id@cliqueclique>`, `References:` from the parent chain,
 //! `From:` the author's name (or the user's petname for the key) with the key's fingerprint as
 //! the address.
@@ -109,7 +110,7 @@ pub fn overview_line(article: &NewsArticle, number: u64, group: &str) -> Vec<u8>
 /// The header lines of an article.
 pub fn head(doc: &NewsDocument) -> Vec<Vec<u8>> {
     let article = &doc.article;
-    let (content_type, _) = entity(&doc.document);
+    let (mime, _) = entity(&doc.document);
     let mut lines = vec![
         format!("Path: {PATH}"),
         format!("From: {}", from_header(article)),
@@ -126,13 +127,22 @@ pub fn head(doc: &NewsDocument) -> Vec<Vec<u8>> {
         doc.group, article.row.number
     ));
     lines.push("MIME-Version: 1.0".to_owned());
-    lines.push(format!("Content-Type: {content_type}"));
+    lines.extend(mime);
     lines.into_iter().map(String::into_bytes).collect()
 }
 
-/// The body lines of an article: the document's content entity body, split at CRLF.
+/// How many lines [`body`] has, for the overview's `:lines`.
+pub fn body_lines(document: &Document) -> u64 {
+    lines_of(document).len() as u64
+}
+
+/// The body lines of an article: its MIME body as stored, split at CRLF.
 pub fn body(doc: &NewsDocument) -> Vec<Vec<u8>> {
-    let (_, body) = entity(&doc.document);
+    lines_of(&doc.document)
+}
+
+fn lines_of(document: &Document) -> Vec<Vec<u8>> {
+    let (_, body) = entity(document);
     let mut lines: Vec<Vec<u8>> = body
         .split(|&b| b == b'\n')
         .map(|line| line.strip_suffix(b"\r").unwrap_or(line).to_vec())
@@ -143,44 +153,94 @@ pub fn body(doc: &NewsDocument) -> Vec<Vec<u8>> {
     lines
 }
 
-/// The content entity's `Content-Type` value (unfolded) and body, read from the signed bytes.
+/// The MIME headers and body an article carries, read from the signed bytes: the content
+/// entity's `multipart/mixed` body, or, for a document that is one text part and nothing
+/// else, that part alone (its own `Content-Type` and base64 body, as stored), which every
+/// newsreader shows without a multipart wrapper.
 ///
 /// The envelope has one exact form (`FORMAT.md`): headers naming the boundary `B`, a blank
 /// line, `--B` CRLF, the content entity, CRLF `--B`. A document that parsed has it.
-fn entity(document: &Document) -> (String, &[u8]) {
+fn entity(document: &Document) -> (Vec<String>, &[u8]) {
     let bytes: &[u8] = document.bytes();
-    let fallback = ("text/plain; charset=utf-8".to_owned(), &bytes[..0]);
-    let Some(start) = find(bytes, b"\r\n\r\n--") else {
+    let fallback = (
+        vec!["Content-Type: text/plain; charset=utf-8".to_owned()],
+        &bytes[..0],
+    );
+    let Some((headers, body)) = delimited(bytes).map(split_entity) else {
         return fallback;
     };
-    let after = &bytes[start + 4..];
-    let Some(line_end) = find(after, b"\r\n") else {
+    let parts = document.parts();
+    let single_text = parts.len() == 1
+        && parts[0].part_type == "content"
+        && parts[0].content_type.starts_with("text/");
+    if single_text && let Some((part_headers, part_body)) = delimited_part(body).map(split_entity) {
+        let wanted = mime_headers(
+            &part_headers,
+            &["content-type", "content-transfer-encoding"],
+        );
+        if wanted.len() == 2 {
+            return (wanted, part_body);
+        }
+    }
+    let wanted = mime_headers(&headers, &["content-type"]);
+    if wanted.is_empty() {
         return fallback;
-    };
-    let delimiter = &after[..line_end];
-    let content = &after[line_end + 2..];
+    }
+    (wanted, body)
+}
+
+/// The content entity between the envelope's first delimiter and the next.
+fn delimited(bytes: &[u8]) -> Option<&[u8]> {
+    let start = find(bytes, b"\r\n\r\n--")? + 4;
+    between_delimiters(&bytes[start..])
+}
+
+/// The one part of a `multipart/mixed` body.
+fn delimited_part(body: &[u8]) -> Option<&[u8]> {
+    between_delimiters(body)
+}
+
+/// What follows a delimiter line `--X` up to the next CRLF `--X`.
+fn between_delimiters(from: &[u8]) -> Option<&[u8]> {
+    if !from.starts_with(b"--") {
+        return None;
+    }
+    let line_end = find(from, b"\r\n")?;
+    let delimiter = &from[..line_end];
+    let content = &from[line_end + 2..];
     let mut closing = b"\r\n".to_vec();
     closing.extend_from_slice(delimiter);
-    let content = match find(content, &closing) {
+    Some(match find(content, &closing) {
         Some(end) => &content[..end],
         None => content,
-    };
-    let (headers, body) = match find(content, b"\r\n\r\n") {
-        Some(split) => (&content[..split], &content[split + 4..]),
-        None => (content, &content[content.len()..]),
+    })
+}
+
+/// An entity's header block (unfolded lines) and body.
+fn split_entity(entity: &[u8]) -> (Vec<String>, &[u8]) {
+    let (headers, body) = match find(entity, b"\r\n\r\n") {
+        Some(split) => (&entity[..split], &entity[split + 4..]),
+        None => (entity, &entity[entity.len()..]),
     };
     let headers = String::from_utf8_lossy(headers)
         .replace("\r\n ", " ")
         .replace("\r\n\t", " ");
-    let content_type = headers
-        .split("\r\n")
-        .find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-type")
-                .then(|| value.trim().to_owned())
+    (headers.split("\r\n").map(str::to_owned).collect(), body)
+}
+
+/// The header lines named in `names`, in that order.
+fn mime_headers(lines: &[String], names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .filter_map(|name| {
+            lines.iter().find_map(|line| {
+                let (n, value) = line.split_once(':')?;
+                n.trim()
+                    .eq_ignore_ascii_case(name)
+                    .then(|| format!("{}: {}", n.trim(), value.trim()))
+            })
         })
-        .unwrap_or(fallback.0);
-    (content_type, body)
+        .collect()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

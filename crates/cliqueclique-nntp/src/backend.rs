@@ -1,10 +1,11 @@
 //! [`Installation`]: the [`Backend`] of a running daemon, over its node thread's [`Handle`], with
 //! passwords checked against the web accounts exactly as the login page checks them.
 
+use crate::article::body_lines;
 use crate::group::group_name;
 use crate::session::{Backend, BackendError};
 use cliqueclique_daemon::api::NewPost;
-use cliqueclique_daemon::handle::{ArticleAt, GroupState, NewsArticle, NewsDocument};
+use cliqueclique_daemon::handle::{ArticleAt, GroupState, NewsArticle, NewsDocument, NewsRules};
 use cliqueclique_daemon::{ApiError, Handle};
 use cliqueclique_doc::{DocId, NodeId};
 use cliqueclique_web::auth::password::{self, Hashing};
@@ -33,6 +34,12 @@ impl Installation {
     }
 }
 
+/// How this server names groups and counts lines.
+const RULES: NewsRules = NewsRules {
+    name: group_name,
+    lines: body_lines,
+};
+
 fn failed(error: ApiError) -> BackendError {
     BackendError(error.to_string())
 }
@@ -52,10 +59,7 @@ impl Backend for Installation {
     }
 
     async fn groups(&self, node: NodeId) -> Result<Vec<GroupState>, BackendError> {
-        self.handle
-            .news_groups(node, group_name)
-            .await
-            .map_err(failed)
+        self.handle.news_groups(node, RULES).await.map_err(failed)
     }
 
     async fn overview(

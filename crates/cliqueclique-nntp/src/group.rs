@@ -15,7 +15,7 @@ pub const ID_PREFIX_CHARS: usize = 12;
 pub const MAX_GROUP_NAME: usize = 64;
 
 /// The group name of a forum: from its published directory name if that gives a valid one,
-/// else (`published` is `None`) from its root id. Fits [`cliqueclique_daemon::handle::GroupNamer`].
+/// else (`published` is `None`) from its root id. Fits [`cliqueclique_daemon::handle::NewsRules::name`].
 pub fn group_name(published: Option<&str>, root: &DocId) -> Option<String> {
     match published {
         Some(name) => {

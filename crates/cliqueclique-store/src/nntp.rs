@@ -48,7 +48,7 @@ pub struct ArticleRow {
     pub subject: String,
     /// The date the author wrote, unix seconds.
     pub date: u64,
-    /// The size of the article's body as served.
+    /// The size of the document, as stored and signed.
     pub bytes: u64,
     /// The lines of the article's body as served.
     pub lines: u64,
@@ -73,7 +73,7 @@ pub struct NewArticle {
     pub subject: String,
     /// The date the author wrote.
     pub date: u64,
-    /// The size of the body as served.
+    /// The size of the document, as stored and signed.
     pub bytes: u64,
     /// The lines of the body as served.
     pub lines: u64,

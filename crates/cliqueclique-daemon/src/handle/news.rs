@@ -11,9 +11,15 @@ use cliqueclique_doc::{DocId, Document, NodeId};
 use cliqueclique_store::{ArticleRow, NewArticle, NewsGroup, PeerMarks, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// How groups are named: from a forum's published directory name if it has one, else from its
-/// root id. Returns `None` when the published name gives no usable group name.
-pub type GroupNamer = fn(published: Option<&str>, root: &DocId) -> Option<String>;
+/// How the NNTP server names groups and measures articles.
+#[derive(Clone, Copy, Debug)]
+pub struct NewsRules {
+    /// A group's name: from a forum's published directory name if it has one, else (`None`)
+    /// from its root id; `None` when the published name gives no usable group name.
+    pub name: fn(published: Option<&str>, root: &DocId) -> Option<String>,
+    /// The lines of a document's body as an article shows it.
+    pub lines: fn(&Document) -> u64,
+}
 
 /// The most parents followed up a thread for `References:`.
 const MAX_REFERENCES: usize = 64;
@@ -101,7 +107,7 @@ impl Actor {
     }
 
     /// Names any forum without a group and numbers the documents that arrived since the last call.
-    fn sync_news(&mut self, node: NodeId, namer: GroupNamer) -> Result<Vec<GroupState>, ApiError> {
+    fn sync_news(&mut self, node: NodeId, rules: NewsRules) -> Result<Vec<GroupState>, ApiError> {
         let now = self.now().as_millis() / 1000;
         let forums = self.followed_forums(node);
         let db = self.database();
@@ -116,12 +122,13 @@ impl Actor {
             if group.is_some_and(|g| g.renamed) {
                 continue;
             }
-            let wanted = namer(published.as_deref(), root).or_else(|| namer(None, root));
+            let wanted =
+                (rules.name)(published.as_deref(), root).or_else(|| (rules.name)(None, root));
             if let Some(name) = wanted
                 && group.is_none_or(|g| g.name != name)
                 && db.set_news_group(&node, root, &name, false, now).is_err()
                 && group.is_none()
-                && let Some(fallback) = namer(None, root)
+                && let Some(fallback) = (rules.name)(None, root)
             {
                 // The published name is another group's: the id's name is unique.
                 db.set_news_group(&node, root, &fallback, false, now)
@@ -129,7 +136,7 @@ impl Actor {
             }
         }
         for (root, _) in &forums {
-            self.number_new(node, *root, now)?;
+            self.number_new(node, *root, now, rules)?;
         }
         let marks = self.news_marks(node);
         let db = self.database();
@@ -158,7 +165,13 @@ impl Actor {
     }
 
     /// Numbers the held documents below `root` that have no number yet.
-    fn number_new(&mut self, node: NodeId, root: DocId, now: u64) -> Result<(), ApiError> {
+    fn number_new(
+        &mut self,
+        node: NodeId,
+        root: DocId,
+        now: u64,
+        rules: NewsRules,
+    ) -> Result<(), ApiError> {
         let numbered: BTreeSet<DocId> = self
             .database()
             .numbered_documents(&node, &root)
@@ -190,7 +203,6 @@ impl Actor {
             let Some(document) = core.document(&doc) else {
                 continue;
             };
-            let bytes = document.bytes();
             new.push(NewArticle {
                 doc,
                 parent: document.semantic_parent(),
@@ -199,8 +211,8 @@ impl Actor {
                 author_name: document.author_name().to_owned(),
                 subject: document.subject().to_owned(),
                 date: document.date(),
-                bytes: bytes.len() as u64,
-                lines: bytes.iter().filter(|b| **b == b'\n').count() as u64,
+                bytes: document.len() as u64,
+                lines: (rules.lines)(&document),
             });
         }
         self.database()
@@ -331,11 +343,11 @@ impl Handle {
     pub async fn news_groups(
         &self,
         node: NodeId,
-        namer: GroupNamer,
+        rules: NewsRules,
     ) -> Result<Vec<GroupState>, ApiError> {
         self.try_call(move |a| {
             a.local(&node.into())?;
-            a.sync_news(node, namer)
+            a.sync_news(node, rules)
         })
         .await
     }

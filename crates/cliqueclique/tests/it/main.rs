@@ -22,3 +22,4 @@ mod public;
 mod reading;
 mod support;
 mod threads;
+mod tin;
