@@ -253,7 +253,7 @@ async fn a_reader_lists_selects_and_reads() {
             "ARTICLE 1",
             "DATE",
             "NEWGROUPS 20231114 000000 GMT",
-            "NEWNEWS cc.* 20231114 221500",
+            "NEWNEWS cc.* 20231114 221323",
             "QUIT",
         ],
     )
