@@ -6,6 +6,7 @@ mod contract;
 mod data_dir;
 mod errors;
 mod installation;
+mod nntp;
 mod open;
 mod persistence;
 mod search;
