@@ -572,6 +572,15 @@ pub struct Network {
     pub edges: Vec<NetworkEdge>,
 }
 
+/// `POST /api/nodes/{node}/newsgroups`: the name of a forum's newsgroup on the NNTP server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewsgroupName {
+    /// The forum's root document.
+    pub root: DocId,
+    /// The group's name.
+    pub name: String,
+}
+
 /// Formats unix seconds as `YYYY-MM-DD HH:MM` (UTC).
 pub fn format_date(unix: u64) -> String {
     let days = (unix / 86_400) as i64;

@@ -2,7 +2,6 @@
 //! passwords checked against the web accounts exactly as the login page checks them.
 
 use crate::article::body_lines;
-use crate::group::group_name;
 use crate::session::{Backend, BackendError};
 use cliqueclique_daemon::api::NewPost;
 use cliqueclique_daemon::handle::{ArticleAt, GroupState, NewsArticle, NewsDocument, NewsRules};
@@ -34,11 +33,8 @@ impl Installation {
     }
 }
 
-/// How this server names groups and counts lines.
-const RULES: NewsRules = NewsRules {
-    name: group_name,
-    lines: body_lines,
-};
+/// How this server counts lines.
+const RULES: NewsRules = NewsRules { lines: body_lines };
 
 fn failed(error: ApiError) -> BackendError {
     BackendError(error.to_string())

@@ -3,7 +3,7 @@
 
 use crate::article::{self, PostError, parse_post};
 use crate::command::{self, Command, CommandError, Selector};
-use crate::group::{group_name, valid_name, wildmat};
+use crate::group::{group_name, valid_group_name as valid_name, wildmat};
 use crate::response::Response;
 use crate::session::{Access, Backend, BackendError, MAX_POST_BYTES, Session};
 use crate::time;

@@ -93,6 +93,9 @@ pub enum Command {
     Search(Search),
     /// List your forums (subscribed documents without a parent), with their unread counts.
     Forums,
+    /// Rename a forum's newsgroup on this installation's NNTP server (serve --nntp).
+    #[command(after_help = "Example:\n  cliqueclique newsgroup 7hq2 local.gardening")]
+    Newsgroup(Newsgroup),
     /// List transport sessions and every local node's peers.
     Peers,
     /// Give a node your own name for it (a petname: trusted, unlike the name it claims), or
@@ -342,6 +345,15 @@ pub struct Target {
 pub struct PeerTarget {
     /// The node.
     pub node_id: String,
+}
+
+/// `newsgroup ROOT NAME`.
+#[derive(Debug, Args)]
+pub struct Newsgroup {
+    /// The forum's root id (or its first characters).
+    pub root: String,
+    /// The group's new name: lower-case letters, digits and .+_- such as local.gardening.
+    pub name: String,
 }
 
 /// `people [NODE_ID]`.

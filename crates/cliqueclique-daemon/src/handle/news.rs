@@ -3,7 +3,7 @@
 //! and single documents. The protocol and the article format live in `cliqueclique-nntp`; this
 //! side knows forums, documents and what a node's user may see.
 
-use super::Handle;
+use super::{Handle, NodeRef};
 use crate::actor::Actor;
 use crate::error::ApiError;
 use cliqueclique_dir::schema::Entry;
@@ -11,14 +11,59 @@ use cliqueclique_doc::{DocId, Document, NodeId};
 use cliqueclique_store::{ArticleRow, NewArticle, NewsGroup, PeerMarks, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// How the NNTP server names groups and measures articles.
+/// How the NNTP server measures articles.
 #[derive(Clone, Copy, Debug)]
 pub struct NewsRules {
-    /// A group's name: from a forum's published directory name if it has one, else (`None`)
-    /// from its root id; `None` when the published name gives no usable group name.
-    pub name: fn(published: Option<&str>, root: &DocId) -> Option<String>,
     /// The lines of a document's body as an article shows it.
     pub lines: fn(&Document) -> u64,
+}
+
+/// How many characters of the root id name an unpublished forum.
+pub const ID_PREFIX_CHARS: usize = 12;
+
+/// The longest group name.
+pub const MAX_GROUP_NAME: usize = 64;
+
+/// The group name of a forum: from its published directory name if that gives a valid one,
+/// else (`published` is `None`) from its root id: `cc.` and its first [`ID_PREFIX_CHARS`]
+/// characters. A published name is lower-cased, and characters a group name cannot have become `-`.
+pub fn group_name(published: Option<&str>, root: &DocId) -> Option<String> {
+    match published {
+        Some(name) => {
+            let mut out = String::new();
+            for c in name.chars().flat_map(char::to_lowercase) {
+                let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '_' | '-') {
+                    c
+                } else {
+                    '-'
+                };
+                if !(c == '-' && out.ends_with('-')) {
+                    out.push(c);
+                }
+            }
+            let out: String = out
+                .trim_matches(['-', '.'])
+                .chars()
+                .take(MAX_GROUP_NAME)
+                .collect();
+            valid_group_name(&out).then_some(out)
+        }
+        None => Some(format!("cc.{}", &root.to_string()[..ID_PREFIX_CHARS])),
+    }
+}
+
+/// Whether `name` can be a group name here: 1 to [`MAX_GROUP_NAME`] characters of lower-case
+/// letters, digits and `.+_-`, not starting or ending with a dot and without two dots in a row.
+/// (RFC 3977 allows more; these are the names every newsreader handles.)
+pub fn valid_group_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_GROUP_NAME
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._+-".contains(&b))
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && !name.contains("..")
 }
 
 /// The most parents followed up a thread for `References:`.
@@ -122,13 +167,12 @@ impl Actor {
             if group.is_some_and(|g| g.renamed) {
                 continue;
             }
-            let wanted =
-                (rules.name)(published.as_deref(), root).or_else(|| (rules.name)(None, root));
+            let wanted = group_name(published.as_deref(), root).or_else(|| group_name(None, root));
             if let Some(name) = wanted
                 && group.is_none_or(|g| g.name != name)
                 && db.set_news_group(&node, root, &name, false, now).is_err()
                 && group.is_none()
-                && let Some(fallback) = (rules.name)(None, root)
+                && let Some(fallback) = group_name(None, root)
             {
                 // The published name is another group's: the id's name is unique.
                 db.set_news_group(&node, root, &fallback, false, now)
@@ -352,28 +396,29 @@ impl Handle {
         .await
     }
 
-    /// Renames `node`'s group of forum `root` to `name`, a name the user chose.
+    /// Renames `node`'s group of forum `root` to `name`, a name the user chose, which then stays
+    /// whatever the forum is published as.
     pub async fn rename_news_group(
         &self,
-        node: NodeId,
+        node: impl Into<NodeRef>,
         root: DocId,
         name: String,
     ) -> Result<(), ApiError> {
-        self.try_call(move |a| {
-            a.local(&node.into())?;
-            let now = a.now().as_millis() / 1000;
-            let db = a.database();
-            if !db
-                .news_groups(&node)
-                .map_err(store_failed)?
-                .iter()
-                .any(|g| g.root == root)
-            {
-                return Err(ApiError::NotFound(format!(
-                    "forum {root} is not a newsgroup here"
+        self.on(node, move |a, node| {
+            if !valid_group_name(&name) {
+                return Err(ApiError::BadRequest(format!(
+                    "bad group name {name:?}: use 1 to {MAX_GROUP_NAME} lower-case letters, digits and .+_- \
+                     (not starting or ending with a dot, no two dots in a row)"
                 )));
             }
-            db.set_news_group(&node, &root, &name, true, now)
+            if !a.followed_forums(node).iter().any(|(r, _)| *r == root) {
+                return Err(ApiError::NotFound(format!(
+                    "this node follows no forum {root}"
+                )));
+            }
+            let now = a.now().as_millis() / 1000;
+            a.database()
+                .set_news_group(&node, &root, &name, true, now)
                 .map_err(|_| ApiError::Conflict(format!("the group name {name:?} is taken")))
         })
         .await

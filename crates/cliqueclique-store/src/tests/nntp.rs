@@ -34,12 +34,17 @@ fn numbers_follow_arrival_and_never_change() {
     for d in [&root, &second, &first] {
         store.put_document(d);
     }
-    db.set_news_group(&node, &root.id(), "cc.test", false, 5).unwrap();
+    db.set_news_group(&node, &root.id(), "cc.test", false, 5)
+        .unwrap();
     // Handed over in any order, numbered in the order the bodies arrived.
     db.number_articles(
         &node,
         &root.id(),
-        vec![new_article(&first), new_article(&root), new_article(&second)],
+        vec![
+            new_article(&first),
+            new_article(&root),
+            new_article(&second),
+        ],
         10,
     )
     .unwrap();
@@ -52,7 +57,11 @@ fn numbers_follow_arrival_and_never_change() {
     };
     assert_eq!(
         numbers(&db),
-        [(1, "root".into()), (2, "second".into()), (3, "first".into())]
+        [
+            (1, "root".into()),
+            (2, "second".into()),
+            (3, "first".into())
+        ]
     );
     // Numbered again with a newcomer: the old ones keep their numbers.
     store.put_document(&third);
@@ -76,9 +85,11 @@ fn a_chosen_name_stays_and_names_are_unique() {
     let node = store.node();
     let author = identity(1);
     let (a, b) = (document(&author, "a"), document(&author, "b"));
-    db.set_news_group(&node, &a.id(), "auto.a", false, 1).unwrap();
+    db.set_news_group(&node, &a.id(), "auto.a", false, 1)
+        .unwrap();
     db.set_news_group(&node, &a.id(), "mine", true, 2).unwrap();
-    db.set_news_group(&node, &a.id(), "auto.a2", false, 3).unwrap();
+    db.set_news_group(&node, &a.id(), "auto.a2", false, 3)
+        .unwrap();
     assert!(db.set_news_group(&node, &b.id(), "mine", false, 4).is_err());
     let groups = db.news_groups(&node).unwrap();
     assert_eq!(groups.len(), 1);

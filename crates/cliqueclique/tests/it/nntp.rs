@@ -19,7 +19,7 @@ async fn nntplib_reads_posts_and_the_reply_reaches_a_second_installation() {
     let a = Installation::start_with_args("a", &["--nntp", "127.0.0.1:0"]).await;
     let b = Installation::start_with_args("b", &["--nntp", "127.0.0.1:0"]).await;
     a.create_node("a");
-    b.create_node("b");
+    let b_node = b.create_node("b").id;
     let root: DocId = a
         .cli_ok_with_input(&["post", "-s", "The forum"], Some("Welcome."))
         .trim()
@@ -53,6 +53,34 @@ async fn nntplib_reads_posts_and_the_reply_reaches_a_second_installation() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("arrived ok"), "{stdout}");
+
+    // Once A's user mutes B, B's reply is no longer served there.
+    let reply = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("post ok "))
+        .expect("the reply's message-id")
+        .to_owned();
+    a.cli_ok(&["mute", &b_node.to_string()]);
+    let group = format!("cc.{}", &root.to_string()[..12]);
+    let after = tokio::task::spawn_blocking(move || {
+        transcript(
+            port_a,
+            &[
+                &format!("GROUP {group}"),
+                "XHDR Message-ID 1-",
+                &format!("STAT {reply}"),
+            ],
+        )
+        .replace(&reply, "REPLY")
+    })
+    .await
+    .unwrap();
+    assert!(
+        after.contains(&format!("<{thread}@cliqueclique>")),
+        "{after}"
+    );
+    assert!(!after.contains(" REPLY\r\n"), "{after}");
+    assert!(after.contains("\r\n430 "), "{after}");
 }
 
 /// Sends `commands` on a fresh connection and returns the greeting and each first answer line.
@@ -109,4 +137,77 @@ async fn a_local_installation_refuses_a_public_nntp_address() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not a loopback address"), "{stderr}");
+}
+
+/// Sends `commands` and returns everything the server said until `QUIT` was answered.
+fn transcript(port: u16, commands: &[&str]) -> String {
+    let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let mut writer = stream.try_clone().expect("clone");
+    for command in commands.iter().chain(&["QUIT"]) {
+        writer
+            .write_all(format!("{command}\r\n").as_bytes())
+            .expect("send");
+    }
+    let mut all = String::new();
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        all.push_str(&line);
+        if line.starts_with("205 ") {
+            break;
+        }
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renamed_group_keeps_its_name_and_numbers_across_a_restart() {
+    let mut a = Installation::start_with_args("a", &["--nntp", "127.0.0.1:0"]).await;
+    a.create_node("a");
+    let root: DocId = a
+        .cli_ok_with_input(&["post", "-s", "The forum"], Some("Welcome."))
+        .trim()
+        .parse()
+        .expect("an id");
+    let first = a.post("a", "First", "one", Some(root)).await;
+    let port = a.nntp_port().await;
+    let before = tokio::task::spawn_blocking(move || transcript(port, &["LIST"]))
+        .await
+        .unwrap();
+    assert!(
+        before.contains(&format!("cc.{} 2 1 y", &root.to_string()[..12])),
+        "{before}"
+    );
+
+    let out = a.cli_ok(&["newsgroup", &root.to_string()[..8], "local.forum"]);
+    assert!(out.contains("local.forum"), "{out}");
+    let refused = a.cli(&["newsgroup", &root.to_string(), "Bad Name"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("bad group name"));
+
+    a.terminate();
+    a.restart().await;
+    let second = a.post("a", "Second", "two", Some(root)).await;
+    let port = a.nntp_port_not(port).await;
+    let after = tokio::task::spawn_blocking(move || {
+        transcript(port, &["LIST", "GROUP local.forum", "XHDR Message-ID 1-"])
+    })
+    .await
+    .unwrap();
+    assert!(after.contains("local.forum 3 1 y"), "{after}");
+    assert!(
+        after.contains(&format!("\r\n1 <{root}@cliqueclique>\r\n")),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!("\r\n2 <{first}@cliqueclique>\r\n")),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!("\r\n3 <{second}@cliqueclique>\r\n")),
+        "{after}"
+    );
 }

@@ -69,21 +69,28 @@ impl Installation {
         Installation::start_custom(name, &config, Some("tcp://127.0.0.1:0"), serve_args).await
     }
 
-    /// The port of the NNTP server (`serve --nntp`), from the line `serve` printed.
-    pub async fn nntp_port(&self) -> u16 {
+    /// The port of the NNTP server (`serve --nntp`), from the last line `serve` printed about it,
+    /// once that is not `stale` (the port before a restart).
+    pub async fn nntp_port_not(&self, stale: u16) -> u16 {
         let mut port = 0;
         eventually(&format!("{} prints its NNTP address", self.name), || {
-            let out = self.stdout();
-            port = out
+            port = self
+                .stdout()
                 .lines()
-                .find_map(|l| l.strip_prefix("NNTP: news://"))
-                .and_then(|rest| rest.trim_end_matches('/').rsplit_once(':'))
-                .and_then(|(_, p)| p.parse().ok())
+                .filter_map(|l| l.strip_prefix("NNTP: news://"))
+                .filter_map(|rest| rest.trim_end_matches('/').rsplit_once(':'))
+                .filter_map(|(_, p)| p.parse().ok())
+                .next_back()
                 .unwrap_or(0);
-            async move { port != 0 }
+            async move { port != 0 && port != stale }
         })
         .await;
         port
+    }
+
+    /// The port of the NNTP server (`serve --nntp`).
+    pub async fn nntp_port(&self) -> u16 {
+        self.nntp_port_not(0).await
     }
 
     /// Starts an installation with its own settings file, `--listen` address and `serve` arguments.
