@@ -92,7 +92,7 @@ pub async fn feed(
     } else {
         collect(&tree, &mut below);
     }
-    below.sort_by(|a, b| (b.date, b.id).cmp(&(a.date, a.id)));
+    below.sort_by_key(|e| std::cmp::Reverse((e.date, e.id)));
     below.truncate(MAX_ENTRIES);
     let title = if tree.subject.is_empty() {
         "(no subject)".to_owned()
