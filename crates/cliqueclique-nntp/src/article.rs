@@ -59,7 +59,10 @@ pub fn encode_header(text: &str) -> String {
 /// The `From:` of an article: the name shown, quoted, and the author's fingerprint as the address.
 pub fn from_header(article: &NewsArticle) -> String {
     let name = encode_header(&article.author_display).replace(['"', '\\'], "'");
-    let address = format!("{}@cliqueclique.invalid", article.row.author.fingerprint());
+    let address = format!(
+        "{}@cliqueclique.invalid",
+        article.row.info.author.fingerprint()
+    );
     if name.is_empty() {
         address
     } else {
@@ -72,15 +75,15 @@ pub fn from_header(article: &NewsArticle) -> String {
 pub fn field(article: &NewsArticle, group: &str, name: &str) -> Option<String> {
     let row = &article.row;
     Some(match name.to_ascii_lowercase().as_str() {
-        "subject" => encode_header(&row.subject),
+        "subject" => encode_header(&row.info.subject),
         "from" => from_header(article),
-        "date" => rfc5322(row.date),
-        "message-id" => message_id(&row.doc),
+        "date" => rfc5322(row.info.date),
+        "message-id" => message_id(&row.info.doc),
         "references" => references(article),
         "newsgroups" => group.to_owned(),
         "xref" => format!("cliqueclique {group}:{}", row.number),
-        ":bytes" => row.bytes.to_string(),
-        ":lines" => row.lines.to_string(),
+        ":bytes" => row.info.bytes.to_string(),
+        ":lines" => row.info.lines.to_string(),
         _ => return None,
     })
 }
@@ -115,9 +118,9 @@ pub fn head(doc: &NewsDocument) -> Vec<Vec<u8>> {
         format!("Path: {PATH}"),
         format!("From: {}", from_header(article)),
         format!("Newsgroups: {}", doc.group),
-        format!("Subject: {}", encode_header(&article.row.subject)),
-        format!("Date: {}", rfc5322(article.row.date)),
-        format!("Message-ID: {}", message_id(&article.row.doc)),
+        format!("Subject: {}", encode_header(&article.row.info.subject)),
+        format!("Date: {}", rfc5322(article.row.info.date)),
+        format!("Message-ID: {}", message_id(&article.row.info.doc)),
     ];
     if !article.references.is_empty() {
         lines.push(format!("References: {}", references(article)));

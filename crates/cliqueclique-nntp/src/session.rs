@@ -399,7 +399,7 @@ impl Session {
                     let subject = backend
                         .document(node, ArticleAt::Id(g.group.root))
                         .await?
-                        .map(|d| d.article.row.subject)
+                        .map(|d| d.article.row.info.subject)
                         .unwrap_or_default();
                     lines.push(
                         format!(
@@ -539,7 +539,7 @@ impl Session {
             }
             ArticleAt::Id(_) => 0,
         };
-        let status = format!("{number} {}", message_id(&doc.article.row.doc));
+        let status = format!("{number} {}", message_id(&doc.article.row.info.doc));
         Ok(match part {
             Part::Stat => Response::new(223, status),
             Part::Head => Response::multi(221, status, article::head(&doc)),
@@ -584,7 +584,11 @@ impl Session {
                 self.current = Some(article.row.number);
                 Response::new(
                     223,
-                    format!("{} {}", article.row.number, message_id(&article.row.doc)),
+                    format!(
+                        "{} {}",
+                        article.row.number,
+                        message_id(&article.row.info.doc)
+                    ),
                 )
             }
             None if forward => Response::new(421, "no next article in this group"),

@@ -9,7 +9,7 @@ use crate::session::{Access, Backend, BackendError, MAX_POST_BYTES, Session};
 use crate::time;
 use cliqueclique_daemon::handle::{ArticleAt, GroupState, NewsArticle, NewsDocument};
 use cliqueclique_doc::{DocId, Document, DocumentBuilder, Identity, NodeId};
-use cliqueclique_store::{ArticleRow, NewsGroup};
+use cliqueclique_store::{ArticleInfo, ArticleRow, NewsGroup};
 use std::sync::Mutex;
 
 const GROUP: &str = "cc.test";
@@ -75,7 +75,7 @@ impl Forum {
     }
 
     fn doc(&self, n: usize) -> DocId {
-        self.articles[n].0.row.doc
+        self.articles[n].0.row.info.doc
     }
 }
 
@@ -84,16 +84,18 @@ fn news_article(root: DocId, number: u64, d: &Document, references: Vec<DocId>) 
         row: ArticleRow {
             root,
             number,
-            doc: d.id(),
-            parent: d.parent(),
-            served: true,
-            author: d.author(),
-            author_name: d.author_name().into(),
-            subject: d.subject().into(),
-            date: d.date(),
-            bytes: d.len() as u64,
-            lines: article::body_lines(d),
             arrived_at: 1_700_000_000 + number,
+            info: ArticleInfo {
+                doc: d.id(),
+                parent: d.parent(),
+                served: true,
+                author: d.author(),
+                author_name: d.author_name().into(),
+                subject: d.subject().into(),
+                date: d.date(),
+                bytes: d.len() as u64,
+                lines: article::body_lines(d),
+            },
         },
         author_display: d.author_name().into(),
         references,
@@ -134,7 +136,7 @@ impl Backend for Forum {
             .iter()
             .find(|(a, _)| match at {
                 ArticleAt::Number(root, n) => root == self.root && a.row.number == n,
-                ArticleAt::Id(doc) => a.row.doc == doc,
+                ArticleAt::Id(doc) => a.row.info.doc == doc,
             })
             .map(|(a, d)| NewsDocument {
                 article: a.clone(),
@@ -148,7 +150,7 @@ impl Backend for Forum {
             .articles
             .iter()
             .filter(|(a, _)| a.row.arrived_at >= since)
-            .map(|(a, _)| (GROUP.to_owned(), a.row.doc))
+            .map(|(a, _)| (GROUP.to_owned(), a.row.info.doc))
             .collect())
     }
 

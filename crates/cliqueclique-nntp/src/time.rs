@@ -1,24 +1,13 @@
 //! Calendar arithmetic for the protocol's dates: `DATE`'s and `NEWNEWS`'s `yyyymmddhhmmss`, and
 //! the RFC 5322 dates of overviews. Always UTC; no clock is read here.
 
+use cliqueclique_daemon::api::civil_date;
+
 /// The weekday and month names of RFC 5322 dates.
 const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-
-/// The civil date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
 
 /// The day counted from 1970-01-01 of a civil date (Howard Hinnant's `days_from_civil`).
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
@@ -33,7 +22,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 
 /// Unix seconds as `yyyymmddhhmmss` (the answer to `DATE`).
 pub fn compact(unix: u64) -> String {
-    let (year, month, day) = civil_from_days((unix / 86_400) as i64);
+    let (year, month, day) = civil_date(unix);
     let secs = unix % 86_400;
     format!(
         "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
@@ -46,7 +35,7 @@ pub fn compact(unix: u64) -> String {
 /// Unix seconds as an RFC 5322 date in UTC, such as `Thu, 01 Jan 1970 00:00:00 +0000`.
 pub fn rfc5322(unix: u64) -> String {
     let days = (unix / 86_400) as i64;
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = civil_date(unix);
     let secs = unix % 86_400;
     format!(
         "{}, {day:02} {} {year:04} {:02}:{:02}:{:02} +0000",
@@ -69,7 +58,7 @@ pub fn parse_date_time(date: &str, time: &str, now: u64) -> Option<u64> {
     let (year, rest) = match date.len() {
         8 => (date[..4].parse::<i64>().ok()?, &date[4..]),
         6 => {
-            let (this_year, _, _) = civil_from_days((now / 86_400) as i64);
+            let (this_year, _, _) = civil_date(now);
             let century = this_year - this_year.rem_euclid(100);
             let yy = date[..2].parse::<i64>().ok()?;
             let mut year = century + yy;

@@ -61,6 +61,6 @@ pub use error::{NodeError, OpenError, StoreError, TransactionError};
 pub use installation::LocalNode;
 pub use marks::{MAX_PETNAME_CHARS, PeerMarks};
 pub use migrations::SCHEMA_VERSION;
-pub use nntp::{ArticleRow, NewArticle, NewsGroup};
+pub use nntp::{ArticleInfo, ArticleRow, NewsGroup};
 pub use search::{Column, Term};
 pub use store::SqliteStore;

@@ -27,13 +27,22 @@ pub struct NewsGroup {
     pub created_at: u64,
 }
 
-/// A numbered document of a group, with its overview fields.
+/// A numbered document of a group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArticleRow {
     /// The forum's root document.
     pub root: DocId,
     /// Its number in the group.
     pub number: u64,
+    /// When it was numbered, unix seconds.
+    pub arrived_at: u64,
+    /// The document and its overview fields.
+    pub info: ArticleInfo,
+}
+
+/// A document to number, with the overview fields read from it once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleInfo {
     /// The document.
     pub doc: DocId,
     /// The document it answers (its semantic parent), if any.
@@ -52,31 +61,6 @@ pub struct ArticleRow {
     pub bytes: u64,
     /// The lines of the article's body as served.
     pub lines: u64,
-    /// When it was numbered, unix seconds.
-    pub arrived_at: u64,
-}
-
-/// A document to number, with its overview fields ([`ArticleRow`] without the number).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewArticle {
-    /// The document.
-    pub doc: DocId,
-    /// Its semantic parent.
-    pub parent: Option<DocId>,
-    /// It is an article.
-    pub served: bool,
-    /// The author's node.
-    pub author: NodeId,
-    /// The name the author claims.
-    pub author_name: String,
-    /// The subject.
-    pub subject: String,
-    /// The date the author wrote.
-    pub date: u64,
-    /// The size of the document, as stored and signed.
-    pub bytes: u64,
-    /// The lines of the body as served.
-    pub lines: u64,
 }
 
 const ARTICLE_COLUMNS: &str = "root, number, doc, parent, served, author, author_name, subject, date, bytes, lines, arrived_at";
@@ -94,16 +78,18 @@ fn article_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<ArticleRow>> 
     Ok(Some(ArticleRow {
         root: DocId(root),
         number: u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
-        doc: DocId(doc),
-        parent: parent.as_deref().and_then(id_bytes).map(DocId),
-        served: row.get(4)?,
-        author: NodeId(author),
-        author_name: row.get(6)?,
-        subject: row.get(7)?,
-        date: time_from_sql(row.get(8)?),
-        bytes: time_from_sql(row.get(9)?),
-        lines: time_from_sql(row.get(10)?),
         arrived_at: time_from_sql(row.get(11)?),
+        info: ArticleInfo {
+            doc: DocId(doc),
+            parent: parent.as_deref().and_then(id_bytes).map(DocId),
+            served: row.get(4)?,
+            author: NodeId(author),
+            author_name: row.get(6)?,
+            subject: row.get(7)?,
+            date: time_from_sql(row.get(8)?),
+            bytes: time_from_sql(row.get(9)?),
+            lines: time_from_sql(row.get(10)?),
+        },
     }))
 }
 
@@ -193,7 +179,7 @@ impl Database {
         &self,
         node: &NodeId,
         root: &DocId,
-        mut articles: Vec<NewArticle>,
+        mut articles: Vec<ArticleInfo>,
         now: u64,
     ) -> Result<(), StoreError> {
         if articles.is_empty() {

@@ -39,23 +39,13 @@ pub struct Feed {
     pub entries: Vec<Entry>,
 }
 
-/// Escapes text for XML element content and attribute values, dropping the characters XML 1.0
-/// cannot carry at all.
+/// Escapes text for XML element content and attribute values (as for HTML), dropping the
+/// characters XML 1.0 cannot carry at all.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed = |c: &char| {
+        matches!(c, '\t' | '\n' | '\r') || (*c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
+    };
+    crate::render::escape(&text.chars().filter(allowed).collect::<String>())
 }
 
 /// Unix seconds as an RFC 3339 date in UTC.

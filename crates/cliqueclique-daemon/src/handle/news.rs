@@ -8,7 +8,7 @@ use crate::actor::Actor;
 use crate::error::ApiError;
 use cliqueclique_dir::schema::Entry;
 use cliqueclique_doc::{DocId, Document, NodeId};
-use cliqueclique_store::{ArticleRow, NewArticle, NewsGroup, PeerMarks, StoreError};
+use cliqueclique_store::{ArticleInfo, ArticleRow, NewsGroup, PeerMarks, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How the NNTP server measures articles.
@@ -108,8 +108,10 @@ pub struct NewsDocument {
 /// directory document) and its author is not muted or blocked. This is the one filter every
 /// listing and fetch goes through; documents withdrawn by their authors are to be left out here too.
 fn served(row: &ArticleRow, marks: &BTreeMap<NodeId, PeerMarks>) -> bool {
-    let hidden = marks.get(&row.author).is_some_and(|m| m.muted || m.blocked);
-    row.served && !hidden
+    let hidden = marks
+        .get(&row.info.author)
+        .is_some_and(|m| m.muted || m.blocked);
+    row.info.served && !hidden
 }
 
 impl Actor {
@@ -247,7 +249,7 @@ impl Actor {
             let Some(document) = core.document(&doc) else {
                 continue;
             };
-            new.push(NewArticle {
+            new.push(ArticleInfo {
                 doc,
                 parent: document.semantic_parent(),
                 served: document.link().is_none() && Entry::of(&document).is_none(),
@@ -278,7 +280,7 @@ impl Actor {
             .articles_in_range(&node, &root, 1, u64::MAX)
             .map_err(store_failed)?;
         let parents: BTreeMap<DocId, Option<DocId>> =
-            all.iter().map(|r| (r.doc, r.parent)).collect();
+            all.iter().map(|r| (r.info.doc, r.info.parent)).collect();
         Ok(all
             .into_iter()
             .filter(|r| (low..=high).contains(&r.number) && served(r, &marks))
@@ -308,7 +310,7 @@ impl Actor {
         if !served(&row, &marks) {
             return Ok(None);
         }
-        let Some(document) = self.nodes[&node].node.document(&row.doc) else {
+        let Some(document) = self.nodes[&node].node.document(&row.info.doc) else {
             return Ok(None);
         };
         let group = db
@@ -319,7 +321,7 @@ impl Actor {
             .map(|g| g.name)
             .unwrap_or_default();
         let mut parents = BTreeMap::new();
-        let mut cur = row.parent;
+        let mut cur = row.info.parent;
         while let Some(parent) = cur {
             if parents.len() >= MAX_REFERENCES || parents.contains_key(&parent) {
                 break;
@@ -329,11 +331,11 @@ impl Actor {
                 .map_err(store_failed)?
                 .into_iter()
                 .find(|r| r.root == row.root)
-                .and_then(|r| r.parent);
+                .and_then(|r| r.info.parent);
             parents.insert(parent, up);
             cur = up;
         }
-        parents.insert(row.doc, row.parent);
+        parents.insert(row.info.doc, row.info.parent);
         Ok(Some(NewsDocument {
             article: news_article(row, &marks, &parents),
             group,
@@ -362,7 +364,7 @@ fn news_article(
     parents: &BTreeMap<DocId, Option<DocId>>,
 ) -> NewsArticle {
     let mut references = Vec::new();
-    let mut cur = row.parent;
+    let mut cur = row.info.parent;
     while let Some(parent) = cur {
         if references.len() >= MAX_REFERENCES || references.contains(&parent) {
             break;
@@ -372,9 +374,9 @@ fn news_article(
     }
     references.reverse();
     let author_display = marks
-        .get(&row.author)
+        .get(&row.info.author)
         .and_then(|m| m.petname.clone())
-        .unwrap_or_else(|| row.author_name.clone());
+        .unwrap_or_else(|| row.info.author_name.clone());
     NewsArticle {
         row,
         author_display,
@@ -389,11 +391,7 @@ impl Handle {
         node: NodeId,
         rules: NewsRules,
     ) -> Result<Vec<GroupState>, ApiError> {
-        self.try_call(move |a| {
-            a.local(&node.into())?;
-            a.sync_news(node, rules)
-        })
-        .await
+        self.on(node, move |a, node| a.sync_news(node, rules)).await
     }
 
     /// Renames `node`'s group of forum `root` to `name`, a name the user chose, which then stays
@@ -432,11 +430,8 @@ impl Handle {
         low: u64,
         high: u64,
     ) -> Result<Vec<NewsArticle>, ApiError> {
-        self.try_call(move |a| {
-            a.local(&node.into())?;
-            a.news_range(node, root, low, high)
-        })
-        .await
+        self.on(node, move |a, node| a.news_range(node, root, low, high))
+            .await
     }
 
     /// One served article with its document, if `node` has it.
@@ -445,11 +440,8 @@ impl Handle {
         node: NodeId,
         at: ArticleAt,
     ) -> Result<Option<NewsDocument>, ApiError> {
-        self.try_call(move |a| {
-            a.local(&node.into())?;
-            a.news_document(node, at)
-        })
-        .await
+        self.on(node, move |a, node| a.news_document(node, at))
+            .await
     }
 
     /// The served articles `node` numbered at or after `since` (unix seconds), with their groups' names.
@@ -458,8 +450,7 @@ impl Handle {
         node: NodeId,
         since: u64,
     ) -> Result<Vec<(String, DocId)>, ApiError> {
-        self.try_call(move |a| {
-            a.local(&node.into())?;
+        self.on(node, move |a, node| {
             let marks = a.news_marks(node);
             let db = a.database();
             let names: BTreeMap<DocId, String> = db
@@ -473,7 +464,7 @@ impl Handle {
                 .map_err(store_failed)?
                 .into_iter()
                 .filter(|r| served(r, &marks))
-                .filter_map(|r| Some((names.get(&r.root)?.clone(), r.doc)))
+                .filter_map(|r| Some((names.get(&r.root)?.clone(), r.info.doc)))
                 .collect())
         })
         .await

@@ -2,12 +2,12 @@
 //! feed tokens.
 
 use super::{document, identity, memory_store};
-use crate::NewArticle;
+use crate::ArticleInfo;
 use cliqueclique_doc::Document;
 use cliqueclique_proto::Store;
 
-fn new_article(d: &Document) -> NewArticle {
-    NewArticle {
+fn new_article(d: &Document) -> ArticleInfo {
+    ArticleInfo {
         doc: d.id(),
         parent: d.parent(),
         served: true,
@@ -52,7 +52,7 @@ fn numbers_follow_arrival_and_never_change() {
         db.articles_in_range(&node, &root.id(), 1, u64::MAX)
             .unwrap()
             .into_iter()
-            .map(|r| (r.number, r.subject))
+            .map(|r| (r.number, r.info.subject))
             .collect::<Vec<_>>()
     };
     assert_eq!(

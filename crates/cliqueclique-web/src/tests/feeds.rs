@@ -58,7 +58,7 @@ async fn a_public_feed_needs_the_accounts_feed_token() {
     );
     let xml = answer.body;
     assert!(
-        xml.contains("<title>Ann&apos;s forum: new threads</title>"),
+        xml.contains("<title>Ann&#39;s forum: new threads</title>"),
         "{xml}"
     );
     assert!(

@@ -1,11 +1,8 @@
 //! Atom feeds read by Python's feedparser from a running installation: a forum's new threads
 //! and a thread's comments, with a hostile HTML comment sanitised.
 
-use crate::support::{Installation, client_present};
+use crate::support::{Installation, client_present, run_python};
 use cliqueclique_daemon::api::{DocId, NewPost, Posted};
-use std::process::Command;
-
-const CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/feed_client.py");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feedparser_reads_a_forum_feed_and_a_thread_feed() {
@@ -37,25 +34,15 @@ async fn feedparser_reads_a_forum_feed_and_a_thread_feed() {
         .await
         .expect("post");
     let base = format!("http://{}", a.client.addr());
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
-            .arg(CLIENT)
-            .args([
-                base,
-                root.to_string(),
-                thread.to_string(),
-                reply.id.to_string(),
-            ])
-            .output()
-            .expect("run python3")
-    })
-    .await
-    .expect("join");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "feed_client.py failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_python(
+        "feed_client.py",
+        vec![
+            base,
+            root.to_string(),
+            thread.to_string(),
+            reply.id.to_string(),
+        ],
+    )
+    .await;
     assert!(stdout.contains("thread feed ok"), "{stdout}");
 }

@@ -3,13 +3,10 @@
 //! network; the refusals of a non-loopback address without accounts, and of unauthenticated
 //! reading on a public website.
 
-use crate::support::{Installation, client_present, join};
+use crate::support::{Installation, client_present, join, run_python};
 use cliqueclique_daemon::api::DocId;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::process::Command;
-
-const CLIENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/nntp_client.py");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nntplib_reads_posts_and_the_reply_reaches_a_second_installation() {
@@ -32,26 +29,16 @@ async fn nntplib_reads_posts_and_the_reply_reaches_a_second_installation() {
     })
     .await;
     let (port_a, port_b) = (a.nntp_port().await, b.nntp_port().await);
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
-            .arg(CLIENT)
-            .args([
-                port_a.to_string(),
-                port_b.to_string(),
-                root.to_string(),
-                thread.to_string(),
-            ])
-            .output()
-            .expect("run python3")
-    })
-    .await
-    .expect("join");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "nntp_client.py failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_python(
+        "nntp_client.py",
+        vec![
+            port_a.to_string(),
+            port_b.to_string(),
+            root.to_string(),
+            thread.to_string(),
+        ],
+    )
+    .await;
     assert!(stdout.contains("arrived ok"), "{stdout}");
 
     // Once A's user mutes B, B's reply is no longer served there.

@@ -354,6 +354,30 @@ pub fn client_present(program: &str, check: &[&str], install: &str) -> bool {
     ok
 }
 
+/// Runs `python3 tests/it/SCRIPT ARGS…` off the async threads; fails with its output unless it
+/// succeeds, and returns what it printed.
+pub async fn run_python(script: &str, args: Vec<String>) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it")
+        .join(script);
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(path)
+            .args(args)
+            .output()
+            .expect("run python3")
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// Runs the CLI with a data directory.
 pub fn run_cli(dir: &Path, args: &[&str], input: Option<&str>) -> Output {
     run_cli_with_env(dir, args, input, &[])
