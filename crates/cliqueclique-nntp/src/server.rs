@@ -6,7 +6,7 @@ use crate::response::Response;
 use crate::session::{Access, Session};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
@@ -106,6 +106,14 @@ async fn connection(
             Err(LineError::TooLong(max)) => {
                 let answer = Response::new(500, format!("line longer than {max} bytes"));
                 write.write_all(&answer.encode()).await?;
+                write.shutdown().await?;
+                // Closing with unread input would reset the connection and could lose the
+                // answer: read what is still coming for a moment first.
+                let drain = async {
+                    let mut sink = [0u8; 8192];
+                    while matches!(reader.read(&mut sink).await, Ok(n) if n > 0) {}
+                };
+                let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
                 return Err(LineError::TooLong(max));
             }
             Err(LineError::Idle) => {

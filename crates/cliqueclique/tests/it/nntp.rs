@@ -198,3 +198,36 @@ async fn a_renamed_group_keeps_its_name_and_numbers_across_a_restart() {
         "{after}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_lines_get_their_codes_and_an_overlong_one_ends_only_its_connection() {
+    let a = Installation::start_with_args("a", &["--nntp", "127.0.0.1:0"]).await;
+    a.create_node("a");
+    let port = a.nntp_port().await;
+    tokio::task::spawn_blocking(move || {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+        let mut writer = stream;
+        let mut answer = || {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("answer");
+            line
+        };
+        assert!(answer().starts_with("200 "));
+        writer.write_all(b"\xff\xfe\x00 GROUP\r\n").unwrap();
+        assert!(answer().starts_with("501 "));
+        writer
+            .write_all(format!("GROUP {}\r\n", "x".repeat(600)).as_bytes())
+            .unwrap();
+        assert!(answer().starts_with("501 "));
+        writer.write_all(&vec![b'y'; 20_000]).unwrap();
+        writer.write_all(b"\r\n").unwrap();
+        assert!(answer().starts_with("500 "));
+        assert_eq!(answer(), "", "the connection is closed");
+        // The server goes on.
+        let again = converse(port, &["DATE"]);
+        assert!(again[1].starts_with("111 "), "{again:?}");
+    })
+    .await
+    .unwrap();
+}
