@@ -217,6 +217,7 @@ impl Session {
         );
         let node = match self.node {
             Some(node) => node,
+            // The commands open to everyone read no node: this id is never used.
             None if open => NodeId([0; 32]),
             None if self.access == Access::Accounts => {
                 return Ok(Output::send(Response::new(

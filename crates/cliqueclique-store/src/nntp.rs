@@ -296,6 +296,39 @@ impl Database {
             .map_err(StoreError::sqlite("article_by_doc"))
     }
 
+    /// The ancestors of `doc` in group `root`, its parent first, at most `max` of them: the
+    /// parent chain `References:` is made of, in one query.
+    pub fn ancestors(
+        &self,
+        node: &NodeId,
+        root: &DocId,
+        doc: &DocId,
+        max: usize,
+    ) -> Result<Vec<DocId>, StoreError> {
+        let shared = self.lock();
+        shared
+            .conn
+            .prepare_cached(
+                "WITH RECURSIVE chain (doc, depth) AS (
+                     SELECT parent, 1 FROM nntp_articles WHERE node = ?1 AND root = ?2 AND doc = ?3
+                     UNION ALL
+                     SELECT a.parent, chain.depth + 1 FROM nntp_articles a JOIN chain
+                       ON a.node = ?1 AND a.root = ?2 AND a.doc = chain.doc
+                     WHERE chain.depth < ?4
+                 )
+                 SELECT doc FROM chain WHERE doc IS NOT NULL ORDER BY depth",
+            )
+            .and_then(|mut s| {
+                s.query_map(
+                    params![node.as_bytes(), root.as_bytes(), doc.as_bytes(), max as i64],
+                    |row| Ok(id_bytes(&row.get::<_, Vec<u8>>(0)?).map(DocId)),
+                )?
+                .filter_map(Result::transpose)
+                .collect()
+            })
+            .map_err(StoreError::sqlite("ancestors"))
+    }
+
     /// The articles of `node`'s groups numbered at or after `since`, in order of arrival.
     pub fn articles_since(&self, node: &NodeId, since: u64) -> Result<Vec<ArticleRow>, StoreError> {
         let shared = self.lock();

@@ -320,22 +320,15 @@ impl Actor {
             .find(|g| g.root == row.root)
             .map(|g| g.name)
             .unwrap_or_default();
-        let mut parents = BTreeMap::new();
-        let mut cur = row.info.parent;
-        while let Some(parent) = cur {
-            if parents.len() >= MAX_REFERENCES || parents.contains_key(&parent) {
-                break;
-            }
-            let up = db
-                .article_by_doc(&node, &parent)
-                .map_err(store_failed)?
-                .into_iter()
-                .find(|r| r.root == row.root)
-                .and_then(|r| r.info.parent);
-            parents.insert(parent, up);
-            cur = up;
-        }
+        // The chain as a map of each ancestor to the next one up, as `news_article` reads it.
+        let chain = db
+            .ancestors(&node, &row.root, &row.info.doc, MAX_REFERENCES)
+            .map_err(store_failed)?;
+        let mut parents: BTreeMap<DocId, Option<DocId>> = BTreeMap::new();
         parents.insert(row.info.doc, row.info.parent);
+        for pair in chain.windows(2) {
+            parents.insert(pair[0], Some(pair[1]));
+        }
         Ok(Some(NewsDocument {
             article: news_article(row, &marks, &parents),
             group,

@@ -80,6 +80,36 @@ fn numbers_follow_arrival_and_never_change() {
 }
 
 #[test]
+fn ancestors_are_read_in_one_query_up_to_a_bound() {
+    let (db, mut store) = memory_store();
+    let node = store.node();
+    let author = identity(1);
+    let mut chain = vec![document(&author, "root")];
+    for i in 0..5 {
+        let parent = chain.last().unwrap().id();
+        chain.push(
+            cliqueclique_doc::DocumentBuilder::new(format!("reply {i}"))
+                .parent(parent)
+                .date(0)
+                .build(&author),
+        );
+    }
+    let root = chain[0].id();
+    for d in &chain {
+        store.put_document(d);
+    }
+    db.set_news_group(&node, &root, "cc.chain", false, 0)
+        .unwrap();
+    db.number_articles(&node, &root, chain.iter().map(new_article).collect(), 0)
+        .unwrap();
+    let last = chain[5].id();
+    let up: Vec<_> = chain[..5].iter().rev().map(|d| d.id()).collect();
+    assert_eq!(db.ancestors(&node, &root, &last, 64).unwrap(), up);
+    assert_eq!(db.ancestors(&node, &root, &last, 2).unwrap(), up[..2]);
+    assert!(db.ancestors(&node, &root, &root, 64).unwrap().is_empty());
+}
+
+#[test]
 fn a_chosen_name_stays_and_names_are_unique() {
     let (db, store) = memory_store();
     let node = store.node();
