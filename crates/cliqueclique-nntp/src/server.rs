@@ -134,7 +134,7 @@ async fn connection(
 }
 
 /// Reads one line into `line`, without its line end (CRLF, or a bare LF).
-async fn read_line(
+pub(crate) async fn read_line(
     reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
     line: &mut Vec<u8>,
     limits: &Limits,

@@ -564,3 +564,52 @@ fn dates_round_trip() {
     assert_eq!(time::parse_date_time("20001301", "000000", now), None);
     assert_eq!(time::parse_date_time("2000", "000000", now), None);
 }
+
+/// A connected pair of loopback sockets: the server's read half, buffered, and the client.
+async fn socket_pair() -> (
+    tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>,
+    tokio::net::TcpStream,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = tokio::net::TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (server, _) = listener.accept().await.unwrap();
+    let (read, write) = server.into_split();
+    // The write half is dropped: these tests only read.
+    drop(write);
+    (tokio::io::BufReader::new(read), client)
+}
+
+#[tokio::test]
+async fn lines_are_bounded_in_length_and_time() {
+    use crate::server::{Limits, LineError, read_line};
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt;
+    let limits = Limits {
+        max_connections: 1,
+        idle: Duration::from_millis(200),
+        max_line: 64,
+    };
+    let (mut reader, mut client) = socket_pair().await;
+    let mut line = Vec::new();
+    client.write_all(b"GROUP a\r\nbare lf\n").await.unwrap();
+    read_line(&mut reader, &mut line, &limits).await.unwrap();
+    assert_eq!(line, b"GROUP a");
+    read_line(&mut reader, &mut line, &limits).await.unwrap();
+    assert_eq!(line, b"bare lf");
+    // Silence ends the connection.
+    let idle = read_line(&mut reader, &mut line, &limits).await;
+    assert!(matches!(idle, Err(LineError::Idle)), "{idle:?}");
+    // So does a line longer than the limit, even arriving in pieces.
+    for _ in 0..10 {
+        client.write_all(&[b'x'; 10]).await.unwrap();
+    }
+    let long = read_line(&mut reader, &mut line, &limits).await;
+    assert!(matches!(long, Err(LineError::TooLong(64))), "{long:?}");
+    drop(client);
+    let (mut reader, client) = socket_pair().await;
+    drop(client);
+    let closed = read_line(&mut reader, &mut line, &limits).await;
+    assert!(matches!(closed, Err(LineError::Closed)), "{closed:?}");
+}
