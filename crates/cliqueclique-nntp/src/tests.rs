@@ -613,3 +613,48 @@ async fn lines_are_bounded_in_length_and_time() {
     let closed = read_line(&mut reader, &mut line, &limits).await;
     assert!(matches!(closed, Err(LineError::Closed)), "{closed:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_limit_are_told_to_come_back() {
+    use crate::server::{Limits, serve};
+    use std::io::{BufRead, BufReader};
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let daemon =
+        cliqueclique_daemon::Daemon::start(cliqueclique_daemon::testing::config(dir.path()))
+            .await
+            .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let limits = Limits {
+        max_connections: 1,
+        idle: Duration::from_secs(5),
+        max_line: 1024,
+    };
+    let server = tokio::spawn(serve(
+        listener,
+        crate::Installation::new(daemon.handle()),
+        false,
+        limits,
+    ));
+    let greetings = tokio::task::spawn_blocking(move || {
+        let greeting = |stream: &std::net::TcpStream| {
+            let mut line = String::new();
+            BufReader::new(stream).read_line(&mut line).unwrap();
+            line
+        };
+        let first = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let first_greeting = greeting(&first);
+        let second = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let second_greeting = greeting(&second);
+        drop(first);
+        (first_greeting, second_greeting)
+    })
+    .await
+    .unwrap();
+    // No local node yet: reading only.
+    assert!(greetings.0.starts_with("201 "), "{greetings:?}");
+    assert!(greetings.1.starts_with("400 "), "{greetings:?}");
+    server.abort();
+    daemon.stop().await.unwrap();
+}
