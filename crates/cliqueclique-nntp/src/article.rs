@@ -15,8 +15,9 @@ use cliqueclique_daemon::handle::{NewsArticle, NewsDocument};
 use cliqueclique_doc::{DocId, Document};
 use data_encoding::BASE64;
 
-/// The fields of `LIST OVERVIEW.FMT`, in order.
-pub const OVERVIEW_FMT: [&str; 7] = [
+/// The fields of `LIST OVERVIEW.FMT`, in order: RFC 3977's seven, then `Xref` (which spares
+/// newsreaders such as tin an `XHDR Xref` of every article).
+pub const OVERVIEW_FMT: [&str; 8] = [
     "Subject:",
     "From:",
     "Date:",
@@ -24,6 +25,7 @@ pub const OVERVIEW_FMT: [&str; 7] = [
     "References:",
     ":bytes",
     ":lines",
+    "Xref:full",
 ];
 
 /// The header fields `HDR` answers, as listed by `LIST HEADERS`.
@@ -102,8 +104,15 @@ fn references(article: &NewsArticle) -> String {
 pub fn overview_line(article: &NewsArticle, number: u64, group: &str) -> Vec<u8> {
     let mut line = number.to_string();
     for item in OVERVIEW_FMT {
-        let name = item.trim_end_matches(':');
-        let value = field(article, group, name).unwrap_or_default();
+        let (name, full) = match item.strip_suffix(":full") {
+            Some(name) => (name, true),
+            None => (item.trim_end_matches(':'), false),
+        };
+        let mut value = field(article, group, name).unwrap_or_default();
+        if full {
+            // A field after the seven carries its header's name (RFC 3977 §8.4.1).
+            value = format!("{name}: {value}");
+        }
         line.push('\t');
         line.extend(value.chars().map(|c| if c.is_control() { ' ' } else { c }));
     }

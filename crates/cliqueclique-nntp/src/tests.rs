@@ -268,7 +268,7 @@ async fn a_reader_lists_selects_and_reads() {
     );
     assert_eq!(answers[4], answers[3]);
     assert!(
-        answers[5].ends_with(":bytes\r\n:lines\r\n.\r\n"),
+        answers[5].ends_with(":bytes\r\n:lines\r\nXref:full\r\n.\r\n"),
         "{}",
         answers[5]
     );
@@ -285,6 +285,7 @@ async fn a_reader_lists_selects_and_reads() {
     assert_eq!(fields[3], "Tue, 14 Nov 2023 22:15:00 +0000");
     assert_eq!(fields[4], format!("<{thread}@cliqueclique>"));
     assert_eq!(fields[5], format!("<{}@cliqueclique>", forum.root));
+    assert_eq!(fields[8], "Xref: cliqueclique cc.test:2");
     assert_eq!(
         answers[9],
         "225 headers follow\r\n2 A thread\r\n4 Re: A thread\r\n.\r\n"
