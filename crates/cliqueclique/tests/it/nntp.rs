@@ -231,3 +231,48 @@ async fn bad_lines_get_their_codes_and_an_overlong_one_ends_only_its_connection(
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newsreader_logs_in_to_a_website_as_an_account_and_acts_as_its_node() {
+    if !client_present("python3", &["-c", "import nntplib"], "python3") {
+        return;
+    }
+    let site = Installation::start_with_args("site", &["--public", "--nntp", "127.0.0.1:0"]).await;
+    let port = site.nntp_port().await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/public_nntp.py");
+    let mut client = std::process::Command::new("python3")
+        .arg(script)
+        .args([format!("http://{}", site.client.addr()), port.to_string()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run python3");
+    let mut stdout = BufReader::new(client.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "setup ok");
+    // The owner's account acts as the installation's only node, which starts a forum.
+    let root: DocId = site
+        .cli_ok_with_input(&["post", "-s", "The website's forum"], Some("Welcome."))
+        .trim()
+        .parse()
+        .expect("an id");
+    client.stdin.take().unwrap().write_all(b"ready\n").unwrap();
+    let out = client.wait_with_output().expect("python3");
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    assert!(
+        out.status.success() && line.contains("read and posted as ann"),
+        "{line}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let thread = site.thread("ann", root).await;
+    assert!(
+        thread
+            .children
+            .iter()
+            .any(|c| c.subject == "From a newsreader"),
+        "{thread:?}"
+    );
+}
