@@ -276,3 +276,35 @@ async fn a_newsreader_logs_in_to_a_website_as_an_account_and_acts_as_its_node() 
         "{thread:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forum_published_in_a_directory_is_a_group_of_its_name() {
+    let a = Installation::start_with_args("a", &["--nntp", "127.0.0.1:0"]).await;
+    a.create_node("a");
+    let forum: DocId = a
+        .cli_ok_with_input(&["post", "-s", "Gardening"], Some("Welcome."))
+        .trim()
+        .parse()
+        .expect("an id");
+    let directory = a.cli_ok(&["dir", "create", "Forums"]).trim().to_owned();
+    a.cli_ok(&[
+        "dir",
+        "publish",
+        &directory,
+        "Gardening & Allotments",
+        &forum.to_string(),
+    ]);
+    let port = a.nntp_port().await;
+    let list = tokio::task::spawn_blocking(move || transcript(port, &["LIST"]))
+        .await
+        .unwrap();
+    assert!(
+        list.contains("\r\ngardening-allotments 1 1 y\r\n"),
+        "{list}"
+    );
+    // The directory itself is no discussion: it is not a group.
+    assert!(
+        !list.contains(&format!("cc.{}", &directory[..12])),
+        "{list}"
+    );
+}
