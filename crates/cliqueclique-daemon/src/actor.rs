@@ -15,7 +15,7 @@
 
 mod commands;
 mod directory;
-mod moderation;
+pub(crate) mod moderation;
 mod overview;
 mod people;
 mod revisions;

@@ -664,25 +664,37 @@ pub struct Network {
     pub edges: Vec<NetworkEdge>,
 }
 
+/// `POST /api/nodes/{node}/newsgroups`: the name of a forum's newsgroup on the NNTP server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewsgroupName {
+    /// The forum's root document.
+    pub root: DocId,
+    /// The group's name.
+    pub name: String,
+}
+
 /// Formats unix seconds as `YYYY-MM-DD HH:MM` (UTC).
 pub fn format_date(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
+    let (year, month, day) = civil_date(unix);
     let secs = unix % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02}",
         secs / 3600,
         (secs % 3600) / 60
     )
+}
+
+/// The UTC calendar date (year, month, day) of unix seconds (Howard Hinnant's `civil_from_days`).
+pub fn civil_date(unix: u64) -> (i64, u32, u32) {
+    let z = (unix / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// `POST /api/nodes/{node}/directories`: a new directory.

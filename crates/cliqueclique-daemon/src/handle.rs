@@ -6,8 +6,14 @@
 //! the node. Closures stay inside this crate: nothing outside it runs code on the node thread.
 
 mod accounts;
+mod feeds;
+mod news;
 
 pub use accounts::{RegisterError, TableError};
+pub use news::{
+    ArticleAt, GroupState, ID_PREFIX_CHARS, MAX_GROUP_NAME, NewsArticle, NewsDocument, NewsRules,
+    group_name, valid_group_name,
+};
 
 use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
 use crate::api::{

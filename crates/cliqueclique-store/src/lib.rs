@@ -31,6 +31,7 @@
 //! - [`store`]: [`SqliteStore`], one node's view of the shared tables.
 //! - [`marks`]: petnames, mutes and blocks of other nodes, per local node.
 //! - [`search`]: full-text search (FTS5) over the documents a node holds.
+//! - [`nntp`]: the NNTP server's newsgroups and stable article numbers, and the feed tokens.
 //! - [`error`]: one error type per kind of operation.
 
 #![deny(missing_docs)]
@@ -43,6 +44,7 @@ pub mod error;
 pub mod installation;
 pub mod marks;
 pub mod migrations;
+pub mod nntp;
 pub mod search;
 pub mod store;
 pub mod transaction;
@@ -59,5 +61,6 @@ pub use error::{NodeError, OpenError, StoreError, TransactionError};
 pub use installation::LocalNode;
 pub use marks::{MAX_PETNAME_CHARS, PeerMarks};
 pub use migrations::SCHEMA_VERSION;
+pub use nntp::{ArticleInfo, ArticleRow, NewsGroup};
 pub use search::{Column, Term};
 pub use store::SqliteStore;

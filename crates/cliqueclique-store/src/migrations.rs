@@ -12,7 +12,8 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema steps, in order: step 1 is the initial schema, step 2 adds the web accounts,
 /// step 3 the search index, step 4 the peer marks (petnames, mutes and blocks), step 5 the
-/// retractions, step 6 the per-forum preferences.
+/// retractions, step 6 the per-forum preferences, step 7 the
+/// newsgroups and article numbers of the NNTP server and the feed tokens.
 ///
 /// Files are named after the step they are meant to be; the position in this list is what counts.
 pub const MIGRATIONS: &[&str] = &[
@@ -22,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_peer_marks.sql"),
     include_str!("migrations/0005_retractions.sql"),
     include_str!("migrations/0006_forum_prefs.sql"),
+    include_str!("migrations/0007_nntp.sql"),
 ];
 
 /// The step that creates the search index (its place in [`MIGRATIONS`] is looked up, so that

@@ -7,6 +7,7 @@ mod data_dir;
 mod errors;
 mod forum_prefs;
 mod installation;
+mod nntp;
 mod open;
 mod persistence;
 mod search;

@@ -31,11 +31,13 @@
 //! - [`state`]: what handlers share; [`error`]: the error page.
 //! - [`auth`]: passwords, sessions and CSRF, the login limiter, the guard over the API.
 //! - [`pages`]: one module per page family; [`render`]: document bodies and dates; [`svg`]: the
-//!   network picture and identicons; [`identity`]: how authors are shown; [`assets`]: the stylesheet and the script.
+//!   network picture and identicons; [`identity`]: how authors are shown; [`assets`]: the stylesheet and the script;
+//!   [`atom`]: Atom feeds as text (served by [`pages::feed`]).
 
 #![warn(missing_docs)]
 
 pub mod assets;
+pub mod atom;
 pub mod auth;
 pub mod error;
 pub mod identity;

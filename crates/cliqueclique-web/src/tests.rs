@@ -3,6 +3,7 @@
 //! login rejections, escaping, directories and search, public-mode isolation, and the guard's headers.
 
 mod directories;
+mod feeds;
 mod harness;
 mod pages;
 mod public;

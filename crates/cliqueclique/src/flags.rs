@@ -40,6 +40,7 @@ const EXAMPLES: &str = "\
 Examples:
   cliqueclique serve --listen tcp://0.0.0.0:7117 --advertise tcp://forum.example.org:7117
   cliqueclique serve --i2p sam --i2p-only
+  cliqueclique serve --nntp 127.0.0.1:1119
   cliqueclique node create alice
   echo 'Welcome!' | cliqueclique post --subject 'Our forum'
   cliqueclique join tcp://forum.example.org:7117 ROOT_ID
@@ -100,6 +101,9 @@ pub enum Command {
     Search(Search),
     /// List your forums (subscribed documents without a parent), with their unread counts.
     Forums,
+    /// Rename a forum's newsgroup on this installation's NNTP server (serve --nntp).
+    #[command(after_help = "Example:\n  cliqueclique newsgroup 7hq2 local.gardening")]
+    Newsgroup(Newsgroup),
     /// List transport sessions and every local node's peers.
     Peers,
     /// Give a node your own name for it (a petname: trusted, unlike the name it claims), or
@@ -188,6 +192,11 @@ pub struct Serve {
     /// Use I2P only: never listen on, dial or advertise a TCP/IP address (needs --i2p sam or embedded).
     #[arg(long)]
     pub i2p_only: bool,
+    /// Serve the followed forums to newsreaders (NNTP, RFC 3977) at this address, such as
+    /// 127.0.0.1:1119 (port 0 picks one). Loopback only, unless --public, where newsreaders log in
+    /// with an account's name and password (AUTHINFO).
+    #[arg(long, value_name = "ADDR")]
+    pub nntp: Option<String>,
 }
 
 /// `dir …`.
@@ -405,6 +414,15 @@ pub struct ModerationShow {
     /// Apply this forum's moderation again (the default).
     #[arg(long)]
     pub apply: bool,
+}
+
+/// `newsgroup ROOT NAME`.
+#[derive(Debug, Args)]
+pub struct Newsgroup {
+    /// The forum's root id (or its first characters).
+    pub root: String,
+    /// The group's new name: lower-case letters, digits and .+_- such as local.gardening.
+    pub name: String,
 }
 
 /// `people [NODE_ID]`.

@@ -11,6 +11,7 @@ mod documents;
 pub(crate) mod extract;
 mod join;
 mod moderation;
+mod newsgroups;
 mod people;
 mod search;
 mod status;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/nodes/{node}/search", get(search::search))
         .route("/api/nodes/{node}/people", get(people::list))
+        .route("/api/nodes/{node}/newsgroups", post(newsgroups::rename))
         .route(
             "/api/nodes/{node}/people/{peer}",
             get(people::show).post(people::mark),

@@ -76,6 +76,8 @@ pub struct DocumentPage {
     revision_info: Option<String>,
     /// Why it is collapsed, as HTML: muted author, or hidden by a moderator (who).
     hidden_note: String,
+    /// The address of the feed below it, announced in the page's head.
+    feed: Option<String>,
 }
 
 /// Whether `back` is a path on this site: it starts with one `/`, and no backslash or control
@@ -194,6 +196,7 @@ pub async fn document(
         can_revise,
         revision_info,
         hidden_note: hidden_note(view.hidden_by.as_ref()),
+        feed: super::feed::address(&state, &user, &doc).await?,
         view,
     })
 }
@@ -357,6 +360,8 @@ pub struct ThreadPage {
     complete: bool,
     comments: usize,
     unread: usize,
+    /// The address of the feed below it, announced in the page's head.
+    feed: Option<String>,
 }
 
 #[derive(Template)]
@@ -469,6 +474,7 @@ pub async fn thread(
         following: view.flags.subscribed && view.flags.thread,
         completeness: view.thread.as_ref().map_or(String::new(), completeness),
         complete: view.thread.is_none_or(|t| t.complete),
+        feed: super::feed::address(&state, &user, &doc).await?,
     }
     .into_response())
 }
@@ -524,6 +530,7 @@ pub fn render_thread(entry: &ThreadEntry) -> Result<String, askama::Error> {
         following: false,
         completeness: String::new(),
         complete: true,
+        feed: None,
     }
     .render()
 }

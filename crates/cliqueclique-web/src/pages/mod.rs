@@ -7,6 +7,7 @@ pub mod account;
 pub mod compose;
 pub mod directory;
 pub mod document;
+pub mod feed;
 pub mod home;
 pub mod join;
 pub mod node;
@@ -73,6 +74,11 @@ pub fn routes() -> Router<WebState> {
         .route("/account/registration", post(account::set_registration))
         .route("/account/invites", post(account::create_invite))
         .route("/account/token", post(account::create_token))
+        .route(
+            "/account/feeds",
+            get(feed::feeds_page).post(feed::set_feed_token),
+        )
+        .route("/feed/{file}", get(feed::feed))
         .route("/join", get(join::join_page).post(join::join))
         .route("/join/{doc}", get(join::progress))
         .route("/import", get(compose::import_page).post(compose::import))

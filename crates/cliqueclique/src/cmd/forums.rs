@@ -1,8 +1,10 @@
 //! `forums`: the acting node's forums with their unread counts, newest activity first, as a
-//! newsreader lists its groups (the overview the web UI's home page shows).
+//! newsreader lists its groups (the overview the web UI's home page shows); `newsgroup`: a
+//! forum's name on the NNTP server.
 
 use super::{Ctx, format_date, shown_subject};
-use cliqueclique_daemon::api::Overview;
+use crate::flags::Newsgroup;
+use cliqueclique_daemon::api::{NewsgroupName, Overview};
 
 pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let node = ctx.node().await?;
@@ -35,5 +37,26 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     for doc in &overview.joining {
         out!("{doc}  joining: the root has not arrived yet");
     }
+    Ok(())
+}
+
+/// `newsgroup ROOT NAME`.
+pub async fn rename_newsgroup(ctx: &Ctx, newsgroup: Newsgroup) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let root = ctx.doc(&node, &newsgroup.root).await?;
+    let renamed: NewsgroupName = ctx
+        .client
+        .post(
+            &format!("/api/nodes/{node}/newsgroups"),
+            &NewsgroupName {
+                root,
+                name: newsgroup.name,
+            },
+        )
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&renamed);
+    }
+    out!("{}  is now the newsgroup {}", renamed.root, renamed.name);
     Ok(())
 }

@@ -81,6 +81,7 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Dir(command) => dir::run(&ctx, command).await,
         Command::Search(search) => search::run(&ctx, search).await,
         Command::Forums => forums::run(&ctx).await,
+        Command::Newsgroup(n) => forums::rename_newsgroup(&ctx, n).await,
         Command::Peers => info::peers(&ctx).await,
         Command::Petname(p) => people::petname(&ctx, p).await,
         Command::Mute(t) => people::mark(&ctx, t, people::Mark::Mute(true)).await,

@@ -16,6 +16,11 @@ pub const OWNER_TOKEN_FILE: &str = "owner.token";
 
 pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow::Result<()> {
     let (config, settings) = settings(flags, data_dir, api)?;
+    let nntp = match &flags.nntp {
+        Some(address) => Some(nntp_listener(address, config.public).await?),
+        None => None,
+    };
+    let public = config.public;
     let data_dir = config.data_dir.clone();
     let daemon = Daemon::start_with(
         config,
@@ -33,7 +38,46 @@ pub async fn run(flags: &Serve, data_dir: PathBuf, api: Option<&str>) -> anyhow:
     .await?;
     // Nothing to tell if standard output is closed: the daemon runs on.
     let _ = writeln!(std::io::stdout(), "{}", web_ui_line(daemon.api_addr()));
-    daemon.serve_until(shutdown_signal()).await
+    let nntp = nntp.map(|listener| {
+        if let Ok(address) = listener.local_addr() {
+            let _ = writeln!(std::io::stdout(), "NNTP: news://{address}/");
+        }
+        let installation = cliqueclique_nntp::Installation::new(daemon.handle());
+        tokio::spawn(cliqueclique_nntp::serve(
+            listener,
+            installation,
+            public,
+            cliqueclique_nntp::Limits::default(),
+        ))
+    });
+    let result = daemon.serve_until(shutdown_signal()).await;
+    if let Some(server) = nntp {
+        server.abort();
+    }
+    result
+}
+
+/// Binds the NNTP listener. A local installation has no logins, so it serves newsreaders on
+/// loopback only; a public website asks them for an account (AUTHINFO) and may bind anywhere.
+async fn nntp_listener(address: &str, public: bool) -> anyhow::Result<tokio::net::TcpListener> {
+    let socket: SocketAddr = address
+        .trim_start_matches("news://")
+        .trim_start_matches("nntp://")
+        .trim_end_matches('/')
+        .parse()
+        .with_context(|| {
+            format!("bad NNTP address {address:?}: expected HOST:PORT such as 127.0.0.1:1119")
+        })?;
+    if !socket.ip().is_loopback() && !public {
+        anyhow::bail!(
+            "the NNTP address {socket} is not a loopback address: a local installation has no logins, so its \
+             newsreader port binds to 127.0.0.1 only (a public website, --public, asks newsreaders for an account \
+             with AUTHINFO and may listen anywhere)"
+        );
+    }
+    tokio::net::TcpListener::bind(socket)
+        .await
+        .with_context(|| format!("cannot bind the NNTP server to {socket}"))
 }
 
 /// The line `serve` prints once it runs: where to open the web UI. An address bound on every

@@ -11,14 +11,17 @@ mod center;
 mod crash;
 mod demo;
 mod directory;
+mod feeds;
 mod forum;
 #[cfg(feature = "embedded")]
 mod i2p;
 mod impostor;
 mod local_nodes;
 mod moderation;
+mod nntp;
 mod public;
 mod reading;
 mod retract;
 mod support;
 mod threads;
+mod tin;

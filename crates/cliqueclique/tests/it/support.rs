@@ -63,6 +63,36 @@ impl Installation {
         Installation::start_custom(name, &config, Some("tcp://127.0.0.1:0"), &["--public"]).await
     }
 
+    /// Starts an installation with more `serve` arguments.
+    pub async fn start_with_args(name: &str, serve_args: &[&str]) -> Installation {
+        let config = FAST_CONFIG.replace("{proto}", "");
+        Installation::start_custom(name, &config, Some("tcp://127.0.0.1:0"), serve_args).await
+    }
+
+    /// The port of the NNTP server (`serve --nntp`), from the last line `serve` printed about it,
+    /// once that is not `stale` (the port before a restart).
+    pub async fn nntp_port_not(&self, stale: u16) -> u16 {
+        let mut port = 0;
+        eventually(&format!("{} prints its NNTP address", self.name), || {
+            port = self
+                .stdout()
+                .lines()
+                .filter_map(|l| l.strip_prefix("NNTP: news://"))
+                .filter_map(|rest| rest.trim_end_matches('/').rsplit_once(':'))
+                .filter_map(|(_, p)| p.parse().ok())
+                .next_back()
+                .unwrap_or(0);
+            async move { port != 0 && port != stale }
+        })
+        .await;
+        port
+    }
+
+    /// The port of the NNTP server (`serve --nntp`).
+    pub async fn nntp_port(&self) -> u16 {
+        self.nntp_port_not(0).await
+    }
+
     /// Starts an installation with its own settings file, `--listen` address and `serve` arguments.
     pub async fn start_custom(
         name: &str,
@@ -293,6 +323,59 @@ impl Drop for Installation {
             eprintln!("--- log of {} ---\n{}", self.name, tail(&self.log()));
         }
     }
+}
+
+/// Whether the tests of real clients (Python's nntplib and feedparser, tin) must run: in CI and
+/// under `CLIQUECLIQUE_CLIENT_TESTS=required` (as `scripts/test` sets), a missing client fails
+/// the test instead of skipping it.
+pub fn clients_required() -> bool {
+    std::env::var_os("CI").is_some()
+        || std::env::var("CLIQUECLIQUE_CLIENT_TESTS").as_deref() == Ok("required")
+}
+
+/// Whether `program` runs (`program --version` succeeds); if not, fails when clients are
+/// required, else says loudly that the test is skipped.
+pub fn client_present(program: &str, check: &[&str], install: &str) -> bool {
+    let ok = Command::new(program)
+        .args(check)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            !clients_required(),
+            "{program} {check:?} failed: run scripts/install-test-deps ({install})"
+        );
+        eprintln!(
+            "\n!!! SKIPPING: {program} {check:?} failed. Run scripts/install-test-deps ({install}). !!!\n"
+        );
+    }
+    ok
+}
+
+/// Runs `python3 tests/it/SCRIPT ARGS…` off the async threads; fails with its output unless it
+/// succeeds, and returns what it printed.
+pub async fn run_python(script: &str, args: Vec<String>) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it")
+        .join(script);
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(path)
+            .args(args)
+            .output()
+            .expect("run python3")
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
 
 /// Runs the CLI with a data directory.
