@@ -190,7 +190,7 @@ impl<S: Store> Node<S> {
                 self.queue(from, Part::NeedBody { doc });
                 return;
             };
-            let by_thread = self.thread_admits(d, thread.as_ref());
+            let by_thread = self.thread_admits(doc, d.semantic_parent(), thread.as_ref());
             via = by_thread.flatten();
             if by_thread.is_none() && !self.accepts_unsolicited(d) {
                 let parent_serial = d
@@ -223,6 +223,11 @@ impl<S: Store> Node<S> {
             if via.is_some() {
                 self.set_thread_via(doc, via);
             }
+        }
+        if document.is_none()
+            && let Some(claim) = &thread
+        {
+            self.keep_on_offered_claim(doc, claim);
         }
         if let Some(claim) = &thread {
             self.learn_claim(claim);

@@ -522,26 +522,29 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Offers every held child of `doc` to its subscribed tree neighbours that lack it, and,
-    /// in its thread set, every held document below it to the tree neighbours that follow the
-    /// thread (after the tree or the neighbours' subscriptions changed).
+    /// Offers every held child of `doc` to its subscribed tree neighbours that lack a link for
+    /// it, and, in its thread set, every held document below it to the tree neighbours that
+    /// follow the thread (after the tree or the neighbours' subscriptions changed). These are
+    /// offers without the body: a new tree edge often joins two holders, and one that lacks the
+    /// document asks for it with `NeedBody` (docs/protocol.md §6.1).
     pub(super) fn push_children(&mut self, doc: DocId) {
         let targets = self.push_targets_of(&doc);
         if !targets.is_empty() {
             let children: Vec<DocId> = self.children(&doc).copied().collect();
             for child in children {
-                self.offer(child, &targets);
+                self.offer(child, &targets, false);
             }
         }
         let targets = self.thread_targets_of(&doc);
         if !targets.is_empty() {
             for d in self.descendants(&doc) {
-                self.offer(d, &targets);
+                self.offer(d, &targets, false);
             }
         }
     }
 
-    /// Offers a newly held document to the subscribed tree neighbours of each of its parents.
+    /// Pushes a newly held document, with its body, to the subscribed tree neighbours of each of
+    /// its parents and to the thread tree neighbours above it.
     pub(super) fn push_to_parents_subscribers(&mut self, doc: DocId) {
         let parents: Vec<DocId> = self
             .parents
@@ -552,11 +555,11 @@ impl<S: Store> Node<S> {
             .collect();
         for parent in parents {
             let targets = self.push_targets_of(&parent);
-            self.offer(doc, &targets);
+            self.offer(doc, &targets, true);
         }
         for top in self.ancestors(&doc) {
             let targets = self.thread_targets_of(&top);
-            self.offer(doc, &targets);
+            self.offer(doc, &targets, true);
         }
     }
 
@@ -577,8 +580,9 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Opens a link for a held document to each target that has none and did not decline it.
-    fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId]) {
+    /// Opens a link for a held document to each target that has none and did not decline it;
+    /// its first update carries the body when `with_body`, and is an offer otherwise.
+    fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId], with_body: bool) {
         if self.authored_by_blocked(&doc) {
             return;
         }
@@ -599,7 +603,7 @@ impl<S: Store> Node<S> {
                 continue;
             }
             let mut link = Link::new();
-            link.body_due = true;
+            link.body_due = with_body;
             sub.links.insert(*target, link);
             self.peer_docs.entry(*target).or_default().insert(doc);
             self.send_due.insert((doc, *target));

@@ -11,7 +11,7 @@
 use super::Node;
 use crate::message::{Advert, ThreadClaim};
 use crate::store::Store;
-use cliqueclique_doc::{DocId, Document, NodeId};
+use cliqueclique_doc::{DocId, NodeId};
 use std::collections::BTreeSet;
 
 /// How many ancestors or descendants a walk visits at most: bounds the work an outsider's
@@ -127,14 +127,29 @@ impl<S: Store> Node<S> {
     /// push follows, or else the document's own tally when replies to it are held.
     pub(super) fn claim_for(&mut self, doc: &DocId, peer: &NodeId) -> Option<ThreadClaim> {
         let root = self
-            .ancestors(doc)
-            .into_iter()
-            .find(|a| {
-                self.subs.get(a).is_some_and(|s| {
-                    s.derived.thread && s.tree_targets(Advert::THREAD).contains(peer)
-                })
-            })
+            .thread_pushed_along(doc, peer)
             .or_else(|| self.children.contains_key(doc).then_some(*doc))?;
+        self.claim_of(root)
+    }
+
+    /// What travels with an offer of `doc` without its body along a followed thread's tree: the
+    /// thread, so that a neighbour holding the document without its parents keeps it.
+    pub(super) fn offer_claim_for(&mut self, doc: &DocId, peer: &NodeId) -> Option<ThreadClaim> {
+        let root = self.thread_pushed_along(doc, peer)?;
+        self.claim_of(root)
+    }
+
+    /// The followed thread above `doc` on whose tree `peer` is a neighbour that follows it.
+    fn thread_pushed_along(&self, doc: &DocId, peer: &NodeId) -> Option<DocId> {
+        self.ancestors(doc).into_iter().find(|a| {
+            self.subs
+                .get(a)
+                .is_some_and(|s| s.derived.thread && s.tree_targets(Advert::THREAD).contains(peer))
+        })
+    }
+
+    /// This node's tally below `root`, as a claim.
+    fn claim_of(&mut self, root: DocId) -> Option<ThreadClaim> {
         let (below, digest) = self.tally(&root);
         Some(ThreadClaim {
             root,
@@ -150,10 +165,10 @@ impl<S: Store> Node<S> {
     /// it is kept on that claim until its parents show where it hangs. `None`: neither.
     pub(super) fn thread_admits(
         &self,
-        document: &Document,
+        doc: DocId,
+        semantic_parent: Option<DocId>,
         claim: Option<&ThreadClaim>,
     ) -> Option<Option<DocId>> {
-        let doc = document.id();
         let mut above: Vec<DocId> = self
             .parents
             .get(&doc)
@@ -161,7 +176,7 @@ impl<S: Store> Node<S> {
             .flatten()
             .copied()
             .collect();
-        above.extend(document.semantic_parent());
+        above.extend(semantic_parent);
         let mut broken = false;
         for p in above.clone() {
             match self.subs.get(&p) {
@@ -180,6 +195,22 @@ impl<S: Store> Node<S> {
                 .iter()
                 .any(|a| self.subs.get(a).is_none_or(|s| !s.has_body()));
         (chain_broken && follows(&root)).then_some(Some(root))
+    }
+
+    /// Keeps a document offered without its body along a followed thread's tree on the offer's
+    /// claim, as a pushed body would be kept (§6.1): it is held here, but its parents are not, so
+    /// nothing else makes it wanted.
+    pub(super) fn keep_on_offered_claim(&mut self, doc: DocId, claim: &ThreadClaim) {
+        let Some(sub) = self.subs.get(&doc) else {
+            return;
+        };
+        if !sub.has_body() || sub.thread_via.is_some() {
+            return;
+        }
+        let parent = sub.meta.and_then(|m| m.parent);
+        if let Some(Some(root)) = self.thread_admits(doc, parent, Some(claim)) {
+            self.set_thread_via(doc, Some(root));
+        }
     }
 
     /// Keeps `doc` on the claim that it lies below `root`, or (with `None`) drops the claim.
