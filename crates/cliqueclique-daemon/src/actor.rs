@@ -15,8 +15,10 @@
 
 mod commands;
 mod directory;
+mod moderation;
 mod overview;
 mod people;
+mod revisions;
 mod search;
 mod views;
 
@@ -281,7 +283,10 @@ impl Actor {
         let identity = info.identity.clone();
         self.rt.block_on(self.net.add_node(identity))?;
         tracing::info!(node = %info.id, name = %info.name, "local node up");
-        self.nodes.insert(info.id, Local { node, info });
+        let id = info.id;
+        self.nodes.insert(id, Local { node, info });
+        // A forum's bans are derived from its moderation documents, not kept by the core.
+        self.apply_all_bans(id);
         Ok(())
     }
 
@@ -472,6 +477,7 @@ impl Actor {
 
     fn on_core_event(&mut self, node: NodeId, event: Event) {
         match &event {
+            Event::DocumentArrived { doc, parent, .. } => self.on_arrival(node, *doc, *parent),
             Event::PeerContact { card } => self.learn_address(card),
             Event::Rejected { peer, reason } => {
                 let name = match reason {

@@ -3,7 +3,7 @@
 //!
 //! Ids are 52-character base32 strings; binary data (attachments, non-text bodies) is base64.
 
-pub use cliqueclique_doc::{DocId, LinkDirection, NodeId};
+pub use cliqueclique_doc::{DocId, LinkDirection, Moderation, NodeId, Revision};
 pub use cliqueclique_proto::Flags;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,6 +62,62 @@ pub struct NewPost {
     pub link_child: Option<DocId>,
     /// With `link_child`: show `parent` under `link_child` instead.
     pub reversed: bool,
+}
+
+/// `POST /api/nodes/{node}/documents/{id}/edit`: a new version of one's own document.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EditPost {
+    /// The new subject line; absent or empty keeps the current one.
+    pub subject: Option<String>,
+    /// The new body, as text.
+    pub body: String,
+    /// The body's MIME type; default that of the current version.
+    pub content_type: Option<String>,
+}
+
+/// `GET /api/nodes/{node}/forums/{root}/moderation`: a forum's moderation as this node applies it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationView {
+    /// The forum's root.
+    pub root: DocId,
+    /// Its owner, the root's author (absent while the root's body is missing).
+    pub owner: Option<AuthorView>,
+    /// The moderators the owner named.
+    pub moderators: Vec<AuthorView>,
+    /// Hidden documents (`id`) and who hid each (`by`).
+    pub hidden: Vec<HiddenView>,
+    /// Banned nodes (`id`) and who banned each (`by`).
+    pub banned: Vec<HiddenView>,
+    /// This node ignores the forum's moderation: nothing is hidden or declined for it.
+    pub ignored: bool,
+}
+
+/// A hidden document or a banned node, and the owner or moderator who decided it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HiddenView {
+    /// The document's or node's id.
+    pub id: String,
+    /// Who decided it.
+    pub by: AuthorView,
+}
+
+/// `POST /api/nodes/{node}/forums/{root}/moderation/ignore`: ignore or apply the moderation.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct IgnoreModeration {
+    /// `true` ignores the forum's moderation, `false` applies it again (the default).
+    pub ignore: bool,
+}
+
+/// One version of an edited document: the original or one of its edits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    /// The version's own document id (each can be read on its own).
+    pub id: DocId,
+    /// Its date, unix seconds, as the author claims.
+    pub date: u64,
+    /// Its subject.
+    pub subject: String,
 }
 
 /// Why a new post is refused before it is signed: a document says something, under a subject.
@@ -217,9 +273,28 @@ pub struct DocumentView {
     /// How complete the thread below it is here, once the body is held.
     #[serde(default)]
     pub thread: Option<ThreadStatusView>,
-    /// Hidden here: its author is muted. Pages collapse it.
+    /// Hidden here: its author is muted, or a moderator of its forum hid it. Pages collapse it.
     #[serde(default)]
     pub hidden: bool,
+    /// The owner or moderator of its forum who hid it, if one did (and this node applies the
+    /// forum's moderation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_by: Option<AuthorView>,
+    /// This node may hide it: it owns or moderates the document's forum (and it is not the root).
+    #[serde(default)]
+    pub may_hide: bool,
+    /// Its author retracted it: its body is gone and pages show "retracted" in its place.
+    #[serde(default)]
+    pub retracted: bool,
+    /// Its author edited it: the newest version, whose contents are `newest`.
+    #[serde(default)]
+    pub superseded_by: Option<DocId>,
+    /// The contents of the newest version, when it was edited (pages show these).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest: Option<Contents>,
+    /// Every version held here, the original first and the newest last; empty if never edited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<VersionView>,
 }
 
 /// The completeness of the thread below a document, as far as this node and its neighbours know.
@@ -306,6 +381,14 @@ pub struct Contents {
     pub parts: Vec<PartView>,
     /// The size of the signed document in bytes.
     pub size: usize,
+    /// The earlier document of its author this one retracts or supersedes
+    /// (`{"kind": "retracts"|"supersedes", "target": id}`); such a document is not a post of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Revision>,
+    /// The moderation decision it makes in its forum (`{"action": "hide", "target": id}`); such a
+    /// document is not a post of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<Moderation>,
 }
 
 /// One entry of `GET /api/nodes/{node}/documents/{id}/thread`: a document and the held documents below it.
@@ -320,9 +403,18 @@ pub struct ThreadEntry {
     /// Its author as this node sees it (absent while the body is missing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_info: Option<AuthorView>,
-    /// Hidden here: its author is muted. Pages collapse it.
+    /// Hidden here: its author is muted, or a moderator of its forum hid it. Pages collapse it.
     #[serde(default)]
     pub hidden: bool,
+    /// The owner or moderator of its forum who hid it, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_by: Option<AuthorView>,
+    /// Its author retracted it: subject and body are empty and pages show "retracted".
+    #[serde(default)]
+    pub retracted: bool,
+    /// Its author edited it: the newest version, whose subject and body the entry shows.
+    #[serde(default)]
+    pub superseded_by: Option<DocId>,
     /// Its date, unix seconds.
     pub date: u64,
     /// Marked read here.

@@ -14,6 +14,9 @@ pub enum ApiError {
     /// The caller is not allowed to call the API this way (401).
     #[error("{0}")]
     Unauthorized(String),
+    /// The caller may not do this to this object, such as revising another author's document (403).
+    #[error("{0}")]
+    Forbidden(String),
     /// No such local node or document (404).
     #[error("{0}")]
     NotFound(String),
@@ -40,6 +43,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unreachable(_) => StatusCode::BAD_GATEWAY,

@@ -11,8 +11,9 @@ pub use accounts::{RegisterError, TableError};
 
 use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
 use crate::api::{
-    AuthorView, DocumentView, FlagsChange, NamePage, Network, NewPost, NodeInfo, NodeStatus,
-    Overview, PeerMarksChange, PeerView, People, Published, Resolved, SearchResults, ThreadEntry,
+    AuthorView, DocumentView, EditPost, FlagsChange, Moderation, ModerationView, NamePage, Network,
+    NewPost, NodeInfo, NodeStatus, Overview, PeerMarksChange, PeerView, People, Published,
+    Resolved, SearchResults, ThreadEntry,
 };
 use crate::error::ApiError;
 use cliqueclique_dir::Follow;
@@ -248,6 +249,62 @@ impl Handle {
     /// Posts a new document as `node`.
     pub async fn post(&self, node: impl Into<NodeRef>, post: NewPost) -> Result<DocId, ApiError> {
         self.on(node, move |a, id| a.post(id, post)).await
+    }
+
+    /// Retracts `node`'s own document `doc` with all its versions; returns the retraction's id.
+    pub async fn retract(&self, node: impl Into<NodeRef>, doc: DocId) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| a.retract(id, doc)).await
+    }
+
+    /// Posts a new version of `node`'s own document `doc`; returns the new version's id.
+    pub async fn edit(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+        edit: EditPost,
+    ) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| a.edit(id, doc, edit)).await
+    }
+
+    /// The moderation of the forum whose root is `root`, as `node` applies it.
+    pub async fn moderation(
+        &self,
+        node: impl Into<NodeRef>,
+        root: DocId,
+    ) -> Result<ModerationView, ApiError> {
+        self.on(node, move |a, id| a.moderation(id, root)).await
+    }
+
+    /// Posts `node`'s moderation decision in the forum whose root is `root`; returns its id.
+    pub async fn moderate(
+        &self,
+        node: impl Into<NodeRef>,
+        root: DocId,
+        decision: Moderation,
+    ) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| a.moderate(id, root, decision))
+            .await
+    }
+
+    /// Hides (`hide`) or unhides `doc` in its forum as `node`, a moderator of it.
+    pub async fn hide(
+        &self,
+        node: impl Into<NodeRef>,
+        doc: DocId,
+        hide: bool,
+    ) -> Result<DocId, ApiError> {
+        self.on(node, move |a, id| a.hide(id, doc, hide)).await
+    }
+
+    /// Ignores (`ignore`) or applies again the moderation of a forum for `node`.
+    pub async fn ignore_moderation(
+        &self,
+        node: impl Into<NodeRef>,
+        root: DocId,
+        ignore: bool,
+    ) -> Result<ModerationView, ApiError> {
+        self.on(node, move |a, id| a.ignore_moderation(id, root, ignore))
+            .await
     }
 
     /// A document as `node` sees it.

@@ -11,6 +11,11 @@
 //! so anyone can attach an existing post under another one without touching either.
 //! [`Document::semantic_parent`] and [`Document::semantic_child`] apply the direction for the caller.
 //!
+//! A document may also *revise* an earlier one by the same author ([`Revision`]): retract it, or
+//! supersede it with a new text; and a document under a forum's root may carry a moderation
+//! decision ([`Moderation`]). The format only carries the claim; whether the earlier document
+//! has the same author is checked where both are known, by whoever applies the revision.
+//!
 //! The byte format is described in `FORMAT.md` beside `Cargo.toml`.
 //! Inside, `build` writes it, `parse` reads it, `envelope` is the signed outer layer both share,
 //! and `mime` holds the normalizations both sides apply.
@@ -96,6 +101,89 @@ impl LinkDirection {
     }
 }
 
+/// What a document says about an earlier document of its author: the `X-Cc-Retracts` and
+/// `X-Cc-Supersedes` headers. A revision applies only if both documents have the same author.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "target")]
+pub enum Revision {
+    /// The author withdraws the document: holders drop its body and show that it was retracted.
+    Retracts(DocId),
+    /// The author replaces the document's text with this one's: holders show the newest version.
+    Supersedes(DocId),
+}
+
+impl Revision {
+    /// The document revised.
+    pub fn target(&self) -> DocId {
+        match self {
+            Revision::Retracts(id) | Revision::Supersedes(id) => *id,
+        }
+    }
+}
+
+/// A forum moderation decision: the `X-Cc-Moderation` header of a document under a forum's root.
+///
+/// The format carries the decision; who may make it (the root's author names moderators, the
+/// author and the moderators hide documents and ban nodes) is decided by whoever applies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "action", content = "target")]
+pub enum Moderation {
+    /// The forum's owner makes a node a moderator.
+    AddModerator(NodeId),
+    /// The forum's owner takes a node's moderation away.
+    RemoveModerator(NodeId),
+    /// Collapse a document in the forum.
+    Hide(DocId),
+    /// Undo a hide.
+    Unhide(DocId),
+    /// Decline a node's new documents in the forum.
+    Ban(NodeId),
+    /// Undo a ban.
+    Unban(NodeId),
+}
+
+impl Moderation {
+    /// The header's action word.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Moderation::AddModerator(_) => "add-moderator",
+            Moderation::RemoveModerator(_) => "remove-moderator",
+            Moderation::Hide(_) => "hide",
+            Moderation::Unhide(_) => "unhide",
+            Moderation::Ban(_) => "ban",
+            Moderation::Unban(_) => "unban",
+        }
+    }
+
+    /// The header value: the action word, a space, the target id.
+    pub fn header_value(&self) -> String {
+        let target = match self {
+            Moderation::AddModerator(n)
+            | Moderation::RemoveModerator(n)
+            | Moderation::Ban(n)
+            | Moderation::Unban(n) => n.to_string(),
+            Moderation::Hide(d) | Moderation::Unhide(d) => d.to_string(),
+        };
+        format!("{} {target}", self.action())
+    }
+
+    /// Reads a header value; `None` unless it is exactly an action word, one space and an id.
+    pub fn from_header(value: &str) -> Option<Moderation> {
+        let (action, target) = value.split_once(' ')?;
+        let node = || target.parse::<NodeId>().ok();
+        let doc = || target.parse::<DocId>().ok();
+        match action {
+            "add-moderator" => node().map(Moderation::AddModerator),
+            "remove-moderator" => node().map(Moderation::RemoveModerator),
+            "hide" => doc().map(Moderation::Hide),
+            "unhide" => doc().map(Moderation::Unhide),
+            "ban" => node().map(Moderation::Ban),
+            "unban" => node().map(Moderation::Unban),
+            _ => None,
+        }
+    }
+}
+
 /// A file attached to a document, decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attachment {
@@ -141,6 +229,8 @@ struct Inner {
     parent: Option<DocId>,
     child: Option<DocId>,
     link: Option<LinkDirection>,
+    revision: Option<Revision>,
+    moderation: Option<Moderation>,
     /// The content entity's top-level headers, in order, with RFC 2047 words decoded.
     headers: Vec<(String, String)>,
     parts: Vec<Part>,
@@ -269,6 +359,32 @@ impl Document {
         self.inner.link
     }
 
+    /// The earlier document of the same author this one retracts or supersedes, if any.
+    pub fn revision(&self) -> Option<Revision> {
+        self.inner.revision
+    }
+
+    /// The moderation decision this document makes in its forum (`X-Cc-Moderation`), if any.
+    pub fn moderation(&self) -> Option<Moderation> {
+        self.inner.moderation
+    }
+
+    /// The document this one retracts (`X-Cc-Retracts`).
+    pub fn retracts(&self) -> Option<DocId> {
+        match self.inner.revision {
+            Some(Revision::Retracts(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The document this one supersedes (`X-Cc-Supersedes`).
+    pub fn supersedes(&self) -> Option<DocId> {
+        match self.inner.revision {
+            Some(Revision::Supersedes(id)) => Some(id),
+            _ => None,
+        }
+    }
+
     /// The document this one is shown under.
     ///
     /// For a link document: [`Document::parent`] if [`LinkDirection::Natural`], [`Document::child`] if reversed.
@@ -384,6 +500,8 @@ impl fmt::Debug for Document {
             .field("parent", &self.inner.parent)
             .field("child", &self.inner.child)
             .field("link", &self.inner.link)
+            .field("revision", &self.inner.revision)
+            .field("moderation", &self.inner.moderation)
             .field("len", &self.inner.bytes.len())
             .finish()
     }

@@ -30,7 +30,9 @@ pub mod id;
 pub mod identity;
 
 pub use card::ContactCard;
-pub use document::{Attachment, Document, DocumentBuilder, Limits, LinkDirection, PartInfo};
+pub use document::{
+    Attachment, Document, DocumentBuilder, Limits, LinkDirection, Moderation, PartInfo, Revision,
+};
 pub use error::{CardError, DocumentError, ExportError, IdParseError, KeyError};
 pub use export::Export;
 pub use id::{DocId, NodeId};

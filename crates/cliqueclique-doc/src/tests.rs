@@ -13,6 +13,8 @@ mod export;
 mod fuzz;
 mod id;
 mod identity;
+mod moderation;
+mod revision;
 mod tamper;
 
 /// A deterministic identity for test number `seed`.

@@ -180,6 +180,8 @@ fn document_contract(parsed: &Document) {
         parsed.body_text(),
         parsed.attachments(),
         parsed.parts(),
+        parsed.revision(),
+        parsed.moderation(),
     );
     let _ = cliqueclique_dir::Entry::of(parsed);
 }

@@ -84,7 +84,31 @@ fn seeds() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         .build(&bob);
     let directory =
         cliqueclique_dir::root_document(&alice, "Places", "Names of places", 1_700_000_000);
-    let documents = [&root, &comment, &link, &directory];
+    let edit = DocumentBuilder::new("Re: A forum (edited)")
+        .parent(root.id())
+        .supersedes(comment.id())
+        .text("Hi again")
+        .date(1_700_000_200)
+        .build(&bob);
+    let retraction = DocumentBuilder::new("")
+        .parent(root.id())
+        .retracts(comment.id())
+        .date(1_700_000_300)
+        .build(&bob);
+    let hide = DocumentBuilder::new("")
+        .parent(root.id())
+        .moderation(cliqueclique_doc::Moderation::Hide(comment.id()))
+        .date(1_700_000_400)
+        .build(&alice);
+    let documents = [
+        &root,
+        &comment,
+        &link,
+        &directory,
+        &edit,
+        &retraction,
+        &hide,
+    ];
 
     let advert = Advert {
         center: alice.node_id(),
@@ -330,7 +354,7 @@ fn seeds_decode() {
         .find(|(n, _)| *n == "document")
         .expect("document seeds")
         .1;
-    for seed in documents.iter().take(4) {
+    for seed in documents.iter().take(7) {
         let parsed =
             cliqueclique_doc::Document::parse(Bytes::from(seed.clone()), &Default::default())
                 .expect("a seed document parses");

@@ -72,6 +72,15 @@ pub enum Command {
         /// The node.
         node: NodeId,
     },
+    /// Set the nodes banned from a forum by its moderation, as the driver read it from the
+    /// forum's moderation documents: their new documents below `forum` are declined, whoever
+    /// offers them. Not kept in the store: the driver sets it again when the node starts.
+    SetForumBans {
+        /// The forum's root.
+        forum: DocId,
+        /// The banned nodes; empty lifts every ban.
+        nodes: std::collections::BTreeSet<NodeId>,
+    },
     /// Import a verified export: store its document, subscribe, and link to the exporter.
     Import {
         /// The export.
@@ -108,6 +117,17 @@ pub enum CommandError {
     /// The peer named is this node itself.
     #[error("a node cannot be its own peer")]
     SelfPeer,
+    /// A retraction or an edit names a document by another author.
+    #[error("document {doc} is by {author}, not by this node: only its author can revise it")]
+    NotYours {
+        /// The document to revise.
+        doc: DocId,
+        /// Its author.
+        author: NodeId,
+    },
+    /// The document was retracted by its author: it is neither revised, posted nor imported again.
+    #[error("document {0} was retracted")]
+    Retracted(DocId),
     /// A document exceeds the configured limits.
     #[error("document of {size} bytes exceeds the maximum of {max}")]
     TooLarge {

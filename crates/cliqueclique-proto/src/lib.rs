@@ -55,7 +55,7 @@ pub use command::{Command, CommandError, Outcome};
 pub use config::Config;
 pub use event::{Event, RejectReason};
 pub use message::{Advert, Batch, Part, Rank, ThreadClaim, WireError};
-pub use node::{Node, Peer, Stats, ThreadStatus, Transmit};
+pub use node::{Node, Peer, Retraction, Stats, ThreadStatus, Transmit};
 pub use store::{MemStore, Store};
 pub use subscription::{Flags, Link, LinkState, RECORD_VERSION, RecordError, Subscription};
 pub use time::Time;

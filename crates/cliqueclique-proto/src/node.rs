@@ -13,10 +13,12 @@
 
 mod block;
 mod receive;
+mod retract;
 mod send;
 mod settle;
 mod thread;
 
+pub use retract::Retraction;
 pub use thread::{FETCH_HOLD, ThreadStatus};
 
 use crate::command::{Command, CommandError, Outcome};
@@ -90,6 +92,10 @@ pub struct Node<S: Store> {
     peers: BTreeMap<NodeId, Peer>,
     /// Nodes the user blocked (`block.rs`).
     blocked: BTreeSet<NodeId>,
+    /// Nodes banned from a forum, by forum root, as the driver set them (`block.rs`).
+    forum_bans: BTreeMap<DocId, BTreeSet<NodeId>>,
+    /// Retractions this node knows of, by retracted document and signer (`retract.rs`).
+    retracted: BTreeMap<(DocId, NodeId), Retraction>,
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
     dirty: BTreeSet<DocId>,
@@ -143,6 +149,8 @@ impl<S: Store> Node<S> {
             tallies: BTreeMap::new(),
             peers: BTreeMap::new(),
             blocked: BTreeSet::new(),
+            retracted: BTreeMap::new(),
+            forum_bans: BTreeMap::new(),
             peer_docs: BTreeMap::new(),
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
@@ -162,6 +170,12 @@ impl<S: Store> Node<S> {
             now: Time::ZERO,
         };
         node.blocked = node.store.blocked().into_iter().collect();
+        node.retracted = node
+            .store
+            .retractions()
+            .into_iter()
+            .map(|r| ((r.target, r.author), r))
+            .collect();
         for card in node.store.cards() {
             let id = card.node_id();
             node.peers.entry(id).or_default().card = Some(card);
@@ -449,9 +463,13 @@ impl<S: Store> Node<S> {
             }
             Command::Block { node } => self.block(node),
             Command::Unblock { node } => Ok(self.unblock(node)),
+            Command::SetForumBans { forum, nodes } => Ok(self.set_forum_bans(forum, nodes)),
             Command::Import { export } => {
                 self.check_card(&export.exporter)?;
                 let doc = export.document.id();
+                if self.refuses_retracted(&export.document) {
+                    return Err(CommandError::Retracted(doc));
+                }
                 self.store_document(&export.document, None);
                 self.set_flags(doc, |f| f.subscribed = true)?;
                 self.learn_card(export.exporter.clone());
@@ -470,6 +488,9 @@ impl<S: Store> Node<S> {
                 size: document.len(),
                 max: self.config.limits.max_document_bytes,
             });
+        }
+        if let Some(revision) = document.revision() {
+            self.check_revision(revision.target())?;
         }
         let meta = DocMeta::of(&document);
         for reference in meta.parent.iter().chain(meta.link_child.iter()) {
@@ -517,6 +538,7 @@ impl<S: Store> Node<S> {
         let doc = document.id();
         let meta = DocMeta::of(document);
         self.store.put_document(document);
+        self.learn_retraction(document);
         match self.subs.get_mut(&doc) {
             Some(sub) if sub.meta.is_some() => return,
             Some(sub) => {

@@ -9,6 +9,7 @@
 //! The trait is synchronous so that the core stays deterministic; the daemon runs its SQLite
 //! implementation on the node's own thread.
 
+use crate::node::Retraction;
 use crate::subscription::{Flags, Subscription};
 use bytes::Bytes;
 use cliqueclique_doc::{ContactCard, DocId, Document, NodeId};
@@ -40,6 +41,10 @@ pub trait Store {
     fn blocked(&self) -> Vec<NodeId>;
     /// Records that the user blocked `peer` (`true`) or unblocked it (`false`).
     fn set_blocked(&mut self, peer: &NodeId, blocked: bool);
+    /// Every retraction this node learnt of, read once when the node starts.
+    fn retractions(&self) -> Vec<Retraction>;
+    /// Keeps a retraction for good (idempotent: the first one of a target by one signer stays).
+    fn put_retraction(&mut self, retraction: &Retraction);
 }
 
 /// A store in memory: for the simulator and tests.
@@ -53,6 +58,7 @@ pub struct MemStore {
     flags: BTreeMap<DocId, Flags>,
     cards: BTreeMap<NodeId, ContactCard>,
     blocked: std::collections::BTreeSet<NodeId>,
+    retractions: BTreeMap<(DocId, NodeId), Retraction>,
 }
 
 impl MemStore {
@@ -142,5 +148,15 @@ impl Store for MemStore {
         } else {
             self.blocked.remove(peer);
         }
+    }
+
+    fn retractions(&self) -> Vec<Retraction> {
+        self.retractions.values().copied().collect()
+    }
+
+    fn put_retraction(&mut self, retraction: &Retraction) {
+        self.retractions
+            .entry((retraction.target, retraction.author))
+            .or_insert(*retraction);
     }
 }

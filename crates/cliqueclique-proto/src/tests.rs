@@ -3,9 +3,11 @@
 //! The harness delivers batches after a fixed latency, optionally dropping a seeded fraction, and
 //! drives timers; the full simulator with faults and invariants lives in `cliqueclique-sim`.
 
+mod ban;
 mod block;
 mod codec;
 mod handlers;
+mod retract;
 mod route;
 
 use crate::{Command, Config, Event, MemStore, Node, Time, Transmit};
@@ -191,6 +193,26 @@ impl Net {
         self.run_for(ms);
         self.sent_batches - before
     }
+}
+
+/// A forum root on node 0 (ann); node 1 joins through 0, node 2 (bob) through 1, and node 3
+/// through 0, with no session between node 3 and nodes 1 or 2. One target peer, so the overlay
+/// stays as built.
+pub(crate) fn forum_of_four() -> (Net, DocId) {
+    let config = Config {
+        target_peers_per_document: 1,
+        ..Config::default()
+    };
+    let mut net = Net::new(4, config);
+    let root = net.post(0, DocumentBuilder::new("forum").text("welcome"));
+    net.partitioned.push((3, 1));
+    net.partitioned.push((3, 2));
+    for (i, via) in [(1, 0), (2, 1), (3, 0)] {
+        net.join(i, root, via);
+        net.run_for(2_000);
+    }
+    net.run_for(10_000);
+    (net, root)
 }
 
 /// Builds a document of node `i` without posting it.

@@ -117,6 +117,26 @@ impl Ledger {
         }
     }
 
+    /// Forgets a document wherever it was tracked: its author retracted it, so no node owes it
+    /// any more.
+    pub fn forget(&mut self, id: &DocId) {
+        let Some(i) = self.index.remove(id) else {
+            return;
+        };
+        self.docs.remove(i);
+        for position in self.index.values_mut() {
+            if *position > i {
+                *position -= 1;
+            }
+        }
+        self.duplicates.retain(|&(_, d)| d != i);
+        for (_, d) in &mut self.duplicates {
+            if *d > i {
+                *d -= 1;
+            }
+        }
+    }
+
     /// The position of a tracked document.
     pub fn position(&self, id: &DocId) -> Option<usize> {
         self.index.get(id).copied()

@@ -298,6 +298,11 @@ impl Network {
         &self.ledger
     }
 
+    /// The ledger, to change what the invariants expect (a retracted document is no longer owed).
+    pub fn ledger_mut(&mut self) -> &mut Ledger {
+        &mut self.ledger
+    }
+
     /// Message outcomes over the whole run.
     pub fn counters(&self) -> &Counters {
         &self.counters

@@ -9,6 +9,7 @@ use crate::scenario::{Forum, Scenario};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod ban;
 mod chain;
 mod decline;
 mod faults;
@@ -16,6 +17,7 @@ mod malicious;
 mod max_peers;
 mod pair;
 mod relay;
+mod retract;
 mod scenarios;
 mod stale;
 mod threads;

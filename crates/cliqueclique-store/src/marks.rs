@@ -6,11 +6,14 @@
 //! [`Store::blocked`](cliqueclique_proto::Store::blocked) and
 //! [`Store::set_blocked`](cliqueclique_proto::Store::set_blocked).
 //! A row whose marks are all cleared is deleted.
+//!
+//! Beside them, the user's per-forum preferences (`forum_prefs`): whether the forum's moderation
+//! is applied (the default) or ignored.
 
 use crate::store::SqliteStore;
-use cliqueclique_doc::NodeId;
+use cliqueclique_doc::{DocId, NodeId};
 use rusqlite::params;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest petname, in characters.
 pub const MAX_PETNAME_CHARS: usize = 64;
@@ -66,6 +69,45 @@ impl SqliteStore {
     /// Mutes or unmutes `peer`.
     pub fn set_muted(&self, peer: &NodeId, muted: bool) {
         self.mark(peer, "muted", muted);
+    }
+
+    /// The forums (by root) whose moderation the user chose not to apply.
+    pub fn forums_ignoring_moderation(&self) -> BTreeSet<DocId> {
+        let rows: Vec<Vec<u8>> = self.run("forum_prefs", Vec::new(), |conn| {
+            conn.prepare_cached(
+                "SELECT root FROM forum_prefs WHERE node = ?1 AND ignore_moderation = 1",
+            )?
+            .query_map([self.node().as_bytes()], |row| row.get(0))?
+            .collect()
+        });
+        let mut roots = BTreeSet::new();
+        for root in rows {
+            match crate::codec::id_bytes(&root) {
+                Some(bytes) => {
+                    roots.insert(DocId(bytes));
+                }
+                None => self.corrupt("forum_prefs", &root, &"not a document id"),
+            }
+        }
+        roots
+    }
+
+    /// Applies (`false`) or ignores (`true`) the moderation of the forum whose root is `root`.
+    pub fn set_ignore_moderation(&self, root: &DocId, ignore: bool) {
+        self.run("set_ignore_moderation", (), |conn| {
+            if ignore {
+                conn.prepare_cached(
+                    "INSERT INTO forum_prefs (node, root, ignore_moderation) VALUES (?1, ?2, 1)
+                     ON CONFLICT (node, root) DO UPDATE SET ignore_moderation = 1",
+                )?
+                .execute(params![self.node().as_bytes(), root.as_bytes()])
+                .map(drop)
+            } else {
+                conn.prepare_cached("DELETE FROM forum_prefs WHERE node = ?1 AND root = ?2")?
+                    .execute(params![self.node().as_bytes(), root.as_bytes()])
+                    .map(drop)
+            }
+        });
     }
 
     pub(crate) fn mark(&self, peer: &NodeId, column: &'static str, value: impl rusqlite::ToSql) {

@@ -11,7 +11,8 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema steps, in order: step 1 is the initial schema, step 2 adds the web accounts,
-/// step 3 the search index, step 4 the peer marks (petnames, mutes and blocks).
+/// step 3 the search index, step 4 the peer marks (petnames, mutes and blocks), step 5 the
+/// retractions, step 6 the per-forum preferences.
 ///
 /// Files are named after the step they are meant to be; the position in this list is what counts.
 pub const MIGRATIONS: &[&str] = &[
@@ -19,6 +20,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_accounts.sql"),
     SEARCH_STEP_SQL,
     include_str!("migrations/0004_peer_marks.sql"),
+    include_str!("migrations/0005_retractions.sql"),
+    include_str!("migrations/0006_forum_prefs.sql"),
 ];
 
 /// The step that creates the search index (its place in [`MIGRATIONS`] is looked up, so that

@@ -17,7 +17,7 @@ use crate::database::{Shared, lock};
 use crate::error::StoreError;
 use bytes::Bytes;
 use cliqueclique_doc::{ContactCard, DocId, Document, NodeId};
-use cliqueclique_proto::{Flags, Store, Subscription};
+use cliqueclique_proto::{Flags, Retraction, Store, Subscription};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::{Arc, Mutex};
 
@@ -276,5 +276,54 @@ impl Store for SqliteStore {
 
     fn set_blocked(&mut self, peer: &NodeId, blocked: bool) {
         self.mark(peer, "blocked", blocked);
+    }
+
+    fn retractions(&self) -> Vec<Retraction> {
+        type Row = (Vec<u8>, Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+        let rows: Vec<Row> = self.run("retractions", Vec::new(), |conn| {
+            conn.prepare_cached(
+                "SELECT target, by_doc, author, parent FROM retractions WHERE node = ?1 ORDER BY target, author",
+            )?
+            .query_map([self.node.as_bytes()], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?
+            .collect()
+        });
+        let mut out = Vec::with_capacity(rows.len());
+        for (target, by, author, parent) in rows {
+            let id = |bytes: &[u8]| crate::codec::id_bytes(bytes);
+            let parent = match parent.as_deref().map(id) {
+                None => Some(None),
+                Some(Some(bytes)) => Some(Some(DocId(bytes))),
+                Some(None) => None,
+            };
+            match (id(&target), id(&by), id(&author), parent) {
+                (Some(target), Some(by), Some(author), Some(parent)) => out.push(Retraction {
+                    target: DocId(target),
+                    by: DocId(by),
+                    author: NodeId(author),
+                    parent,
+                }),
+                _ => self.corrupt("retractions", &target, &"not a retraction"),
+            }
+        }
+        out
+    }
+
+    fn put_retraction(&mut self, retraction: &Retraction) {
+        self.run("put_retraction", (), |conn| {
+            conn.prepare_cached(
+                "INSERT INTO retractions (node, target, by_doc, author, parent)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (node, target, author) DO NOTHING",
+            )?
+            .execute(params![
+                self.node.as_bytes(),
+                retraction.target.as_bytes(),
+                retraction.by.as_bytes(),
+                retraction.author.as_bytes(),
+                retraction.parent.as_ref().map(|p| p.as_bytes().to_vec()),
+            ])
+            .map(drop)
+        });
     }
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod contract;
 mod data_dir;
 mod errors;
+mod forum_prefs;
 mod installation;
 mod open;
 mod persistence;

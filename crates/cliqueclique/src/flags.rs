@@ -61,6 +61,14 @@ pub enum Command {
     Post(Post),
     /// Reply to a document: a post with it as parent, subject "Re: …" unless given.
     Reply(Reply),
+    /// Retract one of your documents (with all its versions): every holder drops its body and
+    /// shows "retracted" in its place.
+    Retract(Target),
+    /// Edit one of your documents: a new version with the body from --file or stdin, which every
+    /// holder shows in its place, marked edited.
+    #[command(after_help = "Example:
+  cliqueclique edit k7f2q --file fixed.txt")]
+    Edit(Edit),
     /// Attach an existing document CHILD under PARENT with a link document (both must be held).
     Link(Link),
     /// Join a forum knowing an installation's address and the root document's id.
@@ -109,6 +117,20 @@ pub enum Command {
     Block(PeerTarget),
     /// Unblock a node: its documents and links are accepted again.
     Unblock(PeerTarget),
+    /// Name or remove a moderator of a forum you own (you wrote its root).
+    #[command(subcommand)]
+    Moderator(ModeratorCommand),
+    /// Hide a document in its forum, as its owner or a moderator: followers collapse it.
+    Hide(Target),
+    /// Undo a hide.
+    Unhide(Target),
+    /// Ban a node from a forum, as its owner or a moderator: followers decline its new documents.
+    Ban(ForumNode),
+    /// Undo a ban.
+    Unban(ForumNode),
+    /// Show a forum's moderation (owner, moderators, hidden documents, bans), or ignore or
+    /// apply it for this node.
+    Moderation(ModerationShow),
     /// List the nodes you named, muted or blocked; with NODE_ID, show one node.
     People(PeopleTarget),
     /// Show the installation: addresses, nodes, peers, documents, queues and counters.
@@ -286,6 +308,22 @@ pub struct Reply {
     pub body: Body,
 }
 
+/// `edit`.
+#[derive(Debug, Args)]
+pub struct Edit {
+    /// The document to edit (the original or any of its versions).
+    pub id: String,
+    /// The new subject line. Default: the current one.
+    #[arg(long, short = 's')]
+    pub subject: Option<String>,
+    /// Read the new body from FILE ('-' for stdin). Default: stdin.
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The body's MIME type. Default: the current one.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+}
+
 /// `link`.
 #[derive(Debug, Args)]
 pub struct Link {
@@ -336,6 +374,37 @@ pub struct Target {
 pub struct PeerTarget {
     /// The node.
     pub node_id: String,
+}
+
+/// `moderator add|remove`.
+#[derive(Debug, Subcommand)]
+pub enum ModeratorCommand {
+    /// Make a node a moderator of the forum.
+    Add(ForumNode),
+    /// Take a node's moderation of the forum away (its hides and bans lapse).
+    Remove(ForumNode),
+}
+
+/// A forum and a node: `ROOT NODE_ID`.
+#[derive(Debug, Args)]
+pub struct ForumNode {
+    /// The forum's root document.
+    pub root: String,
+    /// The node (an id, a unique prefix or a fingerprint).
+    pub node_id: String,
+}
+
+/// `moderation ROOT [--ignore | --apply]`.
+#[derive(Debug, Args)]
+pub struct ModerationShow {
+    /// The forum's root document.
+    pub root: String,
+    /// Ignore this forum's moderation for this node: nothing hidden, no ban applied.
+    #[arg(long, conflicts_with = "apply")]
+    pub ignore: bool,
+    /// Apply this forum's moderation again (the default).
+    #[arg(long)]
+    pub apply: bool,
 }
 
 /// `people [NODE_ID]`.

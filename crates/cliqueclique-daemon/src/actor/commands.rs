@@ -1,7 +1,7 @@
 //! What the API asks of the node thread that changes state: nodes, posts, flags, joins, imports.
 
 use super::Actor;
-use crate::api::{FlagsChange, NewPost, NodeInfo};
+use crate::api::{EditPost, FlagsChange, NewPost, NodeInfo};
 use crate::error::ApiError;
 use cliqueclique_doc::{
     ContactCard, DocId, Document, DocumentBuilder, Export, Identity, LinkDirection, NodeId,
@@ -114,21 +114,7 @@ impl Actor {
             builder = builder.attach(attachment.filename.clone(), content_type, data);
         }
         let document = builder.build(&local.info.identity);
-        let limits = &self.config.proto.limits;
-        if document.len() > limits.max_document_bytes {
-            return Err(ApiError::BadRequest(format!(
-                "the document is {} bytes, more than the maximum of {}",
-                document.len(),
-                limits.max_document_bytes
-            )));
-        }
-        if document.parts().len() > limits.max_parts {
-            return Err(ApiError::BadRequest(format!(
-                "the document has {} parts, more than the maximum of {}",
-                document.parts().len(),
-                limits.max_parts
-            )));
-        }
+        self.check_limits(&document)?;
         let subscribe = post.subscribe.unwrap_or(true);
         let doc = self.post_signed(id, document, subscribe)?;
         if subscribe {
@@ -144,6 +130,106 @@ impl Actor {
             )?;
         }
         Ok(doc)
+    }
+
+    /// Retracts local node `id`'s document `doc` (with all its versions): posts a retraction
+    /// under the same parent, and the document's body is dropped here and by every holder.
+    pub fn retract(&mut self, id: NodeId, doc: DocId) -> Result<DocId, ApiError> {
+        let original = self.revisable(id, doc)?;
+        let builder = DocumentBuilder::new("").retracts(original.id());
+        self.post_revision(id, &original, builder, 0)
+    }
+
+    /// Edits local node `id`'s document `doc`: posts a new version superseding the original,
+    /// which every holder shows in its place, marked edited.
+    pub fn edit(&mut self, id: NodeId, doc: DocId, edit: EditPost) -> Result<DocId, ApiError> {
+        if edit.body.trim().is_empty() {
+            return Err(crate::api::PostRefused::EmptyBody.into());
+        }
+        let original = self.revisable(id, doc)?;
+        let node = &self.nodes[&id].node;
+        let revised = super::revisions::revised(node, original.id(), Some(&original));
+        let current = revised.newest().unwrap_or(&original);
+        let subject = edit
+            .subject
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| current.subject().to_owned());
+        let content_type = edit
+            .content_type
+            .unwrap_or_else(|| current.content_type().to_owned());
+        // The newest version is the latest by date: an edit is dated after the current one.
+        let after = current.date() + 1;
+        let builder = DocumentBuilder::new(subject)
+            .supersedes(original.id())
+            .body(content_type, edit.body.into_bytes());
+        self.post_revision(id, &original, builder, after)
+    }
+
+    /// The original of `doc` (itself, or the document it is an edit of), if local node `id` may
+    /// revise it: held, written by this node, and not retracted.
+    fn revisable(&self, id: NodeId, doc: DocId) -> Result<Document, ApiError> {
+        let node = &self.nodes[&id].node;
+        if node.retraction(&doc, &id).is_some() {
+            return Err(ApiError::Conflict(format!(
+                "document {doc} was retracted already"
+            )));
+        }
+        let document = node.document(&doc).ok_or_else(|| {
+            ApiError::NotFound(format!("document {doc} is not held by this node"))
+        })?;
+        if document.author() != id {
+            return Err(ApiError::Forbidden(format!(
+                "document {doc} is not yours: it is by {}, and only its author can retract or edit it",
+                document.author()
+            )));
+        }
+        match document.revision() {
+            None => Ok(document),
+            Some(cliqueclique_doc::Revision::Supersedes(original)) => self.revisable(id, original),
+            Some(cliqueclique_doc::Revision::Retracts(_)) => Err(ApiError::BadRequest(format!(
+                "document {doc} is a retraction: it cannot be retracted or edited"
+            ))),
+        }
+    }
+
+    /// Signs and posts a revision of `original` under its parent (under it, for a top document),
+    /// dated now or at `not_before`, whichever is later.
+    fn post_revision(
+        &mut self,
+        id: NodeId,
+        original: &Document,
+        builder: DocumentBuilder,
+        not_before: u64,
+    ) -> Result<DocId, ApiError> {
+        let now_secs = self.now().as_millis() / 1000;
+        let local = &self.nodes[&id];
+        let document = builder
+            .parent(original.semantic_parent().unwrap_or(original.id()))
+            .date(now_secs.max(not_before))
+            .author_name(local.info.name.clone())
+            .build(&local.info.identity);
+        self.check_limits(&document)?;
+        self.post_signed(id, document, false)
+    }
+
+    /// Refuses a new document that peers would refuse: over the size or the parts limit.
+    fn check_limits(&self, document: &Document) -> Result<(), ApiError> {
+        let limits = &self.config.proto.limits;
+        if document.len() > limits.max_document_bytes {
+            return Err(ApiError::BadRequest(format!(
+                "the document is {} bytes, more than the maximum of {}",
+                document.len(),
+                limits.max_document_bytes
+            )));
+        }
+        if document.parts().len() > limits.max_parts {
+            return Err(ApiError::BadRequest(format!(
+                "the document has {} parts, more than the maximum of {}",
+                document.parts().len(),
+                limits.max_parts
+            )));
+        }
+        Ok(())
     }
 
     /// Changes a document's user flags.
@@ -322,6 +408,10 @@ fn command_error(error: CommandError) -> ApiError {
         CommandError::MissingReference(doc) => ApiError::NotFound(format!(
             "the referenced document {doc} is not held by this node"
         )),
+        CommandError::Retracted(doc) => {
+            ApiError::Conflict(format!("document {doc} was retracted by its author"))
+        }
+        error @ CommandError::NotYours { .. } => ApiError::Forbidden(error.to_string()),
         other => ApiError::BadRequest(other.to_string()),
     }
 }

@@ -73,7 +73,11 @@ impl Actor {
             let Some(document) = node.document(&next) else {
                 continue;
             };
-            if document.link().is_none() {
+            // Link documents, edits, retractions and moderation decisions are no posts.
+            if document.link().is_none()
+                && document.revision().is_none()
+                && document.moderation().is_none()
+            {
                 summary.documents += 1;
                 summary.unread += usize::from(!node.flags(&next).is_some_and(|f| f.read));
                 summary.last_activity = summary.last_activity.max(document.date());

@@ -1,6 +1,7 @@
 //! Other nodes as one local node's user sees them: the author views every listing carries
 //! (fingerprint, petname, mute and block, and whether another key claims the same name in the
-//! same forum), and the user's marks (petnames, mutes, blocks) kept in the store.
+//! same forum), the user's marks (petnames, mutes, blocks) kept in the store, and which
+//! documents of the forum at hand its moderation hid.
 //!
 //! A name on a document or contact card is a claim anyone can copy; the fingerprint and the
 //! petname are what tell keys apart, so every view of an author carries them.
@@ -24,6 +25,8 @@ const MAX_DEPTH: usize = 1_024;
 pub(crate) struct Authors {
     marks: BTreeMap<NodeId, PeerMarks>,
     collisions: BTreeSet<NodeId>,
+    /// The moderation of the forum at hand: who hid which document.
+    moderation: super::moderation::ForumModeration,
 }
 
 impl Authors {
@@ -31,14 +34,16 @@ impl Authors {
     pub(crate) fn of(node: &Node<SqliteStore>) -> Authors {
         Authors {
             marks: node.store().peer_marks(),
-            collisions: BTreeSet::new(),
+            ..Authors::default()
         }
     }
 
     /// The marks of local node `node` and the name collisions of the forum `doc` belongs to.
     pub(crate) fn in_forum(node: &Node<SqliteStore>, doc: &DocId) -> Authors {
         let mut authors = Authors::of(node);
-        authors.collisions = name_collisions(node, &forum_root(node, doc));
+        let root = forum_root(node, doc);
+        authors.collisions = name_collisions(node, &root);
+        authors.moderation = super::moderation::ForumModeration::read(node, root);
         authors
     }
 
@@ -54,6 +59,19 @@ impl Authors {
             blocked: marks.blocked,
             name_collision: self.collisions.contains(&author),
         }
+    }
+
+    /// The owner or moderator of the forum at hand who hid `doc`, if one did and the user
+    /// applies the forum's moderation.
+    pub(crate) fn hidden_by(&self, doc: &DocId) -> Option<AuthorView> {
+        let by = self.moderation.hidden_by(doc)?;
+        let name = self.moderation.names.get(&by).map_or("", String::as_str);
+        Some(self.view(by, name))
+    }
+
+    /// Whether `node` owns or moderates the forum at hand.
+    pub(crate) fn moderates(&self, node: &NodeId) -> bool {
+        self.moderation.may_moderate(node)
     }
 
     /// Whether the user muted `author`.
@@ -222,7 +240,7 @@ impl Actor {
 }
 
 /// The name on `peer`'s contact card, or nothing if no card is known.
-fn card_name(node: &Node<SqliteStore>, peer: &NodeId) -> String {
+pub(crate) fn card_name(node: &Node<SqliteStore>, peer: &NodeId) -> String {
     node.peers()
         .get(peer)
         .and_then(|p| p.card.as_ref())

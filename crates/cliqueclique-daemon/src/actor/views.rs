@@ -2,12 +2,13 @@
 
 use super::Actor;
 use super::people::Authors;
+use super::revisions::{self, Revised};
 use crate::api::{
     Contents, DocumentView, LinkView, NodeStatus, PartView, PeerView, Resolved, ResolvedDocument,
-    StateView, ThreadEntry, ThreadStatusView,
+    StateView, ThreadEntry, ThreadStatusView, VersionView,
 };
 use crate::error::ApiError;
-use cliqueclique_doc::{DocId, Document, NodeId};
+use cliqueclique_doc::{DocId, Document, NodeId, Revision};
 use cliqueclique_proto::Advert;
 use data_encoding::BASE64;
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,12 +31,21 @@ impl Actor {
             )));
         }
         let node = &self.nodes[&id].node;
+        // Retracted documents that are gone are still known by id, so that commands on them
+        // say they were retracted rather than unknown.
+        let retracted = node
+            .retractions()
+            .map(|r| r.target)
+            .filter(|doc| node.subscription(doc).is_none());
         let mut ids: Vec<String> = node
             .subscriptions()
-            .map(|sub| sub.doc.to_string())
+            .map(|sub| sub.doc)
+            .chain(retracted)
+            .map(|doc| doc.to_string())
             .filter(|text| text.starts_with(&prefix))
             .collect();
         ids.sort();
+        ids.dedup();
         let total = ids.len();
         let matches = ids
             .iter()
@@ -62,7 +72,7 @@ impl Actor {
         let node = &self.nodes[&id].node;
         let flags = node.flags(&doc);
         let sub = node.subscription(&doc);
-        if sub.is_none() && flags.is_none() {
+        if sub.is_none() && flags.is_none() && !revisions::known_only_as_retracted(node, &doc) {
             return Err(ApiError::NotFound(format!(
                 "document {doc} is not known to this node"
             )));
@@ -100,16 +110,39 @@ impl Actor {
                 .collect(),
         });
         let authors = Authors::in_forum(node, &doc);
-        let document = node.document(&doc).map(|d| {
-            let mut c = contents(&d);
+        let held = node.document(&doc);
+        let revised = revisions::revised(node, doc, held.as_ref());
+        let shown = |d: &Document| {
+            let mut c = contents(d);
             c.author_info = authors.view(d.author(), d.author_name());
             c
-        });
+        };
+        let document = held.as_ref().map(shown);
+        let hidden_by = authors.hidden_by(&doc);
+        let versions = match (&held, revised.edits.is_empty()) {
+            (Some(original), false) => std::iter::once(original)
+                .chain(&revised.edits)
+                .map(|d| VersionView {
+                    id: d.id(),
+                    date: d.date(),
+                    subject: d.subject().to_owned(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Ok(DocumentView {
             id: doc,
             flags: flags.unwrap_or_default(),
             state,
-            hidden: document.as_ref().is_some_and(|c| authors.muted(&c.author)),
+            hidden: document.as_ref().is_some_and(|c| authors.muted(&c.author))
+                || hidden_by.is_some(),
+            hidden_by,
+            may_hide: authors.moderates(&id)
+                && held.as_ref().is_some_and(|d| d.semantic_parent().is_some()),
+            retracted: revised.retracted,
+            superseded_by: revised.newest().map(Document::id),
+            newest: revised.newest().map(shown),
+            versions,
             document,
             children: node.children(&doc).copied().collect(),
             thread: sub.filter(|s| s.has_body()).map(|_| {
@@ -127,25 +160,34 @@ impl Actor {
     /// with `bodies`, each entry carries its content type and text body too.
     pub fn thread(&self, id: NodeId, doc: DocId, bodies: bool) -> Result<ThreadEntry, ApiError> {
         let node = &self.nodes[&id].node;
-        if node.subscription(&doc).is_none() {
+        if node.subscription(&doc).is_none() && !revisions::known_only_as_retracted(node, &doc) {
             return Err(ApiError::NotFound(format!(
                 "document {doc} is not held by this node"
             )));
         }
         let mut seen = BTreeSet::new();
         let document = node.document(&doc);
+        let revised = revisions::revised(node, doc, document.as_ref());
         let authors = Authors::in_forum(node, &doc);
-        Ok(self.entry(id, doc, document, false, bodies, &authors, &mut seen))
+        let shown = Shown {
+            document,
+            revised,
+            linked: false,
+            retracted_at: None,
+        };
+        Ok(self.entry(id, doc, shown, bodies, &authors, &mut seen))
     }
 
-    /// One entry; `document` is `doc`'s body if held (parsed once by the caller).
-    #[allow(clippy::too_many_arguments)]
+    /// One entry, shown as the caller found it (parsed once, with its revisions).
+    ///
+    /// Edits and retractions among the children are not entries of their own: an edit replaces
+    /// its target's subject and body, and a retraction of a target that is gone stands in its
+    /// place, marked retracted, with the replies still held below it.
     fn entry(
         &self,
         id: NodeId,
         doc: DocId,
-        document: Option<Document>,
-        linked: bool,
+        shown: Shown,
         bodies: bool,
         authors: &Authors,
         seen: &mut BTreeSet<DocId>,
@@ -154,45 +196,96 @@ impl Actor {
         seen.insert(doc);
         let mut comments = Vec::new();
         let mut attached = BTreeSet::new();
+        let mut edits: BTreeMap<DocId, Vec<Document>> = BTreeMap::new();
+        // Retracted documents that are gone, with the date of their retraction.
+        let mut gone = BTreeMap::new();
         for child in node.children(&doc) {
-            match node.document(child) {
+            let Some(d) = node.document(child) else {
+                comments.push((*child, None));
+                continue;
+            };
+            match (d.link(), d.revision()) {
                 // Link documents themselves are not shown: the documents they attach are.
-                Some(d) if d.link().is_some() => {
-                    attached.extend(d.semantic_child());
+                (Some(_), _) => attached.extend(d.semantic_child()),
+                (None, Some(Revision::Supersedes(target))) => {
+                    edits.entry(target).or_default().push(d);
                 }
-                d => comments.push((*child, d)),
+                (None, Some(Revision::Retracts(target))) => {
+                    if node.subscription(&target).is_none()
+                        && node.retraction(&target, &d.author()).is_some()
+                    {
+                        gone.insert(target, d.date());
+                    }
+                }
+                // Moderation decisions are no posts: they change how the others show.
+                (None, None) if d.moderation().is_some() => {}
+                (None, None) => comments.push((*child, Some(d))),
             }
         }
         let mut children = Vec::new();
-        for (child, document) in comments {
+        let comments = comments
+            .into_iter()
+            .map(|(child, document)| (child, document, None))
+            .chain(
+                gone.into_iter()
+                    .map(|(target, date)| (target, None, Some(date))),
+            );
+        for (child, document, retracted_at) in comments {
             if seen.contains(&child) || seen.len() >= MAX_THREAD_ENTRIES {
                 continue;
             }
-            let linked = attached.contains(&child);
-            children.push(self.entry(id, child, document, linked, bodies, authors, seen));
+            let retracted = revisions::is_retracted(node, &child, document.as_ref());
+            let own_edits = match (&document, edits.remove(&child)) {
+                (Some(original), Some(found)) if !retracted => revisions::sorted(
+                    found
+                        .into_iter()
+                        .filter(|e| e.author() == original.author()),
+                ),
+                _ => Vec::new(),
+            };
+            let shown = Shown {
+                document,
+                revised: Revised {
+                    retracted,
+                    edits: own_edits,
+                },
+                linked: attached.contains(&child),
+                retracted_at,
+            };
+            children.push(self.entry(id, child, shown, bodies, authors, seen));
         }
         children.sort_by_key(|a| (a.date, a.id));
+        let Shown {
+            document,
+            revised,
+            linked,
+            retracted_at,
+        } = shown;
         let (subject, author_name) = subject_and_author(document.as_ref());
         let author_info = document
             .as_ref()
             .map(|d| authors.view(d.author(), d.author_name()));
+        let hidden_by = authors.hidden_by(&doc);
+        // An edited document shows its newest version's subject and body, at its own place.
+        let text = revised.newest().or(document.as_ref());
         ThreadEntry {
             id: doc,
-            subject,
+            subject: revised.newest().map_or(subject, |d| d.subject().to_owned()),
             author_name,
-            hidden: author_info.as_ref().is_some_and(|a| a.muted),
+            hidden: author_info.as_ref().is_some_and(|a| a.muted) || hidden_by.is_some(),
+            hidden_by,
+            retracted: revised.retracted,
+            superseded_by: revised.newest().map(Document::id),
             author_info,
-            date: document.as_ref().map_or(0, Document::date),
+            date: document
+                .as_ref()
+                .map(Document::date)
+                .or(retracted_at)
+                .unwrap_or(0),
             read: node.flags(&doc).is_some_and(|f| f.read),
             linked,
-            content_type: document
-                .as_ref()
-                .filter(|_| bodies)
-                .map(|d| d.content_type().to_owned()),
-            body: document
-                .as_ref()
-                .filter(|_| bodies)
-                .and_then(Document::body_text),
+            content_type: text.filter(|_| bodies).map(|d| d.content_type().to_owned()),
+            body: text.filter(|_| bodies).and_then(Document::body_text),
             children,
         }
     }
@@ -334,6 +427,18 @@ impl Actor {
     }
 }
 
+/// A thread entry's document as its parent's entry found it.
+struct Shown {
+    /// Its body, if held.
+    document: Option<Document>,
+    /// What its author did to it since.
+    revised: Revised,
+    /// Attached by a link document rather than a direct comment.
+    linked: bool,
+    /// For a retracted document that is gone: the date of its retraction, where it is listed.
+    retracted_at: Option<u64>,
+}
+
 /// The API view of a document's contents.
 pub(crate) fn contents(d: &Document) -> Contents {
     let text = d.body_text();
@@ -360,6 +465,8 @@ pub(crate) fn contents(d: &Document) -> Contents {
             })
             .collect(),
         size: d.len(),
+        revision: d.revision(),
+        moderation: d.moderation(),
     }
 }
 

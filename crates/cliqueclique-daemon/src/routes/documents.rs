@@ -3,7 +3,8 @@
 use super::ApiResult;
 use super::extract::{ApiJson, DocParam, NodeParam};
 use crate::api::{
-    DocumentView, FlagsChange, Joined, Network, NewPost, Overview, Posted, Resolved, ThreadEntry,
+    DocumentView, EditPost, FlagsChange, Joined, Network, NewPost, Overview, Posted, Resolved,
+    ThreadEntry,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -20,6 +21,27 @@ pub(super) async fn post_document(
     ApiJson(post): ApiJson<NewPost>,
 ) -> ApiResult<Posted> {
     let id = state.handle.post(node, post).await?;
+    Ok(Json(Posted { id }))
+}
+
+/// Retracts one of the node's own documents.
+pub(super) async fn retract(
+    State(state): State<AppState>,
+    DocParam(doc): DocParam,
+    NodeParam(node): NodeParam,
+) -> ApiResult<Posted> {
+    let id = state.handle.retract(node, doc).await?;
+    Ok(Json(Posted { id }))
+}
+
+/// Posts a new version of one of the node's own documents.
+pub(super) async fn edit(
+    State(state): State<AppState>,
+    DocParam(doc): DocParam,
+    NodeParam(node): NodeParam,
+    ApiJson(edit): ApiJson<EditPost>,
+) -> ApiResult<Posted> {
+    let id = state.handle.edit(node, doc, edit).await?;
     Ok(Json(Posted { id }))
 }
 

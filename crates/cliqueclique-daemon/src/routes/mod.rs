@@ -10,6 +10,7 @@ pub(crate) mod directories;
 mod documents;
 pub(crate) mod extract;
 mod join;
+mod moderation;
 mod people;
 mod search;
 mod status;
@@ -69,6 +70,30 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/nodes/{node}/documents/{id}/flags",
             post(documents::flags),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/retract",
+            post(documents::retract),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/edit",
+            post(documents::edit),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/hide",
+            post(moderation::hide),
+        )
+        .route(
+            "/api/nodes/{node}/documents/{id}/unhide",
+            post(moderation::unhide),
+        )
+        .route(
+            "/api/nodes/{node}/forums/{root}/moderation",
+            get(moderation::show).post(moderation::decide),
+        )
+        .route(
+            "/api/nodes/{node}/forums/{root}/moderation/ignore",
+            post(moderation::ignore),
         )
         .route(
             "/api/nodes/{node}/documents/{id}/export",

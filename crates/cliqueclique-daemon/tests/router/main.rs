@@ -5,6 +5,8 @@
 
 mod api;
 mod directory_api;
+mod moderation;
 mod people;
+mod retract;
 mod server;
 mod support;

@@ -20,7 +20,10 @@ use mail_builder::mime::{BodyPart, MimePart};
 use super::mime::{
     self, ContentType, LINK_CONTENT_TYPE, MAIL_DOMAIN, MAX_DATE, clean_header_name, clean_text,
 };
-use super::{Document, Limits, LinkDirection, PART_ATTACHMENT, PART_CONTENT, PART_LINK, envelope};
+use super::{
+    Document, Limits, LinkDirection, Moderation, PART_ATTACHMENT, PART_CONTENT, PART_LINK,
+    Revision, envelope,
+};
 use crate::id::{DocId, NodeId};
 use crate::identity::Identity;
 
@@ -35,6 +38,8 @@ pub struct DocumentBuilder {
     parent: Option<DocId>,
     child: Option<DocId>,
     link: Option<LinkDirection>,
+    revision: Option<Revision>,
+    moderation: Option<Moderation>,
     body: Option<(String, Bytes)>,
     attachments: Vec<(String, String, Bytes)>,
     headers: Vec<(String, String)>,
@@ -73,6 +78,29 @@ impl DocumentBuilder {
         self
     }
 
+    /// Makes this document retract `target`, an earlier document of the same author.
+    ///
+    /// A link document cannot revise: with [`DocumentBuilder::link`] the revision is left out.
+    pub fn retracts(mut self, target: DocId) -> Self {
+        self.revision = Some(Revision::Retracts(target));
+        self
+    }
+
+    /// Makes this document supersede `target`, an earlier document of the same author, with its
+    /// own subject and content (see [`DocumentBuilder::retracts`] for links).
+    pub fn supersedes(mut self, target: DocId) -> Self {
+        self.revision = Some(Revision::Supersedes(target));
+        self
+    }
+
+    /// Makes this document a moderation decision in the forum whose root is its parent.
+    ///
+    /// It needs a parent and no link or revision: otherwise the decision is left out.
+    pub fn moderation(mut self, decision: Moderation) -> Self {
+        self.moderation = Some(decision);
+        self
+    }
+
     /// Sets the main content to `data` of any content type.
     ///
     /// A `multipart/*` or unparsable content type is stored as `application/octet-stream`.
@@ -101,8 +129,8 @@ impl DocumentBuilder {
     /// Adds an extra header to the content entity, read back with [`Document::header`].
     ///
     /// The name keeps only ASCII letters, digits and dashes and gets an `X-` prefix if it lacks one.
-    /// Names that are empty after that, and the structural `X-Cc-Parent`, `X-Cc-Child`, `X-Cc-Link`
-    /// and `X-Cc-Part-Type`, are ignored.
+    /// Names that are empty after that, and the structural `X-Cc-Parent`, `X-Cc-Child`, `X-Cc-Link`,
+    /// `X-Cc-Part-Type`, `X-Cc-Retracts` and `X-Cc-Supersedes`, are ignored.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -179,6 +207,18 @@ impl DocumentBuilder {
         if let Some(direction) = inputs.link {
             message = message.header("X-Cc-Link", Raw::new(direction.as_str()));
         }
+        match inputs.revision {
+            Some(Revision::Retracts(target)) => {
+                message = message.header("X-Cc-Retracts", Raw::new(target.to_string()));
+            }
+            Some(Revision::Supersedes(target)) => {
+                message = message.header("X-Cc-Supersedes", Raw::new(target.to_string()));
+            }
+            None => {}
+        }
+        if let Some(decision) = inputs.moderation {
+            message = message.header("X-Cc-Moderation", Raw::new(decision.header_value()));
+        }
         for (name, value) in &inputs.headers {
             message = message.header(name.as_str(), Text::new(value.as_str()));
         }
@@ -237,6 +277,8 @@ struct Normalized {
     parent: Option<DocId>,
     child: Option<DocId>,
     link: Option<LinkDirection>,
+    revision: Option<Revision>,
+    moderation: Option<Moderation>,
     headers: Vec<(String, String)>,
     body: Option<(ContentType, Bytes)>,
     attachments: Vec<(String, ContentType, Bytes)>,
@@ -251,6 +293,10 @@ impl Normalized {
             parent: builder.parent,
             child: builder.child,
             link: builder.link,
+            revision: builder.revision.filter(|_| builder.link.is_none()),
+            moderation: builder.moderation.filter(|_| {
+                builder.link.is_none() && builder.revision.is_none() && builder.parent.is_some()
+            }),
             headers: builder
                 .headers
                 .iter()
@@ -294,6 +340,15 @@ impl Normalized {
                 .map_or("", |direction| direction.as_str())
                 .as_bytes(),
         );
+        // Only present when set, so that documents without a revision keep their bytes.
+        match self.revision {
+            None => {}
+            Some(Revision::Retracts(target)) => field(&[b"r", &target.as_bytes()[..]].concat()),
+            Some(Revision::Supersedes(target)) => field(&[b"s", &target.as_bytes()[..]].concat()),
+        }
+        if let Some(decision) = self.moderation {
+            field(&[b"m", decision.header_value().as_bytes()].concat());
+        }
         field(&(self.headers.len() as u64).to_le_bytes());
         for (name, value) in &self.headers {
             field(name.as_bytes());

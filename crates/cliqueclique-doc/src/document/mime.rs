@@ -13,8 +13,15 @@ pub(crate) const MAIL_DOMAIN: &str = "cliqueclique.invalid";
 pub(crate) const LINK_CONTENT_TYPE: &str = "application/x-cliqueclique-link";
 
 /// The structural headers, which [`DocumentBuilder::header`](super::DocumentBuilder::header) may not set.
-pub(crate) const RESERVED_HEADERS: [&str; 4] =
-    ["X-Cc-Parent", "X-Cc-Child", "X-Cc-Link", "X-Cc-Part-Type"];
+pub(crate) const RESERVED_HEADERS: [&str; 7] = [
+    "X-Cc-Parent",
+    "X-Cc-Child",
+    "X-Cc-Link",
+    "X-Cc-Part-Type",
+    "X-Cc-Retracts",
+    "X-Cc-Supersedes",
+    "X-Cc-Moderation",
+];
 
 /// The latest date a document can carry: 9999-12-31T23:59:59Z, the end of four-digit years.
 pub(crate) const MAX_DATE: u64 = 253_402_300_799;

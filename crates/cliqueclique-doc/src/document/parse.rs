@@ -11,7 +11,9 @@ use mail_parser::parsers::MessageStream;
 use mail_parser::{DateTime, Encoding, Header, HeaderValue, Message, MessageParser, MimeHeaders};
 
 use super::mime::{self, ContentType, LINK_CONTENT_TYPE, MAIL_DOMAIN, MAX_DATE, clean_text};
-use super::{Inner, Limits, LinkDirection, PART_CONTENT, PART_LINK, Part, envelope};
+use super::{
+    Inner, Limits, LinkDirection, Moderation, PART_CONTENT, PART_LINK, Part, Revision, envelope,
+};
 use crate::error::DocumentError;
 use crate::id::DocId;
 use crate::identity::PublicKey;
@@ -45,6 +47,8 @@ pub(super) fn parse(bytes: Bytes, id: DocId, limits: &Limits) -> Result<Inner, D
         parent: content.parent,
         child: content.child,
         link: content.link,
+        revision: content.revision,
+        moderation: content.moderation,
         headers: content.headers,
         parts: content.parts,
     })
@@ -58,6 +62,8 @@ struct Content {
     parent: Option<DocId>,
     child: Option<DocId>,
     link: Option<LinkDirection>,
+    revision: Option<Revision>,
+    moderation: Option<Moderation>,
     headers: Vec<(String, String)>,
     parts: Vec<Part>,
 }
@@ -123,6 +129,34 @@ fn parse_content(
                 .ok_or_else(|| malformed("X-Cc-Link must be natural or reversed"))?,
         ),
     };
+    let revision = match (
+        id_header(content, headers, "X-Cc-Retracts")?,
+        id_header(content, headers, "X-Cc-Supersedes")?,
+    ) {
+        (None, None) => None,
+        (Some(target), None) => Some(Revision::Retracts(target)),
+        (None, Some(target)) => Some(Revision::Supersedes(target)),
+        (Some(_), Some(_)) => {
+            return Err(malformed(
+                "X-Cc-Retracts and X-Cc-Supersedes cannot be combined",
+            ));
+        }
+    };
+    if revision.is_some() && link.is_some() {
+        return Err(malformed("a link document cannot revise a document"));
+    }
+    let moderation = match single(headers, "X-Cc-Moderation")? {
+        None => None,
+        Some(header) => Some(
+            Moderation::from_header(&header_text(content, header))
+                .ok_or_else(|| malformed("X-Cc-Moderation must be an action and an id"))?,
+        ),
+    };
+    if moderation.is_some() && (link.is_some() || revision.is_some() || parent.is_none()) {
+        return Err(malformed(
+            "a moderation decision needs X-Cc-Parent (its forum), and no link or revision",
+        ));
+    }
 
     let is_mixed = single(headers, "Content-Type")?.is_some()
         && root.content_type().is_some_and(|content_type| {
@@ -152,6 +186,8 @@ fn parse_content(
         parent,
         child,
         link,
+        revision,
+        moderation,
         headers: headers
             .iter()
             .map(|header| {

@@ -8,6 +8,9 @@
 //! with declines (and goodbye acknowledgements), so no link to it is ever kept again.
 //! The set of blocked nodes is the user's, persisted through [`Store::set_blocked`] and read when
 //! the node starts; nothing about it travels to other nodes.
+//!
+//! A forum's bans (`docs/protocol.md` §8.4) reuse the same decline for new documents of a banned
+//! author below that forum; the driver derives them from the forum's moderation documents.
 
 use super::Node;
 use crate::command::{CommandError, Outcome};
@@ -15,7 +18,7 @@ use crate::message::Part;
 use crate::store::Store;
 use crate::subscription::serial_floor;
 use crate::time::Time;
-use cliqueclique_doc::{DocId, NodeId};
+use cliqueclique_doc::{DocId, Document, NodeId};
 use std::collections::BTreeSet;
 
 impl<S: Store> Node<S> {
@@ -37,6 +40,31 @@ impl<S: Store> Node<S> {
                 .get(doc)
                 .and_then(|s| s.meta)
                 .is_some_and(|m| self.blocked.contains(&m.author))
+    }
+
+    /// Whether `document`'s author is banned from a forum it would be posted in: its parent or a
+    /// document above that (`Command::SetForumBans`).
+    pub(super) fn banned_in_forum(&self, document: &Document) -> bool {
+        let Some(parent) = document.semantic_parent() else {
+            return false;
+        };
+        let banned_in = |forum: &DocId| {
+            self.forum_bans
+                .get(forum)
+                .is_some_and(|nodes| nodes.contains(&document.author()))
+        };
+        !self.forum_bans.is_empty()
+            && (banned_in(&parent) || self.ancestors(&parent).iter().any(banned_in))
+    }
+
+    /// Sets the nodes banned from `forum`.
+    pub(super) fn set_forum_bans(&mut self, forum: DocId, nodes: BTreeSet<NodeId>) -> Outcome {
+        if nodes.is_empty() {
+            self.forum_bans.remove(&forum);
+        } else {
+            self.forum_bans.insert(forum, nodes);
+        }
+        Outcome::Done
     }
 
     /// Blocks `peer`: drops every link to it and lets go of the documents it authored.

@@ -169,15 +169,16 @@ impl<S: Store> Node<S> {
                 }
             }
         }
-        // A blocked author's document is declined, whoever pushes or offers it (block.rs).
+        // A blocked author's document is declined, whoever pushes or offers it (block.rs), and
+        // so are a document its author retracted (retract.rs) and a new document of an author
+        // banned from its forum.
         let linked = self
             .subs
             .get(&doc)
             .is_some_and(|s| s.links.contains_key(&from));
-        if document
-            .as_ref()
-            .is_some_and(|d| self.is_blocked(&d.author()))
-            || (!linked && self.authored_by_blocked(&doc))
+        if document.as_ref().is_some_and(|d| {
+            self.is_blocked(&d.author()) || self.refuses_retracted(d) || self.banned_in_forum(d)
+        }) || (!linked && (self.authored_by_blocked(&doc) || self.retracted_held(&doc)))
         {
             let parent = document.as_ref().and_then(Document::semantic_parent);
             self.decline_blocked(now, from, doc, parent);

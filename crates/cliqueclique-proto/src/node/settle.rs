@@ -83,6 +83,7 @@ impl<S: Store> Node<S> {
         // by its followers and the relays toward its center.
         let wanted_by_thread = self.in_followed_thread(&doc);
         let wanted = !self.authored_by_blocked(&doc)
+            && !self.retracted_held(&doc)
             && (flags.subscribed
                 || fetching
                 || flags.bookmarked
@@ -583,7 +584,7 @@ impl<S: Store> Node<S> {
     /// Opens a link for a held document to each target that has none and did not decline it;
     /// its first update carries the body when `with_body`, and is an offer otherwise.
     fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId], with_body: bool) {
-        if self.authored_by_blocked(&doc) {
+        if self.authored_by_blocked(&doc) || self.retracted_held(&doc) {
             return;
         }
         let Some(sub) = self.subs.get_mut(&doc) else {

@@ -45,7 +45,8 @@ impl ThreadStatus {
 
 impl<S: Store> Node<S> {
     /// The documents above `doc`: its semantic parents and theirs, and the thread a document
-    /// held on a claim was pushed along, nearest first, each once.
+    /// held on a claim was pushed along, nearest first, each once. A retracted document that is
+    /// no longer held leads to the parent its retraction names.
     pub(super) fn ancestors(&self, doc: &DocId) -> Vec<DocId> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
@@ -54,7 +55,16 @@ impl<S: Store> Node<S> {
             let mut next = Vec::new();
             for d in frontier {
                 let via = self.subs.get(&d).and_then(|s| s.thread_via);
-                for p in self.parents.get(&d).into_iter().flatten().chain(via.iter()) {
+                // A retracted document that is gone still stands between its replies and the
+                // threads above it, at the parent its retraction names.
+                let gone = !self.subs.contains_key(&d);
+                let retracted = self
+                    .retractions_of(&d)
+                    .filter(|_| gone)
+                    .filter_map(|r| r.parent);
+                let parents = self.parents.get(&d).into_iter().flatten().copied();
+                for p in parents.chain(via).chain(retracted) {
+                    let p = &p;
                     if *p != *doc && seen.insert(*p) {
                         out.push(*p);
                         next.push(*p);
@@ -315,15 +325,28 @@ impl<S: Store> Node<S> {
             .get(doc)
             .copied()
             .unwrap_or_else(|| self.count_below(doc));
-        let known_missing = self
-            .descendants(doc)
+        let descendants = self.descendants(doc);
+        let known_missing = descendants
             .iter()
             .filter(|d| self.subs.get(d).is_none_or(|s| !s.has_body()))
             .count() as u32;
+        // Documents retracted and gone since a neighbour counted them are not missing: a claim
+        // that counts them as well as what is held is complete, and one whose digest differs
+        // only proves something missing while no retracted document could explain it.
+        let mut gone = BTreeSet::new();
+        for r in self.retractions() {
+            let under = r
+                .parent
+                .is_some_and(|p| p == *doc || descendants.contains(&p));
+            if under && !self.subs.contains_key(&r.target) {
+                gone.insert(r.target);
+            }
+        }
+        let retracted = gone.len() as u32;
         let claim = self.subs.get(doc).and_then(|s| s.claimed_tally);
         let claimed_missing = match claim {
-            Some((c, _)) if c > below => c - below,
-            Some((c, d)) if c == below && d != digest => 1,
+            Some((c, _)) if c > below + retracted => c - below - retracted,
+            Some((c, d)) if c == below && d != digest && retracted == 0 => 1,
             _ => 0,
         };
         ThreadStatus {

@@ -1,29 +1,9 @@
 //! Blocking a node: its documents are declined whoever relays them, held ones are let go,
 //! links to it are dropped and refused, and unblocking restores normal behaviour.
 
-use super::{Net, count_events, links};
-use crate::{Command, CommandError, Config, Event};
+use super::{Net, count_events, forum_of_four as forum, links};
+use crate::{Command, CommandError, Event};
 use cliqueclique_doc::{DocId, DocumentBuilder};
-
-/// A forum root on node 0 (ann); node 1 joins through 0, node 2 (bob) through 1, and node 3 (the
-/// impostor) through 0, with no session between node 3 and nodes 1 or 2. One target peer, so
-/// the overlay stays as built.
-fn forum() -> (Net, DocId) {
-    let config = Config {
-        target_peers_per_document: 1,
-        ..Config::default()
-    };
-    let mut net = Net::new(4, config);
-    let root = net.post(0, DocumentBuilder::new("forum").text("welcome"));
-    net.partitioned.push((3, 1));
-    net.partitioned.push((3, 2));
-    for (i, via) in [(1, 0), (2, 1), (3, 0)] {
-        net.join(i, root, via);
-        net.run_for(2_000);
-    }
-    net.run_for(10_000);
-    (net, root)
-}
 
 fn comment(net: &mut Net, author: usize, root: DocId, text: &str) -> DocId {
     net.post(author, DocumentBuilder::new(text).parent(root).text(text))

@@ -6,7 +6,7 @@
 
 use super::{card, document, identity};
 use cliqueclique_doc::{ContactCard, DocId};
-use cliqueclique_proto::{Flags, Link, Store, Subscription};
+use cliqueclique_proto::{Flags, Link, Retraction, Store, Subscription};
 
 fn encoded(sub: &Subscription) -> Vec<u8> {
     postcard::to_stdvec(sub).expect("encode")
@@ -157,6 +157,45 @@ fn cards_order_every_u64<S: Store>(mut store: S) {
     assert_eq!(store.cards(), vec![card(&carol, "carol-max", u64::MAX)]);
 }
 
+fn retractions_are_kept_per_target_and_signer<S: Store>(mut store: S) {
+    let ann = identity(13).node_id();
+    let impostor = identity(14).node_id();
+    let target = DocId::of(b"target");
+    let first = Retraction {
+        target,
+        by: DocId::of(b"retraction"),
+        author: ann,
+        parent: Some(DocId::of(b"parent")),
+    };
+    let top = Retraction {
+        target: DocId::of(b"top"),
+        by: DocId::of(b"retraction of top"),
+        author: ann,
+        parent: None,
+    };
+    assert!(store.retractions().is_empty());
+    store.put_retraction(&first);
+    store.put_retraction(&top);
+    // A forged retraction of the same target is kept beside the author's, not instead of it;
+    // a second one by the same signer changes nothing.
+    let forged = Retraction {
+        by: DocId::of(b"forged"),
+        author: impostor,
+        ..first
+    };
+    store.put_retraction(&forged);
+    store.put_retraction(&Retraction {
+        by: DocId::of(b"again"),
+        ..first
+    });
+    let key = |r: &Retraction| (r.target, r.author);
+    let mut kept = store.retractions();
+    kept.sort_by_key(key);
+    let mut expected = vec![first, top, forged];
+    expected.sort_by_key(key);
+    assert_eq!(kept, expected);
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         mod mem_store {
@@ -189,4 +228,5 @@ contract!(
     flags_are_remembered_and_forgotten,
     cards_keep_the_newest,
     cards_order_every_u64,
+    retractions_are_kept_per_target_and_signer,
 );

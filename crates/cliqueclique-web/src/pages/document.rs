@@ -64,6 +64,18 @@ pub struct DocumentPage {
     links: Vec<Related>,
     link_info: Option<String>,
     directories: Vec<super::directory::Choice>,
+    /// Its author retracted it: "retracted" stands in place of the body.
+    retracted: bool,
+    /// Its author edited it: the page shows the newest version.
+    edited: bool,
+    /// Every version (id, date, subject), the original first, when it was edited.
+    versions: Vec<(String, String, String)>,
+    /// This node wrote it and may edit or retract it.
+    can_revise: bool,
+    /// What this document itself revises, when it is an edit or a retraction: a sentence.
+    revision_info: Option<String>,
+    /// Why it is collapsed, as HTML: muted author, or hidden by a moderator (who).
+    hidden_note: String,
 }
 
 /// Whether `back` is a path on this site: it starts with one `/`, and no backslash or control
@@ -93,7 +105,30 @@ pub async fn document(
         links,
     } = family(&view, &opened.related);
     let directories = super::directory::held_directories(&state, node).await?;
-    let contents = view.document.clone();
+    let original = view.document.clone();
+    // An edited document shows its newest version in its place.
+    let contents = view.newest.clone().or_else(|| original.clone());
+    let revision_info = original
+        .as_ref()
+        .and_then(|c| c.revision)
+        .map(|revision| match revision {
+            cliqueclique_daemon::api::Revision::Retracts(target) => {
+                format!("A retraction by its author of {}.", short(&target))
+            }
+            cliqueclique_daemon::api::Revision::Supersedes(target) => {
+                format!("A version of {}: its author edited it.", short(&target))
+            }
+        });
+    let can_revise = view.flags.own
+        && !view.retracted
+        && original
+            .as_ref()
+            .is_some_and(|c| c.link.is_none() && c.revision.is_none());
+    let versions = view
+        .versions
+        .iter()
+        .map(|v| (v.id.to_string(), format_date(v.date), v.subject.clone()))
+        .collect();
     let link_info = contents.as_ref().and_then(|c| {
         c.link.as_ref().map(|direction| {
             format!(
@@ -127,10 +162,11 @@ pub async fn document(
     Ok(DocumentPage {
         nav: Nav::of(&user, &state),
         id: doc.to_string(),
-        subject: contents.as_ref().map_or_else(
-            || "(the body has not arrived yet)".to_owned(),
-            |c| c.subject.clone(),
-        ),
+        subject: match &contents {
+            _ if view.retracted => "(retracted)".to_owned(),
+            Some(c) => c.subject.clone(),
+            None => "(the body has not arrived yet)".to_owned(),
+        },
         author: contents
             .as_ref()
             .map(|c| crate::identity::author_html(&c.author_info))
@@ -152,8 +188,26 @@ pub async fn document(
         links,
         link_info,
         directories,
+        retracted: view.retracted,
+        edited: view.superseded_by.is_some(),
+        versions,
+        can_revise,
+        revision_info,
+        hidden_note: hidden_note(view.hidden_by.as_ref()),
         view,
     })
+}
+
+/// Why a document is collapsed, as HTML: hidden by a moderator (shown as every author is), or
+/// its author muted.
+fn hidden_note(by: Option<&cliqueclique_daemon::api::AuthorView>) -> String {
+    match by {
+        Some(moderator) => format!(
+            "Hidden by moderator {}",
+            crate::identity::author_html(moderator)
+        ),
+        None => "Muted author".to_owned(),
+    }
 }
 
 /// The toggle form: one flag and its new value.
@@ -263,8 +317,10 @@ pub struct Row {
     pub subject: String,
     /// Its author, as HTML ([`crate::identity::author_html`]).
     pub author: String,
-    /// Its author is muted here: shown collapsed.
+    /// Its author is muted here, or a moderator hid it: shown collapsed.
     pub hidden: bool,
+    /// Why it is collapsed, as HTML.
+    pub hidden_note: String,
     /// Its date.
     pub date: String,
     /// Its rendered body.
@@ -275,6 +331,10 @@ pub struct Row {
     pub newest: bool,
     /// Attached by a link document.
     pub linked: bool,
+    /// Its author retracted it: "retracted" stands in place of subject and body.
+    pub retracted: bool,
+    /// Its author edited it: subject and body are the newest version's.
+    pub edited: bool,
     /// It has comments below (a nested list opens after it).
     pub opens: bool,
     /// How many nested lists close after it.
@@ -340,13 +400,16 @@ pub fn flatten(root: &ThreadEntry) -> Vec<Row> {
 fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
     Row {
         id: entry.id.to_string(),
-        subject: if entry.subject.is_empty() {
+        subject: if entry.retracted {
+            "(retracted)".to_owned()
+        } else if entry.subject.is_empty() {
             short(&entry.id)
         } else {
             entry.subject.clone()
         },
         author: crate::identity::author_or_name(entry.author_info.as_ref(), &entry.author_name),
         hidden: entry.hidden,
+        hidden_note: hidden_note(entry.hidden_by.as_ref()),
         date: format_date(entry.date),
         body: entry
             .content_type
@@ -356,6 +419,8 @@ fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
         unread: !entry.read,
         newest: newest == Some(entry.id),
         linked: entry.linked,
+        retracted: entry.retracted,
+        edited: entry.superseded_by.is_some(),
         opens: false,
         closes: 0,
     }

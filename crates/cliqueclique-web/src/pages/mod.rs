@@ -11,6 +11,7 @@ pub mod home;
 pub mod join;
 pub mod node;
 pub mod people;
+pub mod revise;
 pub mod search;
 
 use crate::auth::User;
@@ -81,6 +82,9 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/d/{id}", get(document::document))
         .route("/d/{id}/flags", post(document::flags))
+        .route("/d/{id}/edit", get(revise::edit_page).post(revise::edit))
+        .route("/d/{id}/retract", post(revise::retract))
+        .route("/d/{id}/hide", post(revise::hide))
         .route("/d/{id}/link", post(compose::link))
         .route("/d/{id}/attachments/{index}", get(document::attachment))
         .route(

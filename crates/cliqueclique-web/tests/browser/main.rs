@@ -11,6 +11,8 @@
 mod directory;
 mod impostor;
 mod local;
+mod moderation;
 mod public;
+mod retract;
 mod support;
 mod threads;

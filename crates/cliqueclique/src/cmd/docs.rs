@@ -80,7 +80,12 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
         return ctx.print_json(&view);
     }
     out!("id:       {}", view.id);
-    match &view.document {
+    if view.retracted {
+        out!("retracted by its author: its body is gone");
+    }
+    // An edited document shows its newest version; the others are listed.
+    let shown = view.newest.as_ref().or(view.document.as_ref());
+    match shown {
         Some(d) => {
             out!("subject:  {}", d.subject);
             out!(
@@ -88,8 +93,10 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
                 super::people::who(&d.author_info),
                 d.author
             );
-            if view.hidden {
-                out!("hidden:   its author is muted here");
+            match &view.hidden_by {
+                Some(moderator) => out!("hidden:   by moderator {}", super::people::who(moderator)),
+                None if view.hidden => out!("hidden:   its author is muted here"),
+                None => {}
             }
             out!("date:     {}", format_date(d.date));
             if let Some(parent) = d.parent {
@@ -111,7 +118,19 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
                 );
             }
         }
+        None if view.retracted => {}
         None => out!("(the body has not arrived yet)"),
+    }
+    if let Some(newest) = view.superseded_by {
+        out!("edited:   showing the newest version {newest}");
+        for version in &view.versions {
+            out!(
+                "version:  {} {} {}",
+                version.id,
+                format_date(version.date),
+                version.subject
+            );
+        }
     }
     let f = &view.flags;
     let mut flags = Vec::new();
@@ -144,7 +163,7 @@ pub async fn show(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
             view.children.len()
         );
     }
-    if let Some(d) = &view.document {
+    if let Some(d) = shown {
         out!();
         match (&d.body, &d.body_base64) {
             (Some(text), _) => out!("{text}"),
@@ -225,7 +244,19 @@ pub fn completeness(status: &ThreadStatusView) -> String {
 fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str) -> anyhow::Result<usize> {
     let mark = if entry.read { ' ' } else { '*' };
     let linked = if entry.linked { " [linked]" } else { "" };
-    if entry.subject.is_empty() && entry.author_name.is_empty() {
+    let edited = if entry.superseded_by.is_some() {
+        " [edited]"
+    } else {
+        ""
+    };
+    let hidden = if entry.hidden_by.is_some() {
+        " [hidden by a moderator]"
+    } else {
+        ""
+    };
+    if entry.retracted {
+        out!("{} {mark} {lead}(retracted)", printed(&entry.id));
+    } else if entry.subject.is_empty() && entry.author_name.is_empty() {
         out!("{} {mark} {lead}(not arrived yet)", printed(&entry.id));
     } else {
         let author = match &entry.author_info {
@@ -234,7 +265,7 @@ fn print_entry(entry: &ThreadEntry, lead: &str, child_lead: &str) -> anyhow::Res
             None => entry.author_name.clone(),
         };
         out!(
-            "{} {mark} {lead}{}{linked}  ({author}, {})",
+            "{} {mark} {lead}{}{linked}{edited}{hidden}  ({author}, {})",
             printed(&entry.id),
             entry.subject,
             format_date(entry.date)

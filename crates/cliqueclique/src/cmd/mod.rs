@@ -7,6 +7,7 @@ mod forums;
 pub mod ids;
 mod info;
 mod join;
+mod moderation;
 mod node;
 pub mod people;
 mod post;
@@ -66,6 +67,8 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Post(post) => post::post(&ctx, post).await,
         Command::Reply(reply) => post::reply(&ctx, reply).await,
         Command::Link(link) => post::link(&ctx, link).await,
+        Command::Retract(t) => post::retract(&ctx, t).await,
+        Command::Edit(edit) => post::edit(&ctx, edit).await,
         Command::Join(join) => join::run(&ctx, join).await,
         Command::Subscribe(s) => docs::subscribe(&ctx, s).await,
         Command::Unsubscribe(t) => docs::unsubscribe(&ctx, t).await,
@@ -85,6 +88,12 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Block(t) => people::mark(&ctx, t, people::Mark::Block(true)).await,
         Command::Unblock(t) => people::mark(&ctx, t, people::Mark::Block(false)).await,
         Command::People(t) => people::list(&ctx, t).await,
+        Command::Moderator(c) => moderation::moderator(&ctx, c).await,
+        Command::Hide(t) => moderation::hide(&ctx, t, true).await,
+        Command::Unhide(t) => moderation::hide(&ctx, t, false).await,
+        Command::Ban(f) => moderation::ban(&ctx, f, true).await,
+        Command::Unban(f) => moderation::ban(&ctx, f, false).await,
+        Command::Moderation(m) => moderation::show(&ctx, m).await,
         Command::Status => info::status(&ctx).await,
     }
 }

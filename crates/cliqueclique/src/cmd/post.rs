@@ -1,9 +1,9 @@
-//! `post`, `reply` and `link`: new documents signed by the acting node.
+//! `post`, `reply`, `link`, `retract` and `edit`: new documents signed by the acting node.
 
 use super::Ctx;
-use crate::flags::{Body, Link, Post, Reply};
+use crate::flags::{Body, Edit, Link, Post, Reply, Target};
 use anyhow::Context;
-use cliqueclique_daemon::api::{DocumentView, NewAttachment, NewPost, Posted};
+use cliqueclique_daemon::api::{DocumentView, EditPost, NewAttachment, NewPost, Posted};
 use data_encoding::BASE64;
 use std::io::{IsTerminal, Read};
 
@@ -55,6 +55,75 @@ pub async fn link(ctx: &Ctx, flags: Link) -> anyhow::Result<()> {
     send(ctx, &node, new).await
 }
 
+pub async fn retract(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let doc = ctx.doc(&node, &target.id).await?;
+    let posted: Posted = ctx
+        .client
+        .post(
+            &format!("/api/nodes/{node}/documents/{doc}/retract"),
+            &serde_json::json!({}),
+        )
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&posted);
+    }
+    out!("retracted {doc} (by {})", posted.id);
+    Ok(())
+}
+
+pub async fn edit(ctx: &Ctx, flags: Edit) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let doc = ctx.doc(&node, &flags.id).await?;
+    let text = read_text(flags.file.as_deref())?;
+    if text.trim().is_empty() {
+        anyhow::bail!(
+            "the new body is empty: to withdraw the document, use `cliqueclique retract`"
+        );
+    }
+    let edit = EditPost {
+        subject: flags.subject,
+        body: text,
+        content_type: flags.content_type,
+    };
+    let posted: Posted = ctx
+        .client
+        .post(&format!("/api/nodes/{node}/documents/{doc}/edit"), &edit)
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&posted);
+    }
+    out!("{}", posted.id);
+    Ok(())
+}
+
+/// The text of FILE, or of standard input for none or `-`.
+fn read_text(file: Option<&std::path::Path>) -> anyhow::Result<String> {
+    let bytes = read_input(file)?;
+    String::from_utf8(bytes).context("the new body is not UTF-8 text")
+}
+
+/// The bytes of FILE, or of standard input for none or `-`.
+fn read_input(file: Option<&std::path::Path>) -> anyhow::Result<Vec<u8>> {
+    match file {
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+        }
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                eprintln!("reading the body from standard input; end it with Ctrl-D");
+            }
+            let mut bytes = Vec::new();
+            stdin
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("cannot read standard input")?;
+            Ok(bytes)
+        }
+    }
+}
+
 async fn send(ctx: &Ctx, node: &str, new: NewPost) -> anyhow::Result<()> {
     new.check()?;
     let posted: Posted = ctx
@@ -70,23 +139,7 @@ async fn send(ctx: &Ctx, node: &str, new: NewPost) -> anyhow::Result<()> {
 
 /// Reads the body (file or stdin) and the attachments.
 pub fn body(flags: &Body) -> anyhow::Result<NewPost> {
-    let bytes = match flags.file.as_deref() {
-        Some(path) if path.as_os_str() != "-" => {
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
-        }
-        _ => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                eprintln!("reading the body from standard input; end it with Ctrl-D");
-            }
-            let mut bytes = Vec::new();
-            stdin
-                .lock()
-                .read_to_end(&mut bytes)
-                .context("cannot read standard input")?;
-            bytes
-        }
-    };
+    let bytes = read_input(flags.file.as_deref())?;
     let mut new = NewPost {
         content_type: flags.content_type.clone(),
         subscribe: Some(!flags.no_subscribe),

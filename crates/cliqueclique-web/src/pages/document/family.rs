@@ -3,7 +3,7 @@
 
 use super::Related;
 use crate::render::short;
-use cliqueclique_daemon::api::{DocumentView, LinkDirection};
+use cliqueclique_daemon::api::{DocumentView, LinkDirection, Revision};
 use cliqueclique_doc::DocId;
 use std::collections::BTreeMap;
 
@@ -30,7 +30,16 @@ pub fn family(view: &DocumentView, known: &BTreeMap<DocId, DocumentView>) -> Fam
         let other = contents(&id);
         Related {
             id: id.to_string(),
-            subject: other.map_or_else(|| short(&id), |c| c.subject.clone()),
+            subject: match (known.get(&id), other) {
+                (Some(v), _) if v.retracted => "(retracted)".to_owned(),
+                (Some(v), _) if v.newest.is_some() => v
+                    .newest
+                    .as_ref()
+                    .map(|c| c.subject.clone())
+                    .unwrap_or_default(),
+                (_, Some(c)) => c.subject.clone(),
+                (_, None) => short(&id),
+            },
             author: other
                 .map(|c| crate::identity::author_html(&c.author_info))
                 .unwrap_or_default(),
@@ -40,7 +49,21 @@ pub fn family(view: &DocumentView, known: &BTreeMap<DocId, DocumentView>) -> Fam
         parent: view.document.as_ref().and_then(|c| c.parent).map(related),
         ..Family::default()
     };
+    let mut retracted = Vec::new();
     for child in &view.children {
+        // Edits, retractions and moderation decisions are no comments: an edit shows in its
+        // original's place, and a retraction of a document that is gone stands in for it.
+        if contents(child).is_some_and(|c| c.moderation.is_some()) {
+            continue;
+        }
+        match contents(child).and_then(|c| c.revision) {
+            Some(Revision::Retracts(target)) if !view.children.contains(&target) => {
+                retracted.push(target);
+                continue;
+            }
+            Some(_) => continue,
+            None => {}
+        }
         match contents(child) {
             Some(c) if c.link.is_some() => {
                 family.links.push(related(*child));
@@ -57,6 +80,13 @@ pub fn family(view: &DocumentView, known: &BTreeMap<DocId, DocumentView>) -> Fam
             _ => family.comments.push(related(*child)),
         }
     }
+    family
+        .comments
+        .extend(retracted.into_iter().map(|id| Related {
+            id: id.to_string(),
+            subject: "(retracted)".to_owned(),
+            author: String::new(),
+        }));
     family
 }
 
@@ -79,6 +109,12 @@ mod tests {
             children,
             thread: None,
             hidden: false,
+            hidden_by: None,
+            may_hide: false,
+            retracted: false,
+            superseded_by: None,
+            newest: None,
+            versions: Vec::new(),
         }
     }
 
@@ -105,6 +141,8 @@ mod tests {
             body_base64: None,
             parts: Vec::new(),
             size: 0,
+            revision: None,
+            moderation: None,
         }
     }
 
@@ -146,6 +184,39 @@ mod tests {
         assert_eq!(
             family.attached_to[0].author, "",
             "an unknown document has no author"
+        );
+    }
+
+    #[test]
+    fn edits_and_retractions_are_no_comments() {
+        let (page, edited, edit, gone, retraction) = (id(1), id(2), id(3), id(4), id(5));
+        let mut known = BTreeMap::new();
+        let mut edited_view = view(edited, Some(contents("old", None)), vec![]);
+        edited_view.superseded_by = Some(edit);
+        edited_view.newest = Some(contents("new", None));
+        known.insert(edited, edited_view);
+        let mut edit_contents = contents("new", None);
+        edit_contents.revision = Some(Revision::Supersedes(edited));
+        known.insert(edit, view(edit, Some(edit_contents), vec![]));
+        let mut retraction_contents = contents("", None);
+        retraction_contents.revision = Some(Revision::Retracts(gone));
+        known.insert(
+            retraction,
+            view(retraction, Some(retraction_contents), vec![]),
+        );
+        let family = family(&view(page, None, vec![edited, edit, retraction]), &known);
+
+        let shown: Vec<(String, String)> = family
+            .comments
+            .iter()
+            .map(|r| (r.id.clone(), r.subject.clone()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (edited.to_string(), "new".to_owned()),
+                (gone.to_string(), "(retracted)".to_owned())
+            ]
         );
     }
 }
