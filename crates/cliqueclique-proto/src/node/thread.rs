@@ -158,6 +158,14 @@ impl<S: Store> Node<S> {
         })
     }
 
+    /// The followed thread above `doc` along whose tree `peer` is a neighbour, and the serial of
+    /// the peer's newest advert for it.
+    pub(super) fn thread_serial_along(&self, doc: &DocId, peer: &NodeId) -> Option<(DocId, u64)> {
+        let top = self.thread_pushed_along(doc, peer)?;
+        let serial = self.subs.get(&top)?.links.get(peer)?.peer_serial;
+        Some((top, serial))
+    }
+
     /// This node's tally below `root`, as a claim.
     fn claim_of(&mut self, root: DocId) -> Option<ThreadClaim> {
         let (below, digest) = self.tally(&root);
@@ -205,6 +213,19 @@ impl<S: Store> Node<S> {
                 .iter()
                 .any(|a| self.subs.get(a).is_none_or(|s| !s.has_body()));
         (chain_broken && follows(&root)).then_some(Some(root))
+    }
+
+    /// A thread tree neighbour lacks `doc`, which this node is sending it: it may have let it go
+    /// (a restart, a lapse of interest) and said goodbye to the documents below it then, which
+    /// nothing would offer it again, since the thread's tree did not change. So they are offered
+    /// now, without their bodies (§6.1).
+    pub(super) fn offer_below_along_thread(&mut self, doc: DocId, peer: NodeId) {
+        if self.thread_pushed_along(&doc, &peer).is_none() {
+            return;
+        }
+        for d in self.descendants(&doc) {
+            self.offer(d, &[peer], false);
+        }
     }
 
     /// Keeps a document offered without its body along a followed thread's tree on the offer's

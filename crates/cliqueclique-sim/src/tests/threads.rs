@@ -71,3 +71,19 @@ fn deep_thread_faults_at_100_nodes_seeds_3_and_18() {
         assert_eq!(report.thread_completeness, 1.0, "seed {seed}");
     }
 }
+
+/// `scenarios/churn.toml` (crashes with restarts and departures while a thread is followed) on
+/// seeds where a node let a comment go, said goodbye to the replies below it, and fetched the
+/// comment again: the neighbour that sends the comment again offers the replies below it too
+/// (`docs/protocol.md` §6.1), or the follower would never hold them.
+#[test]
+fn churn_seeds_3_6_and_8_refetch_what_lies_below_a_refetched_comment() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/churn.toml");
+    for seed in [3, 6, 8] {
+        let mut scenario = Scenario::load(std::path::Path::new(path)).expect("scenario file");
+        scenario.seed = seed;
+        let report = crate::run(&scenario).expect("runs");
+        super::assert_ok(&report);
+        assert_eq!(report.thread_completeness, 1.0, "seed {seed}");
+    }
+}
