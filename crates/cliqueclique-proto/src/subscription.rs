@@ -101,6 +101,11 @@ pub struct Link {
     /// The body was sent on this link since it was (re)established.
     #[serde(skip)]
     pub body_sent: bool,
+    /// For a push along a followed thread's tree: the thread, and the neighbour's serial for it
+    /// when the push was opened. A decline answered a state older than a newer advert of the
+    /// thread that still follows it (docs/protocol.md §8.1).
+    #[serde(skip)]
+    pub pushed_under: Option<(DocId, u64)>,
     /// We owe the neighbour an ack of `peer_serial`.
     #[serde(skip)]
     pub ack_owed: bool,
@@ -133,6 +138,7 @@ impl Link {
             peer_has_body: false,
             body_due: false,
             body_sent: false,
+            pushed_under: None,
             ack_owed: false,
             next_send: None,
             backoff_ms: 0,

@@ -191,7 +191,7 @@ impl<S: Store> Node<S> {
                 self.queue(from, Part::NeedBody { doc });
                 return;
             };
-            let by_thread = self.thread_admits(d, thread.as_ref());
+            let by_thread = self.thread_admits(doc, d.semantic_parent(), thread.as_ref());
             via = by_thread.flatten();
             if by_thread.is_none() && !self.accepts_unsolicited(d) {
                 let parent_serial = d
@@ -225,6 +225,11 @@ impl<S: Store> Node<S> {
                 self.set_thread_via(doc, via);
             }
         }
+        if document.is_none()
+            && let Some(claim) = &thread
+        {
+            self.keep_on_offered_claim(doc, claim);
+        }
         if let Some(claim) = &thread {
             self.learn_claim(claim);
         }
@@ -249,7 +254,9 @@ impl<S: Store> Node<S> {
             link.peer_has_body = advert.has(Advert::HAS_BODY);
         }
         link.ack_owed = true;
-        if has_body && !link.peer_has_body && advert.has(Advert::WANTED) && !link.body_sent {
+        let body_wanted =
+            has_body && !link.peer_has_body && advert.has(Advert::WANTED) && !link.body_sent;
+        if body_wanted {
             link.body_due = true;
             link.acked = 0;
             link.next_send = None;
@@ -290,6 +297,9 @@ impl<S: Store> Node<S> {
         }
         if want_body {
             self.queue(from, Part::NeedBody { doc });
+        }
+        if body_wanted {
+            self.offer_below_along_thread(doc, from);
         }
         if introduce {
             self.introduce(now, doc, from);
@@ -494,6 +504,7 @@ impl<S: Store> Node<S> {
             link.acked = 0;
             link.next_send = None;
             self.send_due.insert((doc, from));
+            self.offer_below_along_thread(doc, from);
         } else if !link.advert.is_some_and(|a| a.has(Advert::HAS_BODY)) {
             // Neither side holds the document: this peer cannot help.
             self.remove_link(doc, from);
@@ -538,6 +549,22 @@ impl<S: Store> Node<S> {
                     l.peer_serial > parent_serial
                         && l.advert.is_some_and(|a| a.has(Advert::SUBSCRIBED))
                 });
+        // The same for a push along a followed thread's tree: the decliner left the thread's set
+        // for a moment and came back, and its advert that follows the thread again is newer than
+        // the one the push was opened on. Offer everything below the thread again.
+        let thread_overtaken = sub
+            .links
+            .get(&from)
+            .and_then(|l| l.pushed_under)
+            .filter(|(top, serial)| {
+                self.subs
+                    .get(top)
+                    .and_then(|t| t.links.get(&from))
+                    .is_some_and(|l| {
+                        l.peer_serial > *serial && l.advert.is_some_and(|a| a.has(Advert::THREAD))
+                    })
+            })
+            .map(|(top, _)| top);
         // The decliner may hold updates we sent on the link we now drop: whatever we tell it
         // next (a decline of its own request included) must carry a newer serial.
         let had_link = sub.links.contains_key(&from);
@@ -552,6 +579,11 @@ impl<S: Store> Node<S> {
             if let Some(p) = parent {
                 self.push_dirty.insert(p);
             }
+            return;
+        }
+        if let Some(top) = thread_overtaken {
+            forget(self);
+            self.push_dirty.insert(top);
             return;
         }
         forget(self);

@@ -28,18 +28,26 @@ impl<S: Store> Node<S> {
             if !self.peers.get(&peer).is_some_and(|p| p.up) {
                 continue;
             }
-            // A body about to leave takes its thread's claim along.
-            let body_going = self.subs.get(&doc).is_some_and(|s| {
-                s.has_body()
-                    && s.links.get(&peer).is_some_and(|l| {
-                        l.state == LinkState::Active
-                            && l.acked != s.serial
-                            && l.body_due
-                            && l.next_send.is_none_or(|t| t <= now)
-                    })
-            });
+            // A body about to leave takes its thread's claim along, and so does an offer without
+            // the body on a link the neighbour has not acknowledged yet (§6.1).
+            let sending = |body: bool| {
+                self.subs.get(&doc).is_some_and(|s| {
+                    s.has_body()
+                        && s.links.get(&peer).is_some_and(|l| {
+                            l.state == LinkState::Active
+                                && l.acked != s.serial
+                                && l.body_due == body
+                                && (body || l.acked == 0)
+                                && l.next_send.is_none_or(|t| t <= now)
+                        })
+                })
+            };
+            let body_going = sending(true);
+            let offering = !body_going && sending(false);
             let claim = if body_going {
                 self.claim_for(&doc, &peer)
+            } else if offering {
+                self.offer_claim_for(&doc, &peer)
             } else {
                 None
             };
@@ -88,7 +96,11 @@ impl<S: Store> Node<S> {
                             self.stats.bodies_sent += 1;
                         }
                         link.sent = serial;
-                        let thread = if body.is_some() { claim } else { None };
+                        let thread = if body.is_some() || offering {
+                            claim
+                        } else {
+                            None
+                        };
                         parts.push(Part::Update {
                             doc,
                             serial,

@@ -523,26 +523,30 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Offers every held child of `doc` to its subscribed tree neighbours that lack it, and,
-    /// in its thread set, every held document below it to the tree neighbours that follow the
-    /// thread (after the tree or the neighbours' subscriptions changed).
+    /// Offers every held child of `doc` to its subscribed tree neighbours that lack a link for
+    /// it, and, in its thread set, every held document below it to the tree neighbours that
+    /// follow the thread (after the tree or the neighbours' subscriptions changed). These are
+    /// offers without the body: a new tree edge often joins two holders, and one that lacks the
+    /// document asks for it with `NeedBody` (docs/protocol.md §6.1).
     pub(super) fn push_children(&mut self, doc: DocId) {
         let targets = self.push_targets_of(&doc);
         if !targets.is_empty() {
             let children: Vec<DocId> = self.children(&doc).copied().collect();
             for child in children {
-                self.offer(child, &targets);
+                self.offer(child, &targets, false);
             }
         }
         let targets = self.thread_targets_of(&doc);
         if !targets.is_empty() {
             for d in self.descendants(&doc) {
-                self.offer(d, &targets);
+                self.offer(d, &targets, false);
             }
         }
     }
 
-    /// Offers a newly held document to the subscribed tree neighbours of each of its parents.
+    /// Pushes a newly held document, with its body, to the subscribed tree neighbours of each of
+    /// its parents and to the thread tree neighbours above it; the held documents below it are
+    /// offered to the latter.
     pub(super) fn push_to_parents_subscribers(&mut self, doc: DocId) {
         let parents: Vec<DocId> = self
             .parents
@@ -553,11 +557,18 @@ impl<S: Store> Node<S> {
             .collect();
         for parent in parents {
             let targets = self.push_targets_of(&parent);
-            self.offer(doc, &targets);
+            self.offer(doc, &targets, true);
         }
+        // Documents below it that were held before it (a reply that overtook it, or one kept
+        // while it was let go and fetched again) only now lie below the thread here: they are
+        // offered to the thread's tree neighbours too.
+        let below = self.descendants(&doc);
         for top in self.ancestors(&doc) {
             let targets = self.thread_targets_of(&top);
-            self.offer(doc, &targets);
+            self.offer(doc, &targets, true);
+            for d in &below {
+                self.offer(*d, &targets, false);
+            }
         }
     }
 
@@ -578,11 +589,16 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Opens a link for a held document to each target that has none and did not decline it.
-    fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId]) {
+    /// Opens a link for a held document to each target that has none and did not decline it;
+    /// its first update carries the body when `with_body`, and is an offer otherwise.
+    pub(super) fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId], with_body: bool) {
         if self.authored_by_blocked(&doc) || self.retracted_held(&doc) {
             return;
         }
+        let under: Vec<Option<(DocId, u64)>> = targets
+            .iter()
+            .map(|t| self.thread_serial_along(&doc, t))
+            .collect();
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;
         };
@@ -592,7 +608,7 @@ impl<S: Store> Node<S> {
         // Pushes follow the parent's current tree edges and are not capped by
         // max_peers_per_document (which bounds requested links): a subscriber may have no other
         // way to receive the document.
-        for target in targets {
+        for (target, under) in targets.iter().zip(under) {
             if sub.links.contains_key(target)
                 || sub.declined.contains(target)
                 || sub.handed_off.contains(target)
@@ -600,7 +616,8 @@ impl<S: Store> Node<S> {
                 continue;
             }
             let mut link = Link::new();
-            link.body_due = true;
+            link.body_due = with_body;
+            link.pushed_under = under;
             sub.links.insert(*target, link);
             self.peer_docs.entry(*target).or_default().insert(doc);
             self.send_due.insert((doc, *target));

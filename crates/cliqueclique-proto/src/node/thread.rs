@@ -11,7 +11,7 @@
 use super::Node;
 use crate::message::{Advert, ThreadClaim};
 use crate::store::Store;
-use cliqueclique_doc::{DocId, Document, NodeId};
+use cliqueclique_doc::{DocId, NodeId};
 use std::collections::BTreeSet;
 
 /// How many ancestors or descendants a walk visits at most: bounds the work an outsider's
@@ -137,14 +137,37 @@ impl<S: Store> Node<S> {
     /// push follows, or else the document's own tally when replies to it are held.
     pub(super) fn claim_for(&mut self, doc: &DocId, peer: &NodeId) -> Option<ThreadClaim> {
         let root = self
-            .ancestors(doc)
-            .into_iter()
-            .find(|a| {
-                self.subs.get(a).is_some_and(|s| {
-                    s.derived.thread && s.tree_targets(Advert::THREAD).contains(peer)
-                })
-            })
+            .thread_pushed_along(doc, peer)
             .or_else(|| self.children.contains_key(doc).then_some(*doc))?;
+        self.claim_of(root)
+    }
+
+    /// What travels with an offer of `doc` without its body along a followed thread's tree: the
+    /// thread, so that a neighbour holding the document without its parents keeps it.
+    pub(super) fn offer_claim_for(&mut self, doc: &DocId, peer: &NodeId) -> Option<ThreadClaim> {
+        let root = self.thread_pushed_along(doc, peer)?;
+        self.claim_of(root)
+    }
+
+    /// The followed thread above `doc` on whose tree `peer` is a neighbour that follows it.
+    fn thread_pushed_along(&self, doc: &DocId, peer: &NodeId) -> Option<DocId> {
+        self.ancestors(doc).into_iter().find(|a| {
+            self.subs
+                .get(a)
+                .is_some_and(|s| s.derived.thread && s.tree_targets(Advert::THREAD).contains(peer))
+        })
+    }
+
+    /// The followed thread above `doc` along whose tree `peer` is a neighbour, and the serial of
+    /// the peer's newest advert for it.
+    pub(super) fn thread_serial_along(&self, doc: &DocId, peer: &NodeId) -> Option<(DocId, u64)> {
+        let top = self.thread_pushed_along(doc, peer)?;
+        let serial = self.subs.get(&top)?.links.get(peer)?.peer_serial;
+        Some((top, serial))
+    }
+
+    /// This node's tally below `root`, as a claim.
+    fn claim_of(&mut self, root: DocId) -> Option<ThreadClaim> {
         let (below, digest) = self.tally(&root);
         Some(ThreadClaim {
             root,
@@ -160,10 +183,10 @@ impl<S: Store> Node<S> {
     /// it is kept on that claim until its parents show where it hangs. `None`: neither.
     pub(super) fn thread_admits(
         &self,
-        document: &Document,
+        doc: DocId,
+        semantic_parent: Option<DocId>,
         claim: Option<&ThreadClaim>,
     ) -> Option<Option<DocId>> {
-        let doc = document.id();
         let mut above: Vec<DocId> = self
             .parents
             .get(&doc)
@@ -171,7 +194,7 @@ impl<S: Store> Node<S> {
             .flatten()
             .copied()
             .collect();
-        above.extend(document.semantic_parent());
+        above.extend(semantic_parent);
         let mut broken = false;
         for p in above.clone() {
             match self.subs.get(&p) {
@@ -190,6 +213,35 @@ impl<S: Store> Node<S> {
                 .iter()
                 .any(|a| self.subs.get(a).is_none_or(|s| !s.has_body()));
         (chain_broken && follows(&root)).then_some(Some(root))
+    }
+
+    /// A thread tree neighbour lacks `doc`, which this node is sending it: it may have let it go
+    /// (a restart, a lapse of interest) and said goodbye to the documents below it then, which
+    /// nothing would offer it again, since the thread's tree did not change. So they are offered
+    /// now, without their bodies (§6.1).
+    pub(super) fn offer_below_along_thread(&mut self, doc: DocId, peer: NodeId) {
+        if self.thread_pushed_along(&doc, &peer).is_none() {
+            return;
+        }
+        for d in self.descendants(&doc) {
+            self.offer(d, &[peer], false);
+        }
+    }
+
+    /// Keeps a document offered without its body along a followed thread's tree on the offer's
+    /// claim, as a pushed body would be kept (§6.1): it is held here, but its parents are not, so
+    /// nothing else makes it wanted.
+    pub(super) fn keep_on_offered_claim(&mut self, doc: DocId, claim: &ThreadClaim) {
+        let Some(sub) = self.subs.get(&doc) else {
+            return;
+        };
+        if !sub.has_body() || sub.thread_via.is_some() {
+            return;
+        }
+        let parent = sub.meta.and_then(|m| m.parent);
+        if let Some(Some(root)) = self.thread_admits(doc, parent, Some(claim)) {
+            self.set_thread_via(doc, Some(root));
+        }
     }
 
     /// Keeps `doc` on the claim that it lies below `root`, or (with `None`) drops the claim.

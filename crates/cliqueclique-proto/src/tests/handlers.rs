@@ -544,3 +544,87 @@ fn a_followed_thread_brings_every_depth_along_one_tree() {
     assert!(!net.holds(3, &deeper));
     assert!(!net.nodes[1].subscription(&root).unwrap().derived.thread);
 }
+
+/// Node 0 starts a forum and posts a comment; nodes 1 and 2 join through 0, node 3 through 1,
+/// and all three follow the forum as a thread. Node 3 answers the comment, so node 3 is the
+/// center of its reply's overlay. Returns the network, the root, the comment and the reply.
+fn star_with_a_far_author() -> (Net, DocId, DocId, DocId) {
+    let mut cfg = config();
+    cfg.target_peers_per_document = 1;
+    let mut net = Net::new(4, cfg);
+    let root = net.post(0, DocumentBuilder::new("forum").text("welcome"));
+    for (i, via) in [(1, 0), (2, 0), (3, 1)] {
+        net.join(i, root, via);
+        net.run_for(2_000);
+        net.command(
+            i,
+            Command::Subscribe {
+                doc: root,
+                thread: true,
+            },
+        );
+        net.run_for(2_000);
+    }
+    let comment = net.post(0, DocumentBuilder::new("c").parent(root).text("c"));
+    net.run_for(10_000);
+    let reply = net.post(3, DocumentBuilder::new("r").parent(comment).text("r"));
+    net.run_for(10_000);
+    for i in 0..4 {
+        assert!(net.holds(i, &reply), "node {i} lacks the reply");
+    }
+    (net, root, comment, reply)
+}
+
+#[test]
+fn a_new_thread_edge_to_a_holder_carries_no_body_and_joins_split_overlays() {
+    let (mut net, root, _, reply) = star_with_a_far_author();
+    // Node 3 loses its only neighbour: after the interest grace it links to the forum's center.
+    net.cut(1, 3);
+    let bodies = |net: &Net| net.nodes.iter().map(|n| n.stats().bodies_sent).sum::<u64>();
+    let before = bodies(&net);
+    net.run_for(600_000);
+    assert_eq!(net.route(3, &root), Some((net.id(0), 1)));
+    // The reply's overlay was split ({3} apart from {0, 1, 2}); the new thread edge joins it,
+    // with an update that carries no body, since node 3's tally shows it holds the thread.
+    let linked = |a: usize, b: usize| {
+        net.nodes[a]
+            .subscription(&reply)
+            .is_some_and(|s| s.links.contains_key(&net.id(b)))
+    };
+    assert!(
+        linked(0, 3) && linked(3, 0),
+        "the reply's overlay stays split"
+    );
+    assert_eq!(
+        bodies(&net) - before,
+        0,
+        "a body the neighbour holds was sent again"
+    );
+    for i in 0..3 {
+        assert_eq!(
+            net.route(i, &reply),
+            Some((net.id(3), net.route(i, &reply).unwrap().1))
+        );
+    }
+}
+
+#[test]
+fn a_new_thread_edge_sends_the_bodies_the_neighbour_lacks() {
+    let (mut net, root, comment, _) = star_with_a_far_author();
+    net.cut(1, 3);
+    // Posted while node 3 is cut off: the one document it lacks.
+    let missed = net.post(0, DocumentBuilder::new("m").parent(comment).text("m"));
+    net.run_for(10_000);
+    let before = net.nodes[0].stats().bodies_sent;
+    net.run_for(600_000);
+    assert_eq!(net.route(3, &root), Some((net.id(0), 1)));
+    assert!(net.holds(3, &missed));
+    assert_eq!(
+        net.nodes[0].stats().bodies_sent - before,
+        1,
+        "the center sends the missed body and no other"
+    );
+    let status = net.nodes[3].thread_status(&root);
+    assert!(status.complete());
+    assert_eq!(status.below, 3);
+}
