@@ -591,7 +591,12 @@ impl<S: Store> Node<S> {
 
     /// Opens a link for a held document to each target that has none and did not decline it;
     /// its first update carries the body when `with_body`, and is an offer otherwise.
-    pub(super) fn offer(&mut self, doc: DocId, targets: &[cliqueclique_doc::NodeId], with_body: bool) {
+    pub(super) fn offer(
+        &mut self,
+        doc: DocId,
+        targets: &[cliqueclique_doc::NodeId],
+        with_body: bool,
+    ) {
         if self.authored_by_blocked(&doc) || self.retracted_held(&doc) {
             return;
         }
