@@ -523,17 +523,19 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Offers every held child of `doc` to its subscribed tree neighbours that lack a link for
-    /// it, and, in its thread set, every held document below it to the tree neighbours that
-    /// follow the thread (after the tree or the neighbours' subscriptions changed). These are
-    /// offers without the body: a new tree edge often joins two holders, and one that lacks the
-    /// document asks for it with `NeedBody` (docs/protocol.md §6.1).
+    /// Pushes every held child of `doc` to its subscribed tree neighbours that lack a link for
+    /// it, and, in its thread set, offers every held document below it to the tree neighbours
+    /// that follow the thread (after the tree or the neighbours' subscriptions changed). The
+    /// thread's are offers without the body: a new tree edge of a thread often joins two holders,
+    /// and one that lacks a document asks for it with `NeedBody` (docs/protocol.md §6.1). The
+    /// children keep their bodies: a link document must arrive with its body before the document
+    /// it attaches, which is accepted because of it.
     pub(super) fn push_children(&mut self, doc: DocId) {
         let targets = self.push_targets_of(&doc);
         if !targets.is_empty() {
             let children: Vec<DocId> = self.children(&doc).copied().collect();
             for child in children {
-                self.offer(child, &targets, false);
+                self.offer(child, &targets, true);
             }
         }
         let targets = self.thread_targets_of(&doc);

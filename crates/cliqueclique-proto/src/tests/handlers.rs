@@ -584,8 +584,8 @@ fn a_new_thread_edge_to_a_holder_carries_no_body_and_joins_split_overlays() {
     let before = bodies(&net);
     net.run_for(600_000);
     assert_eq!(net.route(3, &root), Some((net.id(0), 1)));
-    // The reply's overlay was split ({3} apart from {0, 1, 2}); the new thread edge joins it,
-    // with an update that carries no body, since node 3's tally shows it holds the thread.
+    // The reply's overlay was split ({3} apart from {0, 1, 2}); the new thread edge joins it
+    // with an offer, an update that carries no body, which node 3 acknowledges.
     let linked = |a: usize, b: usize| {
         net.nodes[a]
             .subscription(&reply)
@@ -595,9 +595,11 @@ fn a_new_thread_edge_to_a_holder_carries_no_body_and_joins_split_overlays() {
         linked(0, 3) && linked(3, 0),
         "the reply's overlay stays split"
     );
+    // The one body is the comment's, a child of the root pushed along S(root) to its new
+    // subscriber with its body, as comments are (docs/protocol.md §6.1); the reply is offered.
     assert_eq!(
         bodies(&net) - before,
-        0,
+        1,
         "a body the neighbour holds was sent again"
     );
     for i in 0..3 {
