@@ -56,6 +56,34 @@ fn failure(report: &Report) -> String {
 }
 
 /// A small network with loss, duplication and reordering, drawn from `seed`, without faults.
+/// A 16-node forum with 5% loss and duplication whose six subscribers follow the thread, set up
+/// and with its `comments` posted, ready for a test to act on it.
+fn followed_small_forum(name: &str, seed: u64, comments: usize) -> crate::run::Runner {
+    let scenario = Scenario {
+        name: name.into(),
+        seed,
+        nodes: 16,
+        network: LinkModel {
+            loss: 0.05,
+            duplicate: 0.05,
+            ..LinkModel::default()
+        },
+        forum: Forum {
+            subscribers: 6,
+            posters: 3,
+            comments,
+            thread_subscription: true,
+            ..Forum::default()
+        },
+        idle_ms: 300_000,
+        ..Scenario::default()
+    };
+    let mut runner = crate::run::Runner::new(&scenario).unwrap();
+    runner.setup().unwrap();
+    runner.comments();
+    runner
+}
+
 fn small_scenario(seed: u64) -> Scenario {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_5eed);
     let nodes = rng.random_range(5..=30usize);

@@ -3,36 +3,12 @@
 //! while the forum keeps every invariant (`docs/protocol.md` §8.4).
 
 use super::assert_ok;
-use crate::link::LinkModel;
-use crate::run::Runner;
-use crate::scenario::{Forum, Scenario};
 use cliqueclique_doc::DocumentBuilder;
 use cliqueclique_proto::{Command, Store};
 use std::collections::BTreeSet;
 
 fn ban_one(seed: u64) {
-    let scenario = Scenario {
-        name: "ban".into(),
-        seed,
-        nodes: 16,
-        network: LinkModel {
-            loss: 0.05,
-            duplicate: 0.05,
-            ..LinkModel::default()
-        },
-        forum: Forum {
-            subscribers: 6,
-            posters: 3,
-            comments: 6,
-            thread_subscription: true,
-            ..Forum::default()
-        },
-        idle_ms: 300_000,
-        ..Scenario::default()
-    };
-    let mut runner = Runner::new(&scenario).unwrap();
-    runner.setup().unwrap();
-    runner.comments();
+    let mut runner = super::followed_small_forum("ban", seed, 6);
     let (root, thread) = (runner.root().unwrap(), runner.thread().unwrap());
     let spammer = runner.posters()[0];
     let net = runner.network_mut();

@@ -4,35 +4,11 @@
 //! every other invariant holds (`docs/protocol.md` §8.3).
 
 use super::assert_ok;
-use crate::link::LinkModel;
-use crate::run::Runner;
-use crate::scenario::{Forum, Scenario};
 use cliqueclique_doc::DocumentBuilder;
 use cliqueclique_proto::Store;
 
 fn retract_one(seed: u64) {
-    let scenario = Scenario {
-        name: "retraction".into(),
-        seed,
-        nodes: 16,
-        network: LinkModel {
-            loss: 0.05,
-            duplicate: 0.05,
-            ..LinkModel::default()
-        },
-        forum: Forum {
-            subscribers: 6,
-            posters: 3,
-            comments: 8,
-            thread_subscription: true,
-            ..Forum::default()
-        },
-        idle_ms: 300_000,
-        ..Scenario::default()
-    };
-    let mut runner = Runner::new(&scenario).unwrap();
-    runner.setup().unwrap();
-    runner.comments();
+    let mut runner = super::followed_small_forum("retraction", seed, 8);
     let net = runner.network();
     let target = net
         .ledger()
