@@ -3,7 +3,6 @@
 //! text was. Only the author sees the Edit and Retract buttons.
 
 use crate::support::*;
-use cliqueclique_web::Settings;
 use fantoccini::Locator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -11,19 +10,9 @@ async fn an_edit_and_a_retraction_show_at_another_installation() {
     let Some(driver) = driver().await else {
         return;
     };
-    let sites = [
-        Site::start("ann", Settings::local()).await,
-        Site::start("bob", Settings::local()).await,
-    ];
+    let (sites, ann, bob, root) = ann_and_bob_in_a_forum(&driver).await;
     let [ann_site, bob_site] = &sites;
-    let ann = browser(&driver).await;
-    let bob = browser(&driver).await;
     let plain = "text/plain; charset=utf-8";
-
-    set_up(&ann, ann_site, "ann").await;
-    let root = compose(&ann, ann_site, None, "Gardening", "About gardens.", plain).await;
-    set_up(&bob, bob_site, "bob").await;
-    join_through(&bob, bob_site, ann_site, &root).await;
     let post = compose(
         &ann,
         ann_site,

@@ -239,6 +239,24 @@ pub async fn screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// Ann's forum "Gardening" at her local-mode installation, and bob at his, joined to it through
+/// ann's: the set-up the two-installation stories share. Returns both sites, ann's and bob's
+/// browsers, and the forum's root id.
+pub async fn ann_and_bob_in_a_forum(driver: &Driver) -> ([Site; 2], Client, Client, String) {
+    let sites = [
+        Site::start("ann", Settings::local()).await,
+        Site::start("bob", Settings::local()).await,
+    ];
+    let ann = browser(driver).await;
+    let bob = browser(driver).await;
+    let plain = "text/plain; charset=utf-8";
+    set_up(&ann, &sites[0], "ann").await;
+    let root = compose(&ann, &sites[0], None, "Gardening", "About gardens.", plain).await;
+    set_up(&bob, &sites[1], "bob").await;
+    join_through(&bob, &sites[1], &sites[0], &root).await;
+    (sites, ann, bob, root)
+}
+
 /// Joins `root` on `site` through `via`'s address, from the Join page, and waits for its page.
 pub async fn join_through(client: &Client, site: &Site, via: &Site, root: &str) {
     client.goto(&format!("{}/join", site.url)).await.unwrap();
