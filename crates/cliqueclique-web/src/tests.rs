@@ -5,6 +5,9 @@
 mod directories;
 mod feeds;
 mod harness;
+mod layout;
+mod login;
 mod pages;
 mod public;
+mod revise;
 mod security;
