@@ -93,11 +93,7 @@ async fn raw_session(address: &str, target: NodeId) {
 async fn bad_input_is_rejected_and_the_daemon_keeps_serving() {
     let target = Installation::start("target").await;
     let node = target.create_node("t");
-    let root: DocId = target
-        .cli_ok_with_input(&["post", "-s", "Still here"], Some("body"))
-        .trim()
-        .parse()
-        .expect("an id");
+    let root: DocId = target.start_forum("Still here", "body");
 
     // Garbage where a Noise handshake should be.
     let mut garbage = 64u32.to_be_bytes().to_vec();

@@ -15,11 +15,7 @@ async fn feedparser_reads_a_forum_feed_and_a_thread_feed() {
     }
     let a = Installation::start("a").await;
     a.create_node("a");
-    let root: DocId = a
-        .cli_ok_with_input(&["post", "-s", "The forum"], Some("Welcome."))
-        .trim()
-        .parse()
-        .expect("an id");
+    let root: DocId = a.start_forum("The forum", "Welcome.");
     let thread = a.post("a", "A thread", "Let us talk.", Some(root)).await;
     let hostile = NewPost {
         subject: "Re: A thread".into(),

@@ -30,11 +30,7 @@ async fn five_installations_join_by_address_and_replies_reach_subscribers() {
         unreachable!()
     };
 
-    let root: DocId = a
-        .cli_ok_with_input(&["post", "-s", "The forum"], Some("Welcome to the forum."))
-        .trim()
-        .parse()
-        .expect("an id");
+    let root: DocId = a.start_forum("The forum", "Welcome to the forum.");
     // A chain and a branch: B through A, C through B, D and E through C.
     let out = join(b, "b", a, root);
     assert!(out.contains("joined \"The forum\""), "{out}");

@@ -17,11 +17,7 @@ async fn nntplib_reads_posts_and_the_reply_reaches_a_second_installation() {
     let b = Installation::start_with_args("b", &["--nntp", "127.0.0.1:0"]).await;
     a.create_node("a");
     let b_node = b.create_node("b").id;
-    let root: DocId = a
-        .cli_ok_with_input(&["post", "-s", "The forum"], Some("Welcome."))
-        .trim()
-        .parse()
-        .expect("an id");
+    let root: DocId = a.start_forum("The forum", "Welcome.");
     let thread = a.post("a", "A thread", "Let us talk.", Some(root)).await;
     join(&b, "b", &a, root);
     crate::support::eventually("b holds the thread", || async {
@@ -154,11 +150,7 @@ fn transcript(port: u16, commands: &[&str]) -> String {
 async fn a_renamed_group_keeps_its_name_and_numbers_across_a_restart() {
     let mut a = Installation::start_with_args("a", &["--nntp", "127.0.0.1:0"]).await;
     a.create_node("a");
-    let root: DocId = a
-        .cli_ok_with_input(&["post", "-s", "The forum"], Some("Welcome."))
-        .trim()
-        .parse()
-        .expect("an id");
+    let root: DocId = a.start_forum("The forum", "Welcome.");
     let first = a.post("a", "First", "one", Some(root)).await;
     let port = a.nntp_port().await;
     let before = tokio::task::spawn_blocking(move || transcript(port, &["LIST"]))
@@ -253,11 +245,7 @@ async fn a_newsreader_logs_in_to_a_website_as_an_account_and_acts_as_its_node() 
     stdout.read_line(&mut line).unwrap();
     assert_eq!(line.trim(), "setup ok");
     // The owner's account acts as the installation's only node, which starts a forum.
-    let root: DocId = site
-        .cli_ok_with_input(&["post", "-s", "The website's forum"], Some("Welcome."))
-        .trim()
-        .parse()
-        .expect("an id");
+    let root: DocId = site.start_forum("The website's forum", "Welcome.");
     client.stdin.take().unwrap().write_all(b"ready\n").unwrap();
     let out = client.wait_with_output().expect("python3");
     line.clear();
@@ -281,11 +269,7 @@ async fn a_newsreader_logs_in_to_a_website_as_an_account_and_acts_as_its_node() 
 async fn a_forum_published_in_a_directory_is_a_group_of_its_name() {
     let a = Installation::start_with_args("a", &["--nntp", "127.0.0.1:0"]).await;
     a.create_node("a");
-    let forum: DocId = a
-        .cli_ok_with_input(&["post", "-s", "Gardening"], Some("Welcome."))
-        .trim()
-        .parse()
-        .expect("an id");
+    let forum: DocId = a.start_forum("Gardening", "Welcome.");
     let directory = a.cli_ok(&["dir", "create", "Forums"]).trim().to_owned();
     a.cli_ok(&[
         "dir",
@@ -315,11 +299,7 @@ async fn a_forum_published_in_a_directory_is_a_group_of_its_name() {
 async fn edits_retractions_and_hidden_posts_are_not_served_as_articles() {
     let a = Installation::start_with_args("a", &["--nntp", "127.0.0.1:0"]).await;
     a.create_node("a");
-    let root: DocId = a
-        .cli_ok_with_input(&["post", "-s", "The forum"], Some("Welcome."))
-        .trim()
-        .parse()
-        .expect("an id");
+    let root: DocId = a.start_forum("The forum", "Welcome.");
     let kept = a.post("a", "Kept", "This stays.", Some(root)).await;
     let regretted = a
         .post("a", "Regretted", "I take it back.", Some(root))

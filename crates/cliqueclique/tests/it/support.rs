@@ -259,6 +259,15 @@ impl Installation {
         String::from_utf8(output.stdout).expect("utf-8")
     }
 
+    /// Starts a forum through the CLI (`post -s SUBJECT` with `body` on standard input) and
+    /// returns its root id.
+    pub fn start_forum(&self, subject: &str, body: &str) -> DocId {
+        self.cli_ok_with_input(&["post", "-s", subject], Some(body))
+            .trim()
+            .parse()
+            .expect("an id")
+    }
+
     /// Creates a local node through the CLI.
     pub fn create_node(&self, name: &str) -> NodeInfo {
         let out = self.cli_ok(&["--json", "node", "create", name]);

@@ -106,11 +106,7 @@ async fn tin_reads_a_thread_and_posts_a_follow_up() {
     }
     let a = Installation::start_with_args("a", &["--nntp", "127.0.0.1:0"]).await;
     a.create_node("alice");
-    let root: DocId = a
-        .cli_ok_with_input(&["post", "-s", "Gardening"], Some("A forum about gardens."))
-        .trim()
-        .parse()
-        .expect("an id");
+    let root: DocId = a.start_forum("Gardening", "A forum about gardens.");
     let thread = a
         .post(
             "alice",
