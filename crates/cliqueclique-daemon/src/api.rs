@@ -295,6 +295,19 @@ pub struct DocumentView {
     /// Every version held here, the original first and the newest last; empty if never edited.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<VersionView>,
+    /// The held documents above it through parents, the forum's root first and its parent
+    /// last; empty for a root.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ancestors: Vec<Ancestor>,
+}
+
+/// A document above another one, as the way back up names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ancestor {
+    /// The id.
+    pub id: DocId,
+    /// Its subject (the newest version's, if edited).
+    pub subject: String,
 }
 
 /// The completeness of the thread below a document, as far as this node and its neighbours know.
@@ -450,13 +463,32 @@ pub struct FlagsChange {
 /// `POST /api/nodes/{node}/join`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct JoinRequest {
-    /// The address of an installation holding the document, such as `tcp://192.0.2.7:7117`.
+    /// The address of an installation holding the document, such as `tcp://192.0.2.7:7117`
+    /// (empty when `addresses` are given).
+    #[serde(default)]
     pub address: String,
+    /// More addresses to try in order after `address`, such as an invite's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
     /// The document (a forum's root).
     pub doc: DocId,
     /// How long to wait, in milliseconds; default the daemon's `join_timeout`.
     #[serde(default)]
     pub timeout_ms: Option<u64>,
+}
+
+/// `GET /api/nodes/{node}/documents/{id}/invite`: what another person needs to join the forum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    /// The invite (`cliqueclique:ROOT?via=ADDRESS…`); it carries no address if none is advertised.
+    pub invite: String,
+    /// The forum's root document.
+    pub doc: DocId,
+    /// The addresses it carries: the ones this installation advertises.
+    pub addresses: Vec<String>,
+    /// What keeps others from joining through this installation and how to fix it, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// The answer to a join or an import.

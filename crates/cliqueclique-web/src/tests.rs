@@ -9,5 +9,7 @@ mod layout;
 mod login;
 mod pages;
 mod public;
+mod replying;
 mod revise;
 mod security;
+mod sharing;

@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/nodes/{node}/overview", get(documents::overview))
         .route("/api/nodes/{node}/join", post(join::join_document))
+        .route("/api/nodes/{node}/documents/{id}/invite", get(join::invite))
         .route("/api/nodes/{node}/import", post(documents::import))
         .route(
             "/api/nodes/{node}/directories",

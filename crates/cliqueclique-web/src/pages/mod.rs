@@ -12,6 +12,7 @@ pub mod home;
 pub mod join;
 pub mod node;
 pub mod people;
+pub mod reply;
 pub mod revise;
 pub mod search;
 
@@ -79,6 +80,7 @@ pub fn routes() -> Router<WebState> {
             get(feed::feeds_page).post(feed::set_feed_token),
         )
         .route("/feed/{file}", get(feed::feed))
+        .route("/compose/preview", post(reply::preview_fragment))
         .route("/join", get(join::join_page).post(join::join))
         .route("/join/{doc}", get(join::progress))
         .route("/import", get(compose::import_page).post(compose::import))

@@ -16,6 +16,7 @@ mod forum;
 #[cfg(feature = "embedded")]
 mod i2p;
 mod impostor;
+mod invite;
 mod local_nodes;
 mod moderation;
 mod nntp;
