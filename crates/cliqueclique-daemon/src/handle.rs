@@ -398,6 +398,15 @@ impl Handle {
             .await
     }
 
+    /// Marks each of `docs` read (those this node holds); how many were unread.
+    pub async fn mark_read(
+        &self,
+        node: impl Into<NodeRef>,
+        docs: Vec<DocId>,
+    ) -> Result<usize, ApiError> {
+        self.on(node, move |a, id| a.mark_read(id, &docs)).await
+    }
+
     /// Changes the user's flags of `doc`; the document afterwards.
     pub async fn change_flags(
         &self,

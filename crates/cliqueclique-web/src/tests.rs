@@ -9,6 +9,7 @@ mod layout;
 mod login;
 mod pages;
 mod public;
+mod reading;
 mod replying;
 mod revise;
 mod security;

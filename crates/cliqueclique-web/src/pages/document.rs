@@ -359,6 +359,8 @@ pub struct Row {
     pub body: String,
     /// Not marked read.
     pub unread: bool,
+    /// The first unread comment in reading order: "new since your last visit" stands above it.
+    pub first_new: bool,
     /// The newest comment of the thread.
     pub newest: bool,
     /// Attached by a link document.
@@ -397,6 +399,13 @@ pub struct ThreadPage {
     share: Option<Share>,
 }
 
+impl ThreadPage {
+    /// The first unread comment in reading order, where Next unread goes without the script.
+    fn first_unread(&self) -> Option<&str> {
+        self.rows.iter().find(|r| r.unread).map(|r| r.id.as_str())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "tree.html")]
 struct Tree<'a> {
@@ -432,6 +441,9 @@ pub fn flatten(root: &ThreadEntry) -> Vec<Row> {
     newest(root, &mut best);
     let mut rows = Vec::new();
     walk(root, &mut rows, best.map(|(_, id)| id));
+    if let Some(first) = rows.iter_mut().find(|r| r.unread) {
+        first.first_new = true;
+    }
     rows
 }
 
@@ -455,6 +467,7 @@ fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
             .map(|t| body_html(t, entry.body.as_deref()))
             .unwrap_or_default(),
         unread: !entry.read,
+        first_new: false,
         newest: newest == Some(entry.id),
         linked: entry.linked,
         retracted: entry.retracted,

@@ -12,6 +12,7 @@ pub mod home;
 pub mod join;
 pub mod node;
 pub mod people;
+pub mod reading;
 pub mod reply;
 pub mod revise;
 pub mod search;
@@ -81,6 +82,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/feed/{file}", get(feed::feed))
         .route("/compose/preview", post(reply::preview_fragment))
+        .route("/read", post(reading::shown))
         .route("/join", get(join::join_page).post(join::join))
         .route("/join/{doc}", get(join::progress))
         .route("/import", get(compose::import_page).post(compose::import))

@@ -35,13 +35,8 @@ async fn a_reply_with_quote_and_preview_lands_in_the_whole_thread() {
 
     // Bob opens ann's answer deep in the thread and replies to it.
     let row = format!("#c-{answer}");
-    until("ann's answer at bob's", || async {
-        bob.goto(&format!("{}/t/{topic}", bob_site.url))
-            .await
-            .unwrap();
-        bob.find(Locator::Css(&row)).await.is_ok()
-    })
-    .await;
+    let thread = format!("{}/t/{topic}", bob_site.url);
+    until_shown(&bob, "ann's answer at bob's", &thread, &row).await;
     bob.goto(&format!("{}/compose?parent={answer}", bob_site.url))
         .await
         .unwrap();
@@ -108,13 +103,8 @@ async fn a_reply_with_quote_and_preview_lands_in_the_whole_thread() {
 
     // Ann reads the reply with its quote rendered.
     let selector = format!("#c-{reply} blockquote");
-    until("bob's quoting reply at ann's", || async {
-        ann.goto(&format!("{}/t/{topic}", ann_site.url))
-            .await
-            .unwrap();
-        ann.find(Locator::Css(&selector)).await.is_ok()
-    })
-    .await;
+    let thread = format!("{}/t/{topic}", ann_site.url);
+    until_shown(&ann, "bob's quoting reply at ann's", &thread, &selector).await;
     for site in sites {
         site.stop().await;
     }

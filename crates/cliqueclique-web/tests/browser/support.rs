@@ -232,6 +232,16 @@ pub async fn compose(
     }
 }
 
+/// Opens `url` again and again until an element matches `css` (a document arriving from
+/// another installation).
+pub async fn until_shown(client: &Client, what: &str, url: &str, css: &str) {
+    until(what, || async {
+        client.goto(url).await.unwrap();
+        client.find(Locator::Css(css)).await.is_ok()
+    })
+    .await;
+}
+
 /// Writes a screenshot to `target/screenshots/NAME.png`.
 pub async fn screenshot(client: &Client, name: &str) {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
