@@ -15,11 +15,29 @@
     document.title = n > 0 ? "(" + n + ") " + bare : bare;
   }
 
+  // One stream of the node's events for the header's notification count and Home's counts.
+  const events = node && typeof EventSource !== "undefined"
+    ? new EventSource("/api/events?node=" + encodeURIComponent(node)) : null;
+  // Calls `refresh` a moment after documents arrive, or the tab comes back into view.
+  function onArrivals(refresh, delay) {
+    let pending = null;
+    const soon = function () {
+      if (!pending) { pending = setTimeout(function () { pending = null; refresh(); }, delay); }
+    };
+    events.addEventListener("document_arrived", soon);
+    events.addEventListener("lagged", soon);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) { soon(); } });
+    return soon;
+  }
+
+  const badge = document.getElementById("n-notifications");
+  if (badge && events) { notificationCount(); }
+
   const thread = document.querySelector("[data-thread]");
   const tree = document.getElementById("tree");
   if (thread && tree) { threadPage(); }
   const forums = document.querySelector("[data-live-counts]");
-  if (forums && node && typeof EventSource !== "undefined") { homePage(); }
+  if (forums && events) { homePage(); }
 
   function threadPage() {
     // Marking read what was shown, in batches.
@@ -34,7 +52,10 @@
       data.set("csrf", csrf);
       data.set("ids", ids.join(" "));
       fetch("/read", { method: "POST", body: data, credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } })
+        .then(function (r) {
+          if (!r.ok) { throw new Error(String(r.status)); }
+          document.dispatchEvent(new Event("cc:read"));
+        })
         .catch(function () { ids.forEach(function (id) { queued.add(id); }); });
     }
     function shown(li) {
@@ -169,10 +190,27 @@
     });
   }
 
-  function homePage() {
-    let pending = null;
+  function notificationCount() {
+    const link = document.getElementById("notifications-link");
     function refresh() {
-      pending = null;
+      fetch("/api/nodes/" + encodeURIComponent(node) + "/notifications", {
+        credentials: "same-origin", headers: { "Accept": "application/json" },
+      })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (found) {
+          badge.textContent = String(found.unread);
+          badge.hidden = found.unread === 0;
+          link.setAttribute("aria-label", found.unread === 0
+            ? "Notifications" : "Notifications, " + found.unread + " unread");
+        })
+        .catch(function () {});
+    }
+    document.addEventListener("cc:read", onArrivals(refresh, 1000));
+    refresh();
+  }
+
+  function homePage() {
+    function refresh() {
       fetch("/api/nodes/" + encodeURIComponent(node) + "/overview", {
         credentials: "same-origin", headers: { "Accept": "application/json" },
       })
@@ -192,11 +230,6 @@
         })
         .catch(function () {});
     }
-    const events = new EventSource("/api/events?node=" + encodeURIComponent(node));
-    const soon = function () { if (!pending) { pending = setTimeout(refresh, 300); } };
-    events.addEventListener("document_arrived", soon);
-    events.addEventListener("lagged", soon);
-    // Coming back to the tab after reading elsewhere.
-    document.addEventListener("visibilitychange", function () { if (!document.hidden) { soon(); } });
+    onArrivals(refresh, 300);
   }
 })();

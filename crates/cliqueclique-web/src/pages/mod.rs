@@ -11,6 +11,7 @@ pub mod feed;
 pub mod home;
 pub mod join;
 pub mod node;
+pub mod notifications;
 pub mod people;
 pub mod reading;
 pub mod reply;
@@ -83,6 +84,8 @@ pub fn routes() -> Router<WebState> {
         .route("/feed/{file}", get(feed::feed))
         .route("/compose/preview", post(reply::preview_fragment))
         .route("/read", post(reading::shown))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/read", post(notifications::mark_all_read))
         .route("/join", get(join::join_page).post(join::join))
         .route("/join/{doc}", get(join::progress))
         .route("/import", get(compose::import_page).post(compose::import))

@@ -6,6 +6,13 @@ use super::harness::{Browser, Harness};
 use crate::Settings;
 use axum::http::StatusCode;
 
+/// The comment right below the "new since your last visit" divider.
+fn first_new(body: &str) -> Option<&str> {
+    let after = &body[body.find("id=\"new-divider\"")?..];
+    let at = after.find("id=\"c-")? + 6;
+    after.get(at..at + 52)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shown_comments_are_marked_read_by_post_only() {
     let h = Harness::start(Settings::local()).await;
@@ -40,13 +47,13 @@ async fn shown_comments_are_marked_read_by_post_only() {
             "{}",
             page.body
         );
-        let divider = page.body.find("id=\"new-divider\"").expect("a divider");
-        let first = page.body.find(&format!("id=\"c-{}\"", replies[0])).unwrap();
-        assert!(divider < first);
         assert_eq!(page.body.matches("id=\"new-divider\"").count(), 1);
+        // Posts of the same second are in id order: the first new one follows the divider.
+        let first_new = first_new(&page.body).unwrap();
+        assert!(replies.iter().any(|r| r == first_new));
         assert!(
             page.body
-                .contains(&format!("href=\"#c-{}\" id=\"next-unread\"", replies[0]))
+                .contains(&format!("href=\"#c-{first_new}\" id=\"next-unread\""))
         );
     }
     let home = ann.get(&h, "/").await;
@@ -69,8 +76,7 @@ async fn shown_comments_are_marked_read_by_post_only() {
     assert_eq!(again.body, "{\"marked\":0}", "already read");
     let page = ann.get(&h, &format!("/t/{topic}")).await;
     assert!(page.body.contains("<title>(1) Tomatoes"));
-    let divider = page.body.find("id=\"new-divider\"").unwrap();
-    assert!(divider > page.body.find(&format!("id=\"c-{}\"", replies[1])).unwrap());
+    assert_eq!(first_new(&page.body), Some(replies[2].as_str()));
 
     // Refused: a forged token, a bad id, too many ids; an unknown id is left out.
     let forged = ann
@@ -97,5 +103,36 @@ async fn shown_comments_are_marked_read_by_post_only() {
     assert!(page.body.contains("<title>Tomatoes · cliqueclique</title>"));
     assert!(!page.body.contains("id=\"new-divider\""));
     assert!(!page.body.contains("id=\"next-unread\""));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_notifications_page_lists_nothing_of_ones_own() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let root = ann.post(&h, "Gardening", "About gardens.", None).await;
+    let topic = ann.post(&h, "Tomatoes", "When?", Some(&root)).await;
+    ann.post(&h, "Re: Tomatoes", "Asking myself, @ann.", Some(&topic))
+        .await;
+    let page = ann.get(&h, "/notifications").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"no-notifications\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<code>@ann</code>"));
+    assert!(
+        page.body.contains("id=\"notifications-link\""),
+        "in the header"
+    );
+    let csrf = ann.csrf(&h).await;
+    let forged = ann.form(&h, "/notifications/read", &[("csrf", "x")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let read = ann
+        .form(&h, "/notifications/read", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(read.location(), "/notifications");
     h.stop().await;
 }

@@ -79,6 +79,15 @@ async fn unread_counts_follow_what_was_shown_and_keys_move_through_the_thread() 
     assert_eq!(count, "3 unread");
     let stayed = ann.execute("return window.ccStay;", vec![]).await.unwrap();
     assert_eq!(stayed, serde_json::json!(1), "Home was not reloaded");
+    // They are replies to ann: the header counts them, and her notifications list them.
+    until("3 in the header's notification count", || async {
+        text_when(&ann, "the notification count", "#n-notifications").await == "3"
+    })
+    .await;
+    click(&ann, "#notifications-link").await;
+    let listed = text_when(&ann, "the notifications", "#notifications").await;
+    assert_eq!(listed.matches("replied to you").count(), 3, "{listed}");
+    screenshot(&ann, "notifications").await;
 
     // The thread page: the divider above the first new reply; the last one, below the fold,
     // stays unread until it is scrolled to.
@@ -88,6 +97,20 @@ async fn unread_counts_follow_what_was_shown_and_keys_move_through_the_thread() 
     let divider = text_when(&ann, "the divider", "#new-divider").await;
     assert_eq!(divider, "New since your last visit");
     screenshot(&ann, "reading-new").await;
+    // Replies of the same second stand in id order: the page's order is the one to follow.
+    let order = ann
+        .execute(
+            "return Array.from(document.querySelectorAll('#tree li.comment')).map(function (li) { return li.dataset.doc; });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let order: Vec<String> = serde_json::from_value(order).unwrap();
+    let mut sorted = order.clone();
+    sorted.sort();
+    replies.sort();
+    assert_eq!(sorted, replies);
+    let replies = order;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     assert!(
         unread(&ann, &replies[2]).await,
@@ -128,6 +151,16 @@ async fn unread_counts_follow_what_was_shown_and_keys_move_through_the_thread() 
     assert!(ann.find(Locator::Css("#new-divider")).await.is_err());
     ann.goto(&ann_site.url).await.unwrap();
     assert_eq!(title(&ann).await, "Home · cliqueclique");
+    until("no unread notification", || async {
+        ann.execute(
+            "return document.getElementById('n-notifications').hidden;",
+            vec![],
+        )
+        .await
+        .unwrap()
+            == serde_json::json!(true)
+    })
+    .await;
     for site in sites {
         site.stop().await;
     }

@@ -20,6 +20,7 @@ mod invite;
 mod local_nodes;
 mod moderation;
 mod nntp;
+mod notifications;
 mod public;
 mod reading;
 mod retract;
