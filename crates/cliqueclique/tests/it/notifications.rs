@@ -30,7 +30,7 @@ async fn replies_and_mentions_reach_the_author() {
 
     // A new thread in ann's forum is no reply to her; bob's answer to her topic is, and his
     // answer to himself that names @Ann is a mention.
-    let _own = bob
+    let own = bob
         .post("bob", "Beans", "Beans need poles.", Some(root))
         .await;
     let reply = bob
@@ -44,24 +44,29 @@ async fn replies_and_mentions_reach_the_author() {
             Some(reply),
         )
         .await;
+    // A mention deep in bob's own thread reaches ann too: as the forum's creator she follows
+    // every thread of it.
+    let beans = bob
+        .post("bob", "Re: Beans", "Poles or not, @ann?", Some(own))
+        .await;
     let _longer = bob
         .post(
             "bob",
-            "Re: Tomatoes",
+            "Re: Beans",
             "Ask @annabel, or mail ann@example.org.",
-            Some(reply),
+            Some(own),
         )
         .await;
     ann.post("ann", "Re: Tomatoes", "Talking to myself.", Some(topic))
         .await;
     eventually("bob's posts at ann's", || async {
-        notifications(&ann).await.total == 2
+        notifications(&ann).await.total == 3
     })
     .await;
 
     let found = notifications(&ann).await;
     assert_eq!(found.name, "ann");
-    assert_eq!(found.unread, 2);
+    assert_eq!(found.unread, 3);
     let kinds: Vec<_> = found.items.iter().map(|n| (n.doc, n.kind)).collect();
     assert!(
         kinds.contains(&(reply, NotificationKind::Reply)),
@@ -69,6 +74,10 @@ async fn replies_and_mentions_reach_the_author() {
     );
     assert!(
         kinds.contains(&(mention, NotificationKind::Mention)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&(beans, NotificationKind::Mention)),
         "{kinds:?}"
     );
     let shown = found.items.iter().find(|n| n.doc == mention).unwrap();
@@ -85,7 +94,7 @@ async fn replies_and_mentions_reach_the_author() {
         .post(&format!("/api/nodes/ann/documents/{reply}/flags"), &read)
         .await
         .expect("marked read");
-    assert_eq!(notifications(&ann).await.unread, 1);
+    assert_eq!(notifications(&ann).await.unread, 2);
     let bob_id = bob.status().await.nodes[0].id.to_string();
     ann.cli_ok(&["mute", &bob_id]);
     let after = notifications(&ann).await;
