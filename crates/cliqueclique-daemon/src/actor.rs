@@ -16,6 +16,8 @@
 mod commands;
 mod directory;
 pub(crate) mod moderation;
+mod notifications;
+pub use notifications::MAX_NOTIFICATIONS;
 mod overview;
 mod people;
 mod revisions;

@@ -295,6 +295,62 @@ pub struct DocumentView {
     /// Every version held here, the original first and the newest last; empty if never edited.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<VersionView>,
+    /// The held documents above it through parents, the forum's root first and its parent
+    /// last; empty for a root.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ancestors: Vec<Ancestor>,
+}
+
+/// `GET /api/nodes/{node}/notifications`: replies to the node's documents and mentions of its
+/// name, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    /// The name mentions are looked for as (`@name`): the node's own.
+    pub name: String,
+    /// How many are unread (of all, not only those listed).
+    pub unread: usize,
+    /// How many there are.
+    pub total: usize,
+    /// The newest ones.
+    pub items: Vec<Notification>,
+}
+
+/// One reply or mention.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    /// The reply or the document that mentions the node.
+    pub doc: DocId,
+    /// Which of the two.
+    pub kind: NotificationKind,
+    /// Its subject.
+    pub subject: String,
+    /// Its author.
+    pub author_info: AuthorView,
+    /// Its date.
+    pub date: u64,
+    /// It is marked read.
+    pub read: bool,
+    /// The thread to show it in: the topic below the forum's root (itself if it is one).
+    pub thread: DocId,
+}
+
+/// Why a document is a notification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// It answers one of the node's documents.
+    Reply,
+    /// It names the node as `@name`.
+    Mention,
+}
+
+/// A document above another one, as the way back up names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ancestor {
+    /// The id.
+    pub id: DocId,
+    /// Its subject (the newest version's, if edited).
+    pub subject: String,
 }
 
 /// The completeness of the thread below a document, as far as this node and its neighbours know.
@@ -450,13 +506,32 @@ pub struct FlagsChange {
 /// `POST /api/nodes/{node}/join`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct JoinRequest {
-    /// The address of an installation holding the document, such as `tcp://192.0.2.7:7117`.
+    /// The address of an installation holding the document, such as `tcp://192.0.2.7:7117`
+    /// (empty when `addresses` are given).
+    #[serde(default)]
     pub address: String,
+    /// More addresses to try in order after `address`, such as an invite's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
     /// The document (a forum's root).
     pub doc: DocId,
     /// How long to wait, in milliseconds; default the daemon's `join_timeout`.
     #[serde(default)]
     pub timeout_ms: Option<u64>,
+}
+
+/// `GET /api/nodes/{node}/documents/{id}/invite`: what another person needs to join the forum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    /// The invite (`cliqueclique:ROOT?via=ADDRESS…`); it carries no address if none is advertised.
+    pub invite: String,
+    /// The forum's root document.
+    pub doc: DocId,
+    /// The addresses it carries: the ones this installation advertises.
+    pub addresses: Vec<String>,
+    /// What keeps others from joining through this installation and how to fix it, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// The answer to a join or an import.

@@ -52,6 +52,21 @@ impl ApiError {
             ApiError::Stopped => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
+
+    /// The same kind of error with another message (the daemon stopping stays as it is).
+    pub fn with_message(self, message: String) -> ApiError {
+        match self {
+            ApiError::BadRequest(_) => ApiError::BadRequest(message),
+            ApiError::Unauthorized(_) => ApiError::Unauthorized(message),
+            ApiError::Forbidden(_) => ApiError::Forbidden(message),
+            ApiError::NotFound(_) => ApiError::NotFound(message),
+            ApiError::Conflict(_) => ApiError::Conflict(message),
+            ApiError::Unreachable(_) => ApiError::Unreachable(message),
+            ApiError::Timeout(_) => ApiError::Timeout(message),
+            ApiError::Internal(_) => ApiError::Internal(message),
+            ApiError::Stopped => ApiError::Stopped,
+        }
+    }
 }
 
 impl From<crate::api::PostRefused> for ApiError {

@@ -18,8 +18,8 @@ pub use news::{
 use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
 use crate::api::{
     AuthorView, DocumentView, EditPost, FlagsChange, Moderation, ModerationView, NamePage, Network,
-    NewPost, NodeInfo, NodeStatus, Overview, PeerMarksChange, PeerView, People, Published,
-    Resolved, SearchResults, ThreadEntry,
+    NewPost, NodeInfo, NodeStatus, Notifications, Overview, PeerMarksChange, PeerView, People,
+    Published, Resolved, SearchResults, ThreadEntry,
 };
 use crate::error::ApiError;
 use cliqueclique_dir::Follow;
@@ -396,6 +396,24 @@ impl Handle {
     ) -> Result<usize, ApiError> {
         self.on(node, move |a, id| a.mark_thread_read(id, doc))
             .await
+    }
+
+    /// Replies to `node`'s documents and mentions of its name, newest first, at most `limit`.
+    pub async fn notifications(
+        &self,
+        node: impl Into<NodeRef>,
+        limit: usize,
+    ) -> Result<Notifications, ApiError> {
+        self.on(node, move |a, id| a.notifications(id, limit)).await
+    }
+
+    /// Marks each of `docs` read (those this node holds); how many were unread.
+    pub async fn mark_read(
+        &self,
+        node: impl Into<NodeRef>,
+        docs: Vec<DocId>,
+    ) -> Result<usize, ApiError> {
+        self.on(node, move |a, id| a.mark_read(id, &docs)).await
     }
 
     /// Changes the user's flags of `doc`; the document afterwards.

@@ -109,6 +109,43 @@ pub async fn join(
     }
 }
 
+/// Joins `doc` through the first of `addresses` that works (an invite's addresses, in order);
+/// if none does, the error names each address's failure.
+pub async fn join_any(
+    state: &AppState,
+    node: NodeId,
+    addresses: &[String],
+    doc: DocId,
+    wait: Duration,
+) -> Result<Joined, ApiError> {
+    let deadline = Instant::now() + wait;
+    let mut failures = Vec::new();
+    let mut last = None;
+    for address in addresses {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match join(state, node, address, doc, left).await {
+            Ok(joined) => return Ok(joined),
+            Err(e) => {
+                failures.push(format!("{address}: {e}"));
+                last = Some(e);
+            }
+        }
+    }
+    match (last, failures.len()) {
+        (None, _) => Err(ApiError::BadRequest(
+            "no address to join through: give an installation's address or an invite".into(),
+        )),
+        (Some(only), 1) => Err(only),
+        (Some(last), _) => Err(last.with_message(format!(
+            "no address of the invite worked: {}",
+            failures.join("; ")
+        ))),
+    }
+}
+
 /// Whether `address` reaches this installation: one of its own addresses, or a loopback address
 /// on one of its listening ports.
 fn is_own(state: &AppState, address: &PeerAddress) -> bool {

@@ -38,6 +38,7 @@ pub mod daemon;
 pub mod error;
 pub mod handle;
 mod http;
+pub mod invite;
 pub mod join;
 pub mod routes;
 pub mod state;

@@ -530,6 +530,11 @@ impl<S: Store> Node<S> {
             .ok_or(CommandError::UnknownDocument(doc))?;
         change(&mut sub.flags);
         self.dirty.insert(doc);
+        // Following a forum follows its threads: they settle again.
+        if sub.meta.is_some_and(|m| m.parent.is_none()) {
+            let topics: Vec<DocId> = self.children(&doc).copied().collect();
+            self.dirty.extend(topics);
+        }
         Ok(())
     }
 

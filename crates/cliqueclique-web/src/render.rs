@@ -31,6 +31,25 @@ pub fn body_html(content_type: &str, body: Option<&str>) -> String {
     }
 }
 
+/// A document's text as plain text, for quoting: markdown and plain text as written, HTML
+/// without its tags.
+pub fn plain_text(content_type: &str, body: &str) -> String {
+    let mime = content_type.split(';').next().unwrap_or("").trim();
+    if !mime.eq_ignore_ascii_case("text/html") {
+        return body.to_owned();
+    }
+    let text = ammonia::Builder::empty()
+        .clean_content_tags(std::collections::HashSet::from(["script", "style"]))
+        .clean(body)
+        .to_string();
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
 fn markdown(text: &str) -> String {
     use pulldown_cmark::{Options, Parser, html};
     let mut options = Options::empty();
@@ -86,7 +105,19 @@ pub use cliqueclique_daemon::api::format_date;
 
 #[cfg(test)]
 mod tests {
-    use super::body_html;
+    use super::{body_html, plain_text};
+
+    #[test]
+    fn quoting_keeps_text_and_drops_html_tags() {
+        assert_eq!(plain_text("text/markdown", "*hi* <b>"), "*hi* <b>");
+        assert_eq!(
+            plain_text(
+                "text/html; charset=utf-8",
+                "<p>a &amp; <b>b</b> &lt;c&gt;</p><script>x</script>"
+            ),
+            "a & b <c>"
+        );
+    }
 
     #[test]
     fn plain_text_is_escaped() {

@@ -9,5 +9,8 @@ mod layout;
 mod login;
 mod pages;
 mod public;
+mod reading;
+mod replying;
 mod revise;
 mod security;
+mod sharing;

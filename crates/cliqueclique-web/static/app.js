@@ -159,6 +159,76 @@
     if (browse.dataset.searching === "true") { fresh(); }
   }
 
+  // Copy buttons: copy the named field's text (the field can be selected by hand without this).
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    const field = document.getElementById(button.dataset.copy);
+    if (!field) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      const done = function () {
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = "Copy"; }, 2000);
+      };
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () {
+          if (document.execCommand("copy")) { done(); }
+        });
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
+
+  // The reply form: Quote inserts the parent's text (or the part selected in it) at the caret;
+  // Preview renders the text in place, keeping attached files.
+  const quote = document.getElementById("quote");
+  const editor = document.getElementById("body");
+  if (quote && editor) {
+    quote.addEventListener("click", function (event) {
+      event.preventDefault();
+      const all = document.getElementById("quote-text").value;
+      const parentBody = document.getElementById("parent-body");
+      const selection = window.getSelection();
+      let text = all;
+      if (selection && !selection.isCollapsed && parentBody.contains(selection.anchorNode)) {
+        const first = all.split("\n")[0];
+        text = first + "\n" + selection.toString().trim().split("\n").map(function (line) {
+          return line ? "> " + line : ">";
+        }).join("\n") + "\n\n";
+      }
+      const at = editor.selectionStart || 0;
+      editor.value = editor.value.slice(0, at) + text + editor.value.slice(editor.selectionEnd || at);
+      editor.focus();
+      editor.selectionStart = editor.selectionEnd = at + text.length;
+    });
+  }
+  const previewButton = document.getElementById("preview-button");
+  if (previewButton && editor) {
+    previewButton.addEventListener("click", function (event) {
+      event.preventDefault();
+      const data = new URLSearchParams();
+      data.set("csrf", csrf);
+      data.set("body", editor.value);
+      data.set("content_type", document.getElementById("content_type").value);
+      fetch("/compose/preview", { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("the preview failed (" + response.status + ")"); }
+          return response.text();
+        })
+        .then(function (html) {
+          document.getElementById("preview").innerHTML = html;
+          const box = document.getElementById("preview-box");
+          box.hidden = false;
+          box.scrollIntoView({ block: "nearest" });
+        })
+        .catch(function (e) {
+          document.getElementById("preview").textContent = String((e && e.message) || e);
+          document.getElementById("preview-box").hidden = false;
+        });
+    });
+  }
+
   if (!node || typeof EventSource === "undefined") { return; }
   const thread = document.querySelector("[data-thread]");
   const network = document.getElementById("network");

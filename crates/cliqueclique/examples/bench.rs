@@ -250,6 +250,7 @@ async fn ingest(comments: usize, size: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let join = JoinRequest {
         address: sender.address.clone(),
+        addresses: Vec::new(),
         doc: root.id,
         timeout_ms: Some(600_000),
     };
@@ -468,6 +469,7 @@ async fn latency(i2p: bool, hops: usize, comments: usize) -> anyhow::Result<()> 
     let started = Instant::now();
     let join = JoinRequest {
         address: a.address.clone(),
+        addresses: Vec::new(),
         doc: root.id,
         timeout_ms: Some(600_000),
     };

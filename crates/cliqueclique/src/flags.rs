@@ -72,9 +72,14 @@ pub enum Command {
     Edit(Edit),
     /// Attach an existing document CHILD under PARENT with a link document (both must be held).
     Link(Link),
-    /// Join a forum knowing an installation's address and the root document's id.
-    #[command(after_help = "Example:\n  cliqueclique join tcp://198.51.100.7:7117 ROOT_ID")]
+    /// Join a forum with an invite, or with an installation's address and the root document's id.
+    #[command(
+        after_help = "Examples:\n  cliqueclique join 'cliqueclique:ROOT_ID?via=tcp://198.51.100.7:7117'\n  cliqueclique join tcp://198.51.100.7:7117 ROOT_ID"
+    )]
     Join(Join),
+    /// Print an invite to a forum (its id and this installation's addresses) for someone to join.
+    #[command(after_help = "Example:\n  cliqueclique invite k7f2q")]
+    Invite(Target),
     /// Subscribe to a document: its comments are pushed to this node.
     Subscribe(Subscribe),
     /// Stop a subscription (the document stays while it is wanted for other reasons).
@@ -351,10 +356,12 @@ pub struct Link {
 /// `join`.
 #[derive(Debug, Args)]
 pub struct Join {
-    /// The address of an installation that holds the document, such as tcp://198.51.100.7:7117.
-    pub address: String,
-    /// The root document's id (in full: the document is not here yet).
-    pub root_id: String,
+    /// An invite (cliqueclique:ROOT_ID?via=ADDRESS), or the address of an installation that
+    /// holds the document, such as tcp://198.51.100.7:7117.
+    #[arg(value_name = "INVITE|ADDRESS")]
+    pub target: String,
+    /// With an address: the root document's id (in full: the document is not here yet).
+    pub root_id: Option<String>,
     /// Give up after this many seconds (the node keeps trying in the background).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,

@@ -283,6 +283,30 @@ impl Actor {
         Ok(unread.len())
     }
 
+    /// Marks each of `docs` that this node holds read; returns how many were unread before.
+    /// Documents it does not hold are left out (a page may show one that is gone since).
+    pub fn mark_read(&mut self, id: NodeId, docs: &[DocId]) -> Result<usize, ApiError> {
+        let mut changed = 0;
+        for doc in docs {
+            let node = &self.nodes[&id].node;
+            let Some(flags) = node.flags(doc) else {
+                continue;
+            };
+            if flags.read || node.subscription(doc).is_none() {
+                continue;
+            }
+            self.command(
+                id,
+                Command::MarkRead {
+                    doc: *doc,
+                    read: true,
+                },
+            )?;
+            changed += 1;
+        }
+        Ok(changed)
+    }
+
     /// Joins `doc` through the first of `cards` (the others become extra peers), all of which were
     /// found at `address`. Returns the card used.
     pub fn join(

@@ -82,6 +82,13 @@ impl Authors {
 
 /// The top of the forum `doc` belongs to: its highest held ancestor.
 pub(crate) fn forum_root(node: &Node<SqliteStore>, doc: &DocId) -> DocId {
+    ancestry(node, doc).first().copied().unwrap_or(*doc)
+}
+
+/// The held ancestors of `doc` through parents whose bodies are here, the highest first and
+/// its parent last; empty for a root or a document whose parent is not here.
+pub(crate) fn ancestry(node: &Node<SqliteStore>, doc: &DocId) -> Vec<DocId> {
+    let mut chain = Vec::new();
     let mut cur = *doc;
     for _ in 0..MAX_DEPTH {
         match node
@@ -89,11 +96,19 @@ pub(crate) fn forum_root(node: &Node<SqliteStore>, doc: &DocId) -> DocId {
             .and_then(|s| s.meta)
             .and_then(|m| m.parent)
         {
-            Some(p) if node.subscription(&p).is_some_and(|s| s.has_body()) => cur = p,
+            Some(p)
+                if p != *doc
+                    && !chain.contains(&p)
+                    && node.subscription(&p).is_some_and(|s| s.has_body()) =>
+            {
+                chain.push(p);
+                cur = p;
+            }
             _ => break,
         }
     }
-    cur
+    chain.reverse();
+    chain
 }
 
 /// The authors below `root` (itself included) whose claimed name, ignoring case, another

@@ -4,8 +4,8 @@ use super::Actor;
 use super::people::Authors;
 use super::revisions::{self, Revised};
 use crate::api::{
-    Contents, DocumentView, LinkView, NodeStatus, PartView, PeerView, Resolved, ResolvedDocument,
-    StateView, ThreadEntry, ThreadStatusView, VersionView,
+    Ancestor, Contents, DocumentView, LinkView, NodeStatus, PartView, PeerView, Resolved,
+    ResolvedDocument, StateView, ThreadEntry, ThreadStatusView, VersionView,
 };
 use crate::error::ApiError;
 use cliqueclique_doc::{DocId, Document, NodeId, Revision};
@@ -144,6 +144,19 @@ impl Actor {
             newest: revised.newest().map(shown),
             versions,
             document,
+            ancestors: super::people::ancestry(node, &doc)
+                .into_iter()
+                .map(|id| {
+                    let held = node.document(&id);
+                    let revised = revisions::revised(node, id, held.as_ref());
+                    let subject = revised
+                        .newest()
+                        .or(held.as_ref())
+                        .map(|d| d.subject().to_owned())
+                        .unwrap_or_default();
+                    Ancestor { id, subject }
+                })
+                .collect(),
             children: node.children(&doc).copied().collect(),
             thread: sub.filter(|s| s.has_body()).map(|_| {
                 let status = node.thread_status(&doc);

@@ -219,3 +219,12 @@ pub(super) async fn import(
         has_body: true,
     }))
 }
+
+/// Replies to the node's documents and mentions of its name, newest first.
+pub(super) async fn notifications(
+    State(state): State<AppState>,
+    NodeParam(node): NodeParam,
+) -> ApiResult<crate::api::Notifications> {
+    let limit = crate::actor::MAX_NOTIFICATIONS;
+    Ok(Json(state.handle.notifications(node, limit).await?))
+}

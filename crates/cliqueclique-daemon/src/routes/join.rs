@@ -1,8 +1,9 @@
-//! Joining a document through an installation's address ([`crate::join`]).
+//! Joining a document through an installation's address or an invite ([`crate::join`]), and
+//! the invite to a held document ([`crate::invite`]).
 
 use super::ApiResult;
-use super::extract::{ApiJson, NodeParam};
-use crate::api::{JoinRequest, Joined};
+use super::extract::{ApiJson, DocParam, NodeParam};
+use crate::api::{InviteView, JoinRequest, Joined};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -18,7 +19,27 @@ pub(super) async fn join_document(
     let wait = request
         .timeout_ms
         .map_or(state.config.join_timeout, Duration::from_millis);
+    let addresses: Vec<String> = std::iter::once(request.address)
+        .filter(|a| !a.trim().is_empty())
+        .chain(request.addresses)
+        .take(crate::invite::MAX_INVITE_ADDRESSES)
+        .collect();
     Ok(Json(
-        crate::join::join(&state, node, &request.address, request.doc, wait).await?,
+        crate::join::join_any(&state, node, &addresses, request.doc, wait).await?,
     ))
+}
+
+/// The invite to a held document: its id and this installation's advertised addresses.
+pub(super) async fn invite(
+    State(state): State<AppState>,
+    DocParam(doc): DocParam,
+    NodeParam(node): NodeParam,
+) -> ApiResult<InviteView> {
+    let node = state.handle.resolve(node).await?;
+    if !state.handle.has_body(node, doc).await? {
+        return Err(crate::error::ApiError::NotFound(format!(
+            "document {doc} is not held by this node, so it cannot invite anyone to it"
+        )));
+    }
+    Ok(Json(crate::invite::view(doc, &state.advertised)))
 }

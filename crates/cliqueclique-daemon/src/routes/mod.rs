@@ -109,7 +109,12 @@ pub fn router(state: AppState) -> Router {
             get(documents::network),
         )
         .route("/api/nodes/{node}/overview", get(documents::overview))
+        .route(
+            "/api/nodes/{node}/notifications",
+            get(documents::notifications),
+        )
         .route("/api/nodes/{node}/join", post(join::join_document))
+        .route("/api/nodes/{node}/documents/{id}/invite", get(join::invite))
         .route("/api/nodes/{node}/import", post(documents::import))
         .route(
             "/api/nodes/{node}/directories",

@@ -70,8 +70,18 @@ impl<S: Store> Node<S> {
         let downstream_has = |flag| sub.downstream_has(flag, counts);
         let flags = sub.flags;
         let fetching = sub.fetch_until.is_some_and(|t| now < t);
-        let thread =
-            (flags.subscribed && flags.thread) || fetching || downstream_has(Advert::THREAD);
+        // A forum's follower follows each of its threads (the documents directly below a root
+        // whose thread its user follows): their writers follow the thread they post into, not
+        // the forum, so only each thread's own tree reaches all of it (docs/protocol.md §6.1).
+        let topic_of_followed_forum = self.parents.get(&doc).into_iter().flatten().any(|p| {
+            self.subs.get(p).is_some_and(|s| {
+                s.flags.subscribed && s.flags.thread && s.meta.is_some_and(|m| m.parent.is_none())
+            })
+        });
+        let thread = (flags.subscribed && flags.thread)
+            || topic_of_followed_forum
+            || fetching
+            || downstream_has(Advert::THREAD);
         let subscribed = flags.subscribed || thread || downstream_has(Advert::SUBSCRIBED);
         let wanted_by_parent = self
             .parents

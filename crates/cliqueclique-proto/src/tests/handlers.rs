@@ -531,7 +531,11 @@ fn a_followed_thread_brings_every_depth_along_one_tree() {
     net.run_for(10_000);
     for doc in [comment, reply, deeper] {
         assert!(net.holds(3, &doc));
-        // Nobody subscribed to the comments: they travel along the root's thread tree.
+    }
+    // The comment directly below the forum is one of its threads, which its follower follows;
+    // nobody subscribed to the comments below it: they travel along that thread's tree.
+    assert!(net.nodes[3].subscription(&comment).unwrap().derived.thread);
+    for doc in [reply, deeper] {
         let sub = net.nodes[3].subscription(&doc).unwrap();
         assert!(!sub.flags.subscribed && !sub.derived.subscribed);
     }
@@ -543,6 +547,54 @@ fn a_followed_thread_brings_every_depth_along_one_tree() {
     net.run_for(200_000);
     assert!(!net.holds(3, &deeper));
     assert!(!net.nodes[1].subscription(&root).unwrap().derived.thread);
+}
+
+#[test]
+fn the_follower_of_a_forum_holds_threads_whose_writers_do_not_follow_the_forum() {
+    // Node 0 starts a forum and follows all of it, as its creator does; node 1 joins through 0,
+    // node 2 through 1. Node 2 starts a thread and follows it, as posting does, and answers
+    // itself there twice. Node 2 is not in the forum's thread set (node 0 is its center and its
+    // only follower), so only the thread's own tree can bring these documents to node 0.
+    let (mut net, root) = chain(3);
+    net.command(
+        0,
+        Command::Subscribe {
+            doc: root,
+            thread: true,
+        },
+    );
+    net.run_for(5_000);
+    let topic = net.post(2, DocumentBuilder::new("beans").parent(root).text("b"));
+    net.command(
+        2,
+        Command::Subscribe {
+            doc: topic,
+            thread: true,
+        },
+    );
+    net.run_for(10_000);
+    let own = net.post(2, DocumentBuilder::new("re").parent(topic).text("poles"));
+    net.run_for(10_000);
+    let answer = net.post(2, DocumentBuilder::new("re").parent(own).text("long ones"));
+    net.run_for(10_000);
+    for doc in [topic, own, answer] {
+        assert!(net.holds(0, &doc), "the forum's follower lacks {doc}");
+    }
+    // Its topics are followed as threads; the comments below them get no overlay of their own.
+    assert!(net.nodes[0].subscription(&topic).unwrap().derived.thread);
+    for doc in [own, answer] {
+        let sub = net.nodes[0].subscription(&doc).unwrap();
+        assert!(!sub.flags.subscribed && !sub.derived.subscribed, "{doc}");
+    }
+    assert!(net.nodes[0].thread_status(&root).complete());
+    // Unfollowing the forum lets its threads go again.
+    net.command(0, Command::Unsubscribe { doc: root });
+    net.run_for(200_000);
+    assert!(
+        !net.nodes[0]
+            .subscription(&topic)
+            .is_some_and(|s| s.derived.thread)
+    );
 }
 
 /// Node 0 starts a forum and posts a comment; nodes 1 and 2 join through 0, node 3 through 1,

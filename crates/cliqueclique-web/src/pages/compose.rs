@@ -1,6 +1,7 @@
 //! Writing: a new forum (a root document), a reply, attaching existing documents to each other
 //! with link documents (both directions), and importing an export file.
 
+use super::reply::{ParentContext, preview};
 use super::{Nav, parse_doc};
 use crate::auth::User;
 use crate::error::{WebError, WebResult};
@@ -26,6 +27,10 @@ const CONTENT_TYPES: [(&str, &str); 3] = [
 pub struct ComposePage {
     nav: Nav,
     parent: Option<(String, String)>,
+    /// The text being answered, above the editor.
+    context: Option<ParentContext>,
+    /// The reply rendered as readers will see it, after Preview.
+    preview: Option<String>,
     subject: String,
     body: String,
     content_type: String,
@@ -43,10 +48,12 @@ pub struct ImportPage {
     nav: Nav,
 }
 
-/// `?parent=ID` makes the form a reply.
+/// `?parent=ID` makes the form a reply; `&quote=1` starts it with the parent quoted.
 #[derive(Deserialize)]
 pub struct ComposeQuery {
     parent: Option<String>,
+    #[serde(default)]
+    quote: Option<String>,
 }
 
 /// `GET /compose`.
@@ -59,7 +66,13 @@ pub async fn compose_page(
         Some(text) => Some(parse_doc(&text)?),
         None => None,
     };
-    form_page(&state, &user, parent).await
+    let mut page = form_page(&state, &user, parent).await?;
+    if query.quote.is_some_and(|q| q == "1")
+        && let Some(context) = &page.context
+    {
+        page.body = context.quote.clone();
+    }
+    Ok(page)
 }
 
 /// The empty compose form, a reply to `parent` if given.
@@ -69,13 +82,18 @@ async fn form_page(
     parent: Option<cliqueclique_doc::DocId>,
 ) -> WebResult<ComposePage> {
     let node = user.node();
-    let parent = match parent {
+    let (parent, context) = match parent {
         Some(doc) => {
             let view = state.api.handle.show(node, doc).await?;
-            let subject = view.document.map(|c| c.subject).unwrap_or_default();
-            Some((doc.to_string(), subject))
+            let context = ParentContext::of(&view);
+            let subject = view
+                .newest
+                .or(view.document)
+                .map(|c| c.subject)
+                .unwrap_or_default();
+            (Some((doc.to_string(), subject)), context)
         }
-        None => None,
+        None => (None, None),
     };
     let subject = match &parent {
         Some((_, s)) if s.starts_with("Re: ") => s.clone(),
@@ -86,6 +104,8 @@ async fn form_page(
     Ok(ComposePage {
         nav: Nav::of(user, state),
         parent,
+        context,
+        preview: None,
         subject,
         body: String::new(),
         content_type: String::new(),
@@ -143,7 +163,15 @@ pub async fn compose(
     let fields = read_multipart(multipart).await?;
     let get = |name: &str| fields.text.get(name).cloned().unwrap_or_default();
     user.check_csrf(&get("csrf"))?;
-    let (id, parent) = match post_form(&state, &user, &fields).await {
+    if fields.text.contains_key("preview") {
+        let mut page = refilled(&state, &user, &fields).await?;
+        page.preview = Some(preview(&get("content_type"), &get("body")));
+        if !fields.files.is_empty() {
+            page.error = Some("choose the attached files again before posting".into());
+        }
+        return Ok(page.into_response());
+    }
+    let id = match post_form(&state, &user, &fields).await {
         Ok(posted) => posted,
         Err(e) => return refill(&state, &user, &fields, e).await,
     };
@@ -161,8 +189,21 @@ pub async fn compose(
                 ))
             })?;
     }
-    let target = parent.unwrap_or(id);
-    Ok(Redirect::to(&format!("/t/{target}#c-{id}")).into_response())
+    Ok(Redirect::to(&whole_thread_at(&state, &user, id).await?).into_response())
+}
+
+/// Where a new document is shown: a reply in its whole thread (the topic below the forum's
+/// root), scrolled to it; a new topic or forum on its own page.
+async fn whole_thread_at(
+    state: &WebState,
+    user: &User,
+    id: cliqueclique_doc::DocId,
+) -> WebResult<String> {
+    let view = state.api.handle.show(user.node(), id).await?;
+    Ok(match view.ancestors.get(1) {
+        Some(topic) => format!("/t/{}#c-{id}", topic.id),
+        None => format!("/t/{id}"),
+    })
 }
 
 /// The directory the compose form publishes in, if any.
@@ -181,16 +222,9 @@ async fn refill(
     fields: &Fields,
     error: WebError,
 ) -> WebResult<Response> {
-    let get = |name: &str| fields.text.get(name).cloned().unwrap_or_default();
-    let parent = parse_doc(&get("parent")).ok();
-    let Ok(mut page) = form_page(state, user, parent).await else {
+    let Ok(mut page) = refilled(state, user, fields).await else {
         return Err(error);
     };
-    page.subject = get("subject");
-    page.body = get("body");
-    page.content_type = get("content_type");
-    page.dir_root = get("dir_root");
-    page.dir_name = get("dir_name");
     let mut message = error.to_string();
     if !fields.files.is_empty() {
         message.push_str(" (choose the attached files again)");
@@ -199,12 +233,25 @@ async fn refill(
     Ok((error.status(), page).into_response())
 }
 
-/// Checks the compose form and posts its document: its id and its parent.
+/// The compose form again with what was typed.
+async fn refilled(state: &WebState, user: &User, fields: &Fields) -> WebResult<ComposePage> {
+    let get = |name: &str| fields.text.get(name).cloned().unwrap_or_default();
+    let parent = parse_doc(&get("parent")).ok();
+    let mut page = form_page(state, user, parent).await?;
+    page.subject = get("subject");
+    page.body = get("body");
+    page.content_type = get("content_type");
+    page.dir_root = get("dir_root");
+    page.dir_name = get("dir_name");
+    Ok(page)
+}
+
+/// Checks the compose form and posts its document: its id.
 async fn post_form(
     state: &WebState,
     user: &User,
     fields: &Fields,
-) -> WebResult<(cliqueclique_doc::DocId, Option<cliqueclique_doc::DocId>)> {
+) -> WebResult<cliqueclique_doc::DocId> {
     let get = |name: &str| fields.text.get(name).cloned().unwrap_or_default();
     let subject = get("subject").trim().to_owned();
     if subject.is_empty() {
@@ -237,8 +284,7 @@ async fn post_form(
         ..NewPost::default()
     };
     directory_of(fields)?;
-    let id = state.api.handle.post(user.node(), post).await?;
-    Ok((id, parent))
+    Ok(state.api.handle.post(user.node(), post).await?)
 }
 
 /// The link form on a document page.

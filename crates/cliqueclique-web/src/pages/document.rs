@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cliqueclique_daemon::api::{DocumentView, FlagsChange, Network, ThreadEntry};
+use cliqueclique_daemon::api::{Ancestor, DocumentView, FlagsChange, Network, ThreadEntry};
 use cliqueclique_doc::DocId;
 use family::{Family, family};
 use serde::Deserialize;
@@ -78,6 +78,35 @@ pub struct DocumentPage {
     hidden_note: String,
     /// The address of the feed below it, announced in the page's head.
     feed: Option<String>,
+}
+
+/// A forum's Share box: the invite to paste, and what keeps others from using it.
+pub struct Share {
+    /// `cliqueclique:ROOT?via=…`.
+    invite: String,
+    /// The invite carries at least one address.
+    usable: bool,
+    /// Why others cannot join through this installation, and the fix.
+    warning: Option<String>,
+}
+
+impl Share {
+    /// The Share box of `doc` through this installation's advertised addresses.
+    fn of(state: &WebState, doc: DocId) -> Share {
+        let view = cliqueclique_daemon::invite::view(doc, &state.api.advertised);
+        Share {
+            usable: !view.addresses.is_empty(),
+            invite: view.invite,
+            // The warning, said as a sentence of its own.
+            warning: view.warning.map(|w| {
+                let mut chars = w.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            }),
+        }
+    }
 }
 
 /// Whether `back` is a path on this site: it starts with one `/`, and no backslash or control
@@ -330,6 +359,8 @@ pub struct Row {
     pub body: String,
     /// Not marked read.
     pub unread: bool,
+    /// The first unread comment in reading order: "new since your last visit" stands above it.
+    pub first_new: bool,
     /// The newest comment of the thread.
     pub newest: bool,
     /// Attached by a link document.
@@ -362,6 +393,17 @@ pub struct ThreadPage {
     unread: usize,
     /// The address of the feed below it, announced in the page's head.
     feed: Option<String>,
+    /// The way back up: the documents above it, the forum's root first.
+    ancestors: Vec<Ancestor>,
+    /// The Share box, on a forum's root.
+    share: Option<Share>,
+}
+
+impl ThreadPage {
+    /// The first unread comment in reading order, where Next unread goes without the script.
+    fn first_unread(&self) -> Option<&str> {
+        self.rows.iter().find(|r| r.unread).map(|r| r.id.as_str())
+    }
 }
 
 #[derive(Template)]
@@ -399,6 +441,9 @@ pub fn flatten(root: &ThreadEntry) -> Vec<Row> {
     newest(root, &mut best);
     let mut rows = Vec::new();
     walk(root, &mut rows, best.map(|(_, id)| id));
+    if let Some(first) = rows.iter_mut().find(|r| r.unread) {
+        first.first_new = true;
+    }
     rows
 }
 
@@ -422,6 +467,7 @@ fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
             .map(|t| body_html(t, entry.body.as_deref()))
             .unwrap_or_default(),
         unread: !entry.read,
+        first_new: false,
         newest: newest == Some(entry.id),
         linked: entry.linked,
         retracted: entry.retracted,
@@ -475,8 +521,17 @@ pub async fn thread(
         completeness: view.thread.as_ref().map_or(String::new(), completeness),
         complete: view.thread.is_none_or(|t| t.complete),
         feed: super::feed::address(&state, &user, &doc).await?,
+        share: is_root(&view).then(|| Share::of(&state, doc)),
+        ancestors: view.ancestors,
     }
     .into_response())
+}
+
+/// Whether `view` is a forum's root: held, with no parent.
+fn is_root(view: &DocumentView) -> bool {
+    view.document
+        .as_ref()
+        .is_some_and(|d| d.parent.is_none() && d.link.is_none())
 }
 
 /// "complete: 3 documents below", or how many have not arrived yet.
@@ -531,6 +586,8 @@ pub fn render_thread(entry: &ThreadEntry) -> Result<String, askama::Error> {
         completeness: String::new(),
         complete: true,
         feed: None,
+        ancestors: Vec::new(),
+        share: None,
     }
     .render()
 }

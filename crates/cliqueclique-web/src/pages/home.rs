@@ -36,6 +36,11 @@ impl HomePage {
         }
     }
 
+    /// Unread comments over every forum, for the tab's title.
+    fn unread(&self) -> usize {
+        self.overview.forums.iter().map(|f| f.unread).sum()
+    }
+
     fn when(&self, thread: &ThreadSummary) -> String {
         if thread.last_activity == 0 {
             String::new()

@@ -1,16 +1,19 @@
-//! Joining a forum: a peer's address and the root document's id. The join runs in the
+//! Joining a forum: an invite (`cliqueclique:ROOT?via=ADDRESS`, [`cliqueclique_daemon::invite`]),
+//! or a peer's address and the root document's id. The join runs in the
 //! background; its page shows the progress (refreshing itself, no script needed) until the root
 //! arrives, then goes to the thread, or shows why it failed.
 
 use super::{Nav, parse_doc};
 use crate::auth::User;
-use crate::error::WebResult;
+use crate::error::{WebError, WebResult};
 use crate::render::url_escape;
 use crate::state::{JoinProgress, WebState, now_secs};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use cliqueclique_daemon::invite::{Invite, InviteError, SCHEME};
+use cliqueclique_doc::DocId;
 use serde::Deserialize;
 
 #[derive(Template, WebTemplate)]
@@ -18,6 +21,7 @@ use serde::Deserialize;
 /// The template of this page.
 pub struct JoinPage {
     nav: Nav,
+    invite: String,
     address: String,
     doc: String,
     error: Option<String>,
@@ -33,9 +37,12 @@ pub struct JoiningPage {
     error: Option<String>,
 }
 
-/// `?address=…&doc=…` fill in the join form (the failed join page's "Try again" link).
+/// `?invite=…`, or `?address=…&doc=…`, fill in the join form (the failed join page's "Try
+/// again" link).
 #[derive(Deserialize)]
 pub struct JoinQuery {
+    #[serde(default)]
+    invite: String,
     #[serde(default)]
     address: String,
     #[serde(default)]
@@ -43,8 +50,16 @@ pub struct JoinQuery {
 }
 
 impl JoiningPage {
-    /// The join form filled in with this join's address and id.
+    /// The join was asked for with an invite.
+    fn by_invite(&self) -> bool {
+        is_invite(&self.address)
+    }
+
+    /// The join form filled in with this join's invite, or address and id.
     fn retry(&self) -> String {
+        if is_invite(&self.address) {
+            return format!("/join?invite={}", url_escape(&self.address));
+        }
         format!(
             "/join?address={}&doc={}",
             url_escape(&self.address),
@@ -61,6 +76,7 @@ pub async fn join_page(
 ) -> JoinPage {
     JoinPage {
         nav: Nav::of(&user, &state),
+        invite: query.invite,
         address: query.address,
         doc: query.doc,
         error: None,
@@ -71,8 +87,47 @@ pub async fn join_page(
 #[derive(Deserialize)]
 pub struct JoinForm {
     csrf: String,
+    #[serde(default)]
+    invite: String,
+    #[serde(default)]
     address: String,
+    #[serde(default)]
     doc: String,
+}
+
+/// Whether `text` is meant as an invite.
+fn is_invite(text: &str) -> bool {
+    text.trim()
+        .get(..SCHEME.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME))
+}
+
+/// The forum and the addresses to try, from an invite or from an address and an id. A
+/// `cliqueclique:` invite pasted into the address field counts as an invite too.
+fn target(form: &JoinForm) -> Result<(DocId, Vec<String>, String), WebError> {
+    let invite = [&form.invite, &form.address]
+        .into_iter()
+        .find(|t| is_invite(t));
+    if let Some(text) = invite {
+        let invite: Invite = text
+            .parse()
+            .map_err(|e: InviteError| WebError::BadRequest(e.to_string()))?;
+        let addresses = invite.addresses.iter().map(ToString::to_string).collect();
+        return Ok((invite.doc, addresses, text.trim().to_owned()));
+    }
+    if !form.invite.trim().is_empty() {
+        return Err(WebError::BadRequest(format!(
+            "that is not an invite: an invite starts with {SCHEME}"
+        )));
+    }
+    let address = form.address.trim().to_owned();
+    if address.is_empty() {
+        return Err(WebError::BadRequest(
+            "paste an invite, or give an installation's address and the forum's id".into(),
+        ));
+    }
+    let doc = parse_doc(&form.doc)?;
+    Ok((doc, vec![address.clone()], address))
 }
 
 /// `POST /join`: starts the join and goes to its progress page.
@@ -82,13 +137,13 @@ pub async fn join(
     Form(form): Form<JoinForm>,
 ) -> WebResult<Response> {
     user.check_csrf(&form.csrf)?;
-    let address = form.address.trim().to_owned();
-    let doc = match parse_doc(&form.doc) {
-        Ok(doc) => doc,
+    let (doc, addresses, address) = match target(&form) {
+        Ok(target) => target,
         Err(e) => {
             let page = JoinPage {
                 nav: Nav::of(&user, &state),
-                address,
+                invite: form.invite,
+                address: form.address,
                 doc: form.doc,
                 error: Some(e.to_string()),
             };
@@ -107,7 +162,7 @@ pub async fn join(
     tokio::spawn(async move {
         let wait = background.api.config.join_timeout;
         let result =
-            cliqueclique_daemon::join::join(&background.api, node, &address, doc, wait).await;
+            cliqueclique_daemon::join::join_any(&background.api, node, &addresses, doc, wait).await;
         let progress = match result {
             Ok(_) => JoinProgress::Done,
             Err(e) => JoinProgress::Failed {

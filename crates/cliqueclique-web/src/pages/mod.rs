@@ -11,7 +11,10 @@ pub mod feed;
 pub mod home;
 pub mod join;
 pub mod node;
+pub mod notifications;
 pub mod people;
+pub mod reading;
+pub mod reply;
 pub mod revise;
 pub mod search;
 
@@ -79,6 +82,10 @@ pub fn routes() -> Router<WebState> {
             get(feed::feeds_page).post(feed::set_feed_token),
         )
         .route("/feed/{file}", get(feed::feed))
+        .route("/compose/preview", post(reply::preview_fragment))
+        .route("/read", post(reading::shown))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/read", post(notifications::mark_all_read))
         .route("/join", get(join::join_page).post(join::join))
         .route("/join/{doc}", get(join::progress))
         .route("/import", get(compose::import_page).post(compose::import))

@@ -276,6 +276,11 @@ impl Browser {
         }
         let answer = self.multipart(h, "/compose", &fields).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-        answer.location().rsplit("#c-").next().unwrap().to_owned()
+        // A reply is shown in its whole thread, scrolled to it; a topic or a forum on its page.
+        let location = answer.location();
+        location
+            .rsplit_once("#c-")
+            .map_or_else(|| location.trim_start_matches("/t/"), |(_, id)| id)
+            .to_owned()
     }
 }

@@ -98,8 +98,8 @@ async fn publish_on_one_installation_find_by_prefix_on_another() {
     // Bob joins the directory's root through his join page.
     set_up(&bob, &bob_site, "bob").await;
     bob.goto(&format!("{}/join", bob_site.url)).await.unwrap();
-    fill(&bob, "#address", &ann_site.address).await;
-    fill(&bob, "#doc", &root).await;
+    let invite = format!("cliqueclique:{root}?via={}", ann_site.address);
+    fill(&bob, "#invite", &invite).await;
     click(&bob, "#join").await;
     let joined = format!("/t/{root}");
     until("bob's join to finish", || async {

@@ -1,5 +1,5 @@
-//! Two local installations in two browsers: owner setup, a forum, a join through the UI, a reply
-//! arriving live, toggles that persist, and document payloads that stay inert.
+//! Two local installations in two browsers: owner setup, a forum, a join with the invite from its
+//! Share box, a reply arriving live, toggles that persist, and document payloads that stay inert.
 
 use crate::support::*;
 use cliqueclique_web::Settings;
@@ -29,11 +29,27 @@ async fn a_forum_between_two_installations() {
     .await;
     assert!(text(&ann).await.contains("Gardening"));
 
-    // Bob joins it through his own installation's join page.
+    // Ann copies the invite from her forum's Share box; bob pastes it into his join page.
+    let invite = ann
+        .find(Locator::Css("#invite"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        invite,
+        format!("cliqueclique:{root}?via={}", ann_site.address)
+    );
+    let copy = ann.find(Locator::Css("button[data-copy]")).await.unwrap();
+    assert!(copy.is_displayed().await.unwrap(), "the script shows Copy");
+    let warning = text_when(&ann, "the loopback warning", "#share-warning").await;
+    assert!(warning.contains("--advertise"), "{warning}");
+    screenshot(&ann, "share-box").await;
     set_up(&bob, &bob_site, "bob").await;
     bob.goto(&format!("{}/join", bob_site.url)).await.unwrap();
-    fill(&bob, "#address", &ann_site.address).await;
-    fill(&bob, "#doc", &root).await;
+    fill(&bob, "#invite", &invite).await;
     click(&bob, "#join").await;
     let thread = format!("/t/{root}");
     until("bob's join to finish", || async {
@@ -168,8 +184,8 @@ async fn a_join_to_an_unreachable_peer_says_so() {
         .local_addr()
         .unwrap()
         .port();
-    fill(&client, "#address", &format!("tcp://127.0.0.1:{port}")).await;
-    fill(&client, "#doc", &"a".repeat(52)).await;
+    let invite = format!("cliqueclique:{}?via=tcp://127.0.0.1:{port}", "a".repeat(52));
+    fill(&client, "#invite", &invite).await;
     click(&client, "#join").await;
     until("the progress page", || async {
         path(&client).await.starts_with("/join/")

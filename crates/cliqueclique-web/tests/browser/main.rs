@@ -13,6 +13,8 @@ mod impostor;
 mod local;
 mod moderation;
 mod public;
+mod reading;
+mod replying;
 mod retract;
 mod support;
 mod threads;

@@ -224,8 +224,22 @@ pub async fn compose(
         path(client).await.starts_with("/t/")
     })
     .await;
+    // A reply is shown in its whole thread, scrolled to it; a topic or a forum on its own page.
     let url = client.current_url().await.unwrap();
-    url.fragment().unwrap().trim_start_matches("c-").to_owned()
+    match url.fragment() {
+        Some(fragment) => fragment.trim_start_matches("c-").to_owned(),
+        None => url.path().trim_start_matches("/t/").to_owned(),
+    }
+}
+
+/// Opens `url` again and again until an element matches `css` (a document arriving from
+/// another installation).
+pub async fn until_shown(client: &Client, what: &str, url: &str, css: &str) {
+    until(what, || async {
+        client.goto(url).await.unwrap();
+        client.find(Locator::Css(css)).await.is_ok()
+    })
+    .await;
 }
 
 /// Writes a screenshot to `target/screenshots/NAME.png`.
@@ -257,11 +271,12 @@ pub async fn ann_and_bob_in_a_forum(driver: &Driver) -> ([Site; 2], Client, Clie
     (sites, ann, bob, root)
 }
 
-/// Joins `root` on `site` through `via`'s address, from the Join page, and waits for its page.
+/// Joins `root` on `site` with an invite through `via`'s address, from the Join page, and waits
+/// for its page.
 pub async fn join_through(client: &Client, site: &Site, via: &Site, root: &str) {
     client.goto(&format!("{}/join", site.url)).await.unwrap();
-    fill(client, "#address", &via.address).await;
-    fill(client, "#doc", root).await;
+    let invite = format!("cliqueclique:{root}?via={}", via.address);
+    fill(client, "#invite", &invite).await;
     click(client, "#join").await;
     let thread = format!("/t/{root}");
     until("the join to finish", || async {

@@ -17,7 +17,7 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
     }
     if overview.forums.is_empty() && overview.joining.is_empty() {
         out!(
-            "no forums yet: start one with `cliqueclique post --subject NAME`, or join one with `cliqueclique join ADDRESS ROOT_ID`"
+            "no forums yet: start one with `cliqueclique post --subject NAME`, or join one with `cliqueclique join INVITE`"
         );
     }
     for forum in &overview.forums {

@@ -1,22 +1,44 @@
-//! `cliqueclique join ADDRESS ROOT_ID`: shows progress while the daemon looks the document up and fetches it.
+//! `cliqueclique join INVITE` (or `join ADDRESS ROOT_ID`): shows progress while the daemon looks
+//! the document up and fetches it. `cliqueclique invite ID`: the invite others join with.
 
 use super::Ctx;
-use crate::flags::Join;
-use cliqueclique_daemon::api::{JoinRequest, Joined};
+use crate::flags::{Join, Target};
+use anyhow::bail;
+use cliqueclique_daemon::api::{InviteView, JoinRequest, Joined};
+use cliqueclique_daemon::invite::{Invite, SCHEME};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 pub async fn run(ctx: &Ctx, flags: Join) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let doc = ctx.doc(&node, &flags.root_id).await?;
+    let is_invite = flags
+        .target
+        .trim()
+        .get(..SCHEME.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME));
+    let (doc, addresses) = match (is_invite, &flags.root_id) {
+        (true, None) => {
+            let invite: Invite = flags.target.parse()?;
+            let addresses: Vec<String> = invite.addresses.iter().map(ToString::to_string).collect();
+            (invite.doc, addresses)
+        }
+        (true, Some(_)) => bail!("an invite carries the root id already: give the invite alone"),
+        (false, Some(root)) => (ctx.doc(&node, root).await?, vec![flags.target.clone()]),
+        (false, None) => bail!(
+            "give an invite (cliqueclique:ROOT_ID?via=ADDRESS), or an address and the root id: \
+             cliqueclique join tcp://HOST:PORT ROOT_ID"
+        ),
+    };
     let request = JoinRequest {
-        address: flags.address.clone(),
+        address: String::new(),
+        addresses: addresses.clone(),
         doc,
         timeout_ms: flags.timeout.map(|s| s * 1000),
     };
     eprintln!(
         "asking {} for document {} and fetching it …",
-        flags.address, doc
+        addresses.join(" or "),
+        doc
     );
     let path = format!("/api/nodes/{node}/join");
     let call = ctx.client.post::<_, Joined>(&path, &request);
@@ -52,5 +74,31 @@ pub async fn run(ctx: &Ctx, flags: Join) -> anyhow::Result<()> {
         joined.peer,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// `invite ID`: prints the invite on stdout, and on stderr what keeps others from using it.
+pub async fn invite(ctx: &Ctx, target: Target) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let doc = ctx.doc(&node, &target.id).await?;
+    let view: InviteView = ctx
+        .client
+        .get(&format!("/api/nodes/{node}/documents/{doc}/invite"))
+        .await?;
+    if view.addresses.is_empty() {
+        bail!(
+            "{}",
+            view.warning
+                .as_deref()
+                .unwrap_or("this installation advertises no address")
+        );
+    }
+    if ctx.json {
+        return ctx.print_json(&view);
+    }
+    if let Some(warning) = &view.warning {
+        eprintln!("warning: {warning}");
+    }
+    out!("{}", view.invite);
     Ok(())
 }

@@ -70,6 +70,7 @@ pub async fn run(flags: Flags) -> anyhow::Result<()> {
         Command::Retract(t) => post::retract(&ctx, t).await,
         Command::Edit(edit) => post::edit(&ctx, edit).await,
         Command::Join(join) => join::run(&ctx, join).await,
+        Command::Invite(t) => join::invite(&ctx, t).await,
         Command::Subscribe(s) => docs::subscribe(&ctx, s).await,
         Command::Unsubscribe(t) => docs::unsubscribe(&ctx, t).await,
         Command::Bookmark(t) => docs::bookmark(&ctx, t).await,

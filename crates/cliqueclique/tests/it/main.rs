@@ -16,9 +16,11 @@ mod forum;
 #[cfg(feature = "embedded")]
 mod i2p;
 mod impostor;
+mod invite;
 mod local_nodes;
 mod moderation;
 mod nntp;
+mod notifications;
 mod public;
 mod reading;
 mod retract;

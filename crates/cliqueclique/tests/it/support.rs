@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 pub use cliqueclique_daemon::testing::{DEADLINE, eventually, eventually_within};
 
 /// Settings that make reconnections and resends quick, so tests do not wait for long back-offs.
-const FAST_CONFIG: &str = r#"
+pub const FAST_CONFIG: &str = r#"
 reconnect_initial = 200
 reconnect_max = 1000
 join_timeout = 30000

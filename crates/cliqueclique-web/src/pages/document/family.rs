@@ -115,6 +115,7 @@ mod tests {
             superseded_by: None,
             newest: None,
             versions: Vec::new(),
+            ancestors: Vec::new(),
         }
     }
 
