@@ -479,6 +479,7 @@ impl Actor {
         match &event {
             Event::DocumentArrived { doc, parent, .. } => self.on_arrival(node, *doc, *parent),
             Event::PeerContact { card } => self.learn_address(card),
+            Event::PeerForgotten { node: peer } => self.forget_address(*peer),
             Event::Rejected { peer, reason } => {
                 let name = match reason {
                     RejectReason::Misaddressed => "core_misaddressed",
@@ -529,6 +530,20 @@ impl Actor {
         if let Some(address) = address {
             let _ = self.rt.block_on(self.net.set_address(id, Some(address)));
         }
+    }
+
+    /// Drops a peer from the transport's address book and from the reconnection attempts once no
+    /// local node keeps a record of it, so that throw-away node keys cannot fill either.
+    fn forget_address(&mut self, peer: NodeId) {
+        if self
+            .nodes
+            .values()
+            .any(|l| l.node.peers().contains_key(&peer))
+        {
+            return;
+        }
+        self.reconnect.remove(&peer);
+        let _ = self.rt.block_on(self.net.set_address(peer, None));
     }
 
     /// Records a peer address learned by other means (a lookup).
