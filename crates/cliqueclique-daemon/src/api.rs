@@ -506,7 +506,7 @@ pub struct NodeStatus {
     /// Cards from senders without a record, not kept.
     #[serde(default)]
     pub cards_ignored: u64,
-    /// Peer records forgotten to stay within the bound (`[proto] max_peers`).
+    /// Peer records forgotten to stay within the bound (`[proto] max_peer_records`).
     #[serde(default)]
     pub peers_forgotten: u64,
 }

@@ -30,7 +30,7 @@ pub enum Event {
         /// The verified card.
         card: Box<ContactCard>,
     },
-    /// The node forgot its record of a peer (and its card) to stay within `Config::max_peers`:
+    /// The node forgot its record of a peer (and its card) to stay within `Config::max_peer_records`:
     /// the driver may forget the peer's address too.
     PeerForgotten {
         /// The peer.

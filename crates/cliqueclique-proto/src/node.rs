@@ -76,7 +76,7 @@ pub struct Stats {
     pub rejected: u64,
     /// Contact cards from senders this node has no record of, not kept (`peers.rs`).
     pub cards_ignored: u64,
-    /// Peer records forgotten to stay within `Config::max_peers`.
+    /// Peer records forgotten to stay within `Config::max_peer_records`.
     pub peers_forgotten: u64,
 }
 
@@ -207,7 +207,7 @@ impl<S: Store> Node<S> {
             node.dirty.insert(doc);
             node.push_dirty.insert(doc);
         }
-        if node.peers.len() > node.config.max_peers {
+        if node.peers.len() > node.config.max_peer_records {
             node.forget_peers(None);
         }
         // Interest as it was before the restart, so that no document looks unwanted while its

@@ -44,7 +44,7 @@ pub async fn open_session(address: &str, nodes: &[Identity]) -> std::io::Result<
 /// following `target`), and a goodbye. A record and a card are the most a stranger can make the
 /// installation keep.
 fn batch(node: &Identity, target: NodeId, doc: DocId) -> Batch {
-    let card = ContactCard::new(node, "throw-away".into(), Vec::new(), 0);
+    let card = ContactCard::new(node, "throw-away", Vec::new(), 0);
     let advert = Advert {
         center: target,
         rank: Rank::default(),

@@ -6,7 +6,7 @@
 //! learns a verified card it needs (a center's or an heir's, named by a linked neighbour). A card
 //! a sender brings is kept only if the sender has a record once the rest of its batch is handled.
 //!
-//! Records are bounded by `Config::max_peers`: beyond it the node forgets the least recently
+//! Records are bounded by `Config::max_peer_records`: beyond it the node forgets the least recently
 //! heard records, with their cards, down to seven eighths of the bound (so the scan runs once per
 //! eighth of new records). Records it still needs are never forgotten: peers it holds links with,
 //! and the centers, heirs and reached nodes its subscriptions follow. See `docs/protocol.md` §7.1.
@@ -33,15 +33,15 @@ impl<S: Store> Node<S> {
                 ..Peer::default()
             },
         );
-        if self.peers.len() > self.config.max_peers {
+        if self.peers.len() > self.config.max_peer_records {
             self.forget_peers(Some(peer));
         }
     }
 
     /// Forgets the least recently heard records that are not needed, down to seven eighths of
-    /// `max_peers` (or as far as the needed ones allow); `keep` is the record just made.
+    /// `max_peer_records` (or as far as the needed ones allow); `keep` is the record just made.
     pub(super) fn forget_peers(&mut self, keep: Option<NodeId>) {
-        let target = self.config.max_peers - self.config.max_peers / 8;
+        let target = self.config.max_peer_records - self.config.max_peer_records / 8;
         let excess = self.peers.len().saturating_sub(target);
         if excess == 0 {
             return;

@@ -41,14 +41,20 @@ fn deliver(net: &mut Net, from: &Identity, parts: Vec<Part>) {
     net.nodes[0].handle_batch(now, from.node_id(), batch);
 }
 
-/// An advert of a node that holds `doc` and follows `center`.
-fn holder_advert(center: cliqueclique_doc::NodeId) -> Advert {
-    Advert {
-        center,
-        rank: Rank::default(),
-        seq: 1,
-        dist: 1,
-        flags: Advert::HAS_BODY | Advert::WANTED,
+/// An offer of `doc` from a node that holds it and follows `center`.
+fn offer(doc: DocId, center: cliqueclique_doc::NodeId) -> Part {
+    Part::Update {
+        doc,
+        serial: 1,
+        advert: Advert {
+            center,
+            rank: Rank::default(),
+            seq: 1,
+            dist: 1,
+            flags: Advert::HAS_BODY | Advert::WANTED,
+        },
+        body: None,
+        thread: None,
     }
 }
 
@@ -67,13 +73,7 @@ fn v3_throwaway_senders_make_no_peer_records() {
             vec![
                 Part::Card { card: card.clone() },
                 Part::CardRequest,
-                Part::Update {
-                    doc: unknown,
-                    serial: 1,
-                    advert: holder_advert(identity.node_id()),
-                    body: None,
-                    thread: None,
-                },
+                offer(unknown, identity.node_id()),
             ],
         );
         // The sender is still answered: our card and a request for the body.
@@ -99,9 +99,9 @@ fn v3_throwaway_senders_make_no_peer_records() {
 
 #[test]
 fn v3_peer_records_stay_within_the_bound_and_the_oldest_are_forgotten() {
-    let max_peers = 64;
+    let max_peer_records = 64;
     let (mut net, root) = forum(Config {
-        max_peers,
+        max_peer_records,
         ..Config::default()
     });
     let (center, linked) = (net.id(0), net.id(1));
@@ -114,13 +114,7 @@ fn v3_peer_records_stay_within_the_bound_and_the_oldest_are_forgotten() {
             identity,
             vec![
                 Part::Card { card: card.clone() },
-                Part::Update {
-                    doc: root,
-                    serial: 1,
-                    advert: holder_advert(center),
-                    body: None,
-                    thread: None,
-                },
+                offer(root, center),
                 Part::Goodbye {
                     doc: root,
                     serial: 1,
@@ -130,11 +124,11 @@ fn v3_peer_records_stay_within_the_bound_and_the_oldest_are_forgotten() {
         );
         let node = &net.nodes[0];
         assert!(
-            node.peers().len() <= max_peers,
+            node.peers().len() <= max_peer_records,
             "{} records",
             node.peers().len()
         );
-        assert!(node.store().cards().len() <= max_peers);
+        assert!(node.store().cards().len() <= max_peer_records);
         assert!(node.peers().contains_key(&linked), "the linked peer stays");
     }
     let node = &net.nodes[0];
@@ -144,7 +138,10 @@ fn v3_peer_records_stay_within_the_bound_and_the_oldest_are_forgotten() {
     assert!(node.peers().contains_key(&last));
     assert!(!node.peers().contains_key(&first));
     let forgotten = node.stats().peers_forgotten;
-    assert!(forgotten >= (fakes.len() - max_peers) as u64, "{forgotten}");
+    assert!(
+        forgotten >= (fakes.len() - max_peer_records) as u64,
+        "{forgotten}"
+    );
     net.collect();
     let events = super::count_events(
         &net,
