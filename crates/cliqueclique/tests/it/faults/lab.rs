@@ -95,11 +95,15 @@ impl Lab {
     fn drop_packets(&self, namespace: &str, loss_per_mille: u32) -> Result<(), String> {
         let rules = format!(
             "table inet faults {{
-                chain output {{ type filter hook output priority 0; policy accept;
-                    oifname \"eth0\" numgen random mod 1000 < {loss_per_mille} counter drop }}
-                chain input {{ type filter hook input priority 0; policy accept;
-                    iifname \"eth0\" numgen random mod 1000 < {loss_per_mille} counter drop }}
-            }}"
+                chain output {{
+                    type filter hook output priority 0; policy accept;
+                    oifname \"eth0\" numgen random mod 1000 < {loss_per_mille} counter drop
+                }}
+                chain input {{
+                    type filter hook input priority 0; policy accept;
+                    iifname \"eth0\" numgen random mod 1000 < {loss_per_mille} counter drop
+                }}
+            }}\n"
         );
         let mut child = Command::new("ip")
             .args(["netns", "exec", namespace, "nft", "-f", "-"])
