@@ -60,6 +60,9 @@ impl<S: Store> Node<S> {
             self.stats.peers_forgotten += 1;
             self.events.push_back(Event::PeerForgotten { node });
         }
+        // The expiry timers of forgotten peers would only find no record when they fire.
+        let peers = &self.peers;
+        self.expiry_timers.retain(|(_, p)| peers.contains_key(p));
     }
 
     /// The peers whose records the node needs: its links, and the nodes its subscriptions follow
