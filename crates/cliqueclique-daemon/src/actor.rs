@@ -1,9 +1,10 @@
 //! The node thread: one OS thread that owns the database and every local node.
 //!
-//! Inputs arrive on two bounded channels ([`Input`]): the calls of the typed [`Handle`] and the stop
-//! signal on one, transport events on the other. Calls are served first, so that a flood of
-//! transport events delays an API call by at most the event being handled. The thread waits for the next input with a timeout that is
-//! the earliest `poll_timeout` of its nodes (or the next reconnection attempt), so no timer task exists.
+//! Inputs arrive on two bounded channels ([`Input`]): the calls of the typed [`Handle`] and the
+//! stop signal on one, transport events on the other. Calls are served first, so that a flood of
+//! transport events delays an API call by at most the event being handled. The thread waits for
+//! the next input with a timeout that is the earliest `poll_timeout` of its nodes (or the next
+//! reconnection attempt), so no timer task exists.
 //!
 //! Every call into a node is one transaction (`Actor::with_node`): `begin`, the `handle_*` call,
 //! `commit`, and only then are the node's transmits handed on. Batches to another local node go to
