@@ -29,13 +29,16 @@ fn throwaway(n: usize) -> Vec<(Identity, ContactCard)> {
         .collect()
 }
 
-/// Hands node 0 a batch from `from`, one millisecond after the last.
-fn deliver(net: &mut Net, from: &Identity, parts: Vec<Part>) {
+/// Hands node 0 a batch from `from`: its card, then `parts`; one millisecond after the last.
+fn deliver(net: &mut Net, (from, card): &(Identity, ContactCard), parts: Vec<Part>) {
     net.now = Time(net.now.0 + 1);
     let batch = Batch {
         from: from.node_id(),
         to: net.id(0),
-        parts,
+        parts: [Part::Card { card: card.clone() }]
+            .into_iter()
+            .chain(parts)
+            .collect(),
     };
     let now = net.now;
     net.nodes[0].handle_batch(now, from.node_id(), batch);
@@ -65,20 +68,17 @@ fn v3_throwaway_senders_make_no_peer_records() {
     let unknown = DocId::of(b"a document node 0 does not hold");
     let fakes = throwaway(2_000);
     let mut answered = 0;
-    for (identity, card) in &fakes {
+    for fake in &fakes {
         // A card, a request for ours, and an offer of a document node 0 does not hold.
+        let sender = fake.0.node_id();
         deliver(
             &mut net,
-            identity,
-            vec![
-                Part::Card { card: card.clone() },
-                Part::CardRequest,
-                offer(unknown, identity.node_id()),
-            ],
+            fake,
+            vec![Part::CardRequest, offer(unknown, sender)],
         );
         // The sender is still answered: our card and a request for the body.
         while let Some(t) = net.nodes[0].poll_transmit() {
-            assert_eq!(t.to, identity.node_id());
+            assert_eq!(t.to, sender);
             answered += 1;
         }
     }
@@ -106,14 +106,13 @@ fn v3_peer_records_stay_within_the_bound_and_the_oldest_are_forgotten() {
     });
     let (center, linked) = (net.id(0), net.id(1));
     let fakes = throwaway(1_000);
-    for (identity, card) in &fakes {
+    for fake in &fakes {
         // A link request for the forum with a card, then a goodbye: each leaves a record with a
         // card behind, and no link.
         deliver(
             &mut net,
-            identity,
+            fake,
             vec![
-                Part::Card { card: card.clone() },
                 offer(root, center),
                 Part::Goodbye {
                     doc: root,
