@@ -388,12 +388,17 @@ impl Drop for Installation {
     }
 }
 
-/// Whether the tests of real clients (Python's nntplib and feedparser, tin) must run: in CI and
-/// under `CLIQUECLIQUE_CLIENT_TESTS=required` (as `scripts/test` sets), a missing client fails
-/// the test instead of skipping it.
+/// Whether tests that need more than cargo must run: in CI and when the environment variable
+/// `var` is `required` (as `scripts/test` sets), what they need missing fails them instead of
+/// skipping them.
+pub fn required(var: &str) -> bool {
+    std::env::var_os("CI").is_some() || std::env::var(var).as_deref() == Ok("required")
+}
+
+/// Whether the tests of real clients (Python's nntplib and feedparser, tin) must run
+/// (`CLIQUECLIQUE_CLIENT_TESTS`).
 pub fn clients_required() -> bool {
-    std::env::var_os("CI").is_some()
-        || std::env::var("CLIQUECLIQUE_CLIENT_TESTS").as_deref() == Ok("required")
+    required("CLIQUECLIQUE_CLIENT_TESTS")
 }
 
 /// Whether `program` runs (`program --version` succeeds); if not, fails when clients are

@@ -10,11 +10,10 @@ use std::io::Write;
 use std::net::Ipv4Addr;
 use std::process::{Command, Stdio};
 
-/// Whether the fault test must run: in CI and under `CLIQUECLIQUE_FAULT_TESTS=required` (as
-/// `scripts/test` sets), missing capabilities fail the test instead of skipping it.
+/// Whether the fault test must run (`CLIQUECLIQUE_FAULT_TESTS`): then missing capabilities fail it
+/// instead of skipping it.
 pub fn required() -> bool {
-    std::env::var_os("CI").is_some()
-        || std::env::var("CLIQUECLIQUE_FAULT_TESTS").as_deref() == Ok("required")
+    crate::support::required("CLIQUECLIQUE_FAULT_TESTS")
 }
 
 /// Runs a command; its standard error on failure.
