@@ -1,8 +1,10 @@
 //! The node thread: one OS thread that owns the database and every local node.
 //!
-//! Inputs arrive on one bounded channel ([`Input`]): transport events, the calls of the typed
-//! [`Handle`] and the stop signal. The thread waits for the next input with a timeout that is
-//! the earliest `poll_timeout` of its nodes (or the next reconnection attempt), so no timer task exists.
+//! Inputs arrive on two bounded channels ([`Input`]): the calls of the typed [`Handle`] and the
+//! stop signal on one, transport events on the other. Calls are served first, so that a flood of
+//! transport events delays an API call by at most the event being handled. The thread waits for
+//! the next input with a timeout that is the earliest `poll_timeout` of its nodes (or the next
+//! reconnection attempt), so no timer task exists.
 //!
 //! Every call into a node is one transaction (`Actor::with_node`): `begin`, the `handle_*` call,
 //! `commit`, and only then are the node's transmits handed on. Batches to another local node go to
@@ -144,8 +146,9 @@ pub(crate) fn spawn(
     ready: oneshot::Sender<anyhow::Result<()>>,
 ) -> std::io::Result<(Handle, std::thread::JoinHandle<()>)> {
     let (inputs, receiver) = mpsc::channel(start.config.input_capacity.max(1));
+    let (net_inputs, net_receiver) = mpsc::channel(start.config.input_capacity.max(1));
     let (events, _) = broadcast::channel(start.config.event_capacity.max(1));
-    let handle = Handle::new(inputs, events.clone());
+    let handle = Handle::new(inputs, net_inputs, events.clone());
     let thread = std::thread::Builder::new()
         .name("cliqueclique-nodes".into())
         .spawn(move || {
@@ -185,7 +188,7 @@ pub(crate) fn spawn(
                     return;
                 }
             }
-            actor.serve(receiver);
+            actor.serve(receiver, net_receiver);
             tracing::info!("node thread stopped");
         })?;
     Ok((handle, thread))
@@ -318,8 +321,8 @@ impl Actor {
         Ok(card)
     }
 
-    /// Serves inputs until told to stop or every sender is gone.
-    fn serve(&mut self, mut receiver: mpsc::Receiver<Input>) {
+    /// Serves inputs, calls before transport events, until told to stop or every caller is gone.
+    fn serve(&mut self, mut receiver: mpsc::Receiver<Input>, mut net: mpsc::Receiver<Input>) {
         loop {
             self.drain_local();
             let now = self.now();
@@ -332,13 +335,23 @@ impl Actor {
             let input = if wait.is_zero() {
                 match receiver.try_recv() {
                     Ok(input) => Some(input),
-                    Err(mpsc::error::TryRecvError::Empty) => continue,
                     Err(mpsc::error::TryRecvError::Disconnected) => return,
+                    Err(mpsc::error::TryRecvError::Empty) => match net.try_recv() {
+                        Ok(input) => Some(input),
+                        Err(_) => continue,
+                    },
                 }
             } else {
-                let next = self
-                    .rt
-                    .block_on(async { tokio::time::timeout(wait, receiver.recv()).await });
+                let next = self.rt.block_on(async {
+                    tokio::time::timeout(wait, async {
+                        tokio::select! {
+                            biased;
+                            input = receiver.recv() => input,
+                            Some(input) = net.recv() => Some(input),
+                        }
+                    })
+                    .await
+                });
                 match next {
                     Ok(Some(input)) => Some(input),
                     Ok(None) => return,
@@ -481,6 +494,7 @@ impl Actor {
         match &event {
             Event::DocumentArrived { doc, parent, .. } => self.on_arrival(node, *doc, *parent),
             Event::PeerContact { card } => self.learn_address(card),
+            Event::PeerForgotten { node: peer } => self.forget_address(*peer),
             Event::Rejected { peer, reason } => {
                 let name = match reason {
                     RejectReason::Misaddressed => "core_misaddressed",
@@ -531,6 +545,20 @@ impl Actor {
         if let Some(address) = address {
             let _ = self.rt.block_on(self.net.set_address(id, Some(address)));
         }
+    }
+
+    /// Drops a peer from the transport's address book and from the reconnection attempts once no
+    /// local node keeps a record of it, so that throw-away node keys cannot fill either.
+    fn forget_address(&mut self, peer: NodeId) {
+        if self
+            .nodes
+            .values()
+            .any(|l| l.node.peers().contains_key(&peer))
+        {
+            return;
+        }
+        self.reconnect.remove(&peer);
+        let _ = self.rt.block_on(self.net.set_address(peer, None));
     }
 
     /// Records a peer address learned by other means (a lookup).

@@ -578,6 +578,12 @@ pub struct NodeStatus {
     pub duplicate_bodies: u64,
     /// Inputs the core rejected.
     pub rejected: u64,
+    /// Cards from senders without a record, not kept.
+    #[serde(default)]
+    pub cards_ignored: u64,
+    /// Peer records forgotten to stay within the bound (`[proto] max_peer_records`).
+    #[serde(default)]
+    pub peers_forgotten: u64,
 }
 
 /// `GET /api/status`.

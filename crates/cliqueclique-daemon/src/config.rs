@@ -34,7 +34,8 @@ pub struct Config {
     /// The cap on that wait.
     #[serde(with = "millis")]
     pub reconnect_max: Duration,
-    /// The capacity of the node thread's input channel (network events and API calls).
+    /// The capacity of each of the node thread's two input channels (API calls first, then network
+    /// events).
     pub input_capacity: usize,
     /// The capacity of the broadcast of core events to API listeners.
     pub event_capacity: usize,

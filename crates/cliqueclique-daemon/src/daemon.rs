@@ -377,7 +377,7 @@ fn forward_net_events(
     handle: &Handle,
     mut net_events: tokio::sync::mpsc::Receiver<cliqueclique_net::Event>,
 ) -> JoinHandle<()> {
-    let inputs = handle.inputs();
+    let inputs = handle.net_inputs();
     tokio::spawn(async move {
         while let Some(event) = net_events.recv().await {
             if inputs.send(Input::Net(event)).await.is_err() {

@@ -104,12 +104,22 @@ pub struct Imported {
 #[derive(Clone)]
 pub struct Handle {
     inputs: mpsc::Sender<Input>,
+    /// The transport's events, on a channel of their own so that the thread serves calls first.
+    net_inputs: mpsc::Sender<Input>,
     events: broadcast::Sender<NodeEvent>,
 }
 
 impl Handle {
-    pub(crate) fn new(inputs: mpsc::Sender<Input>, events: broadcast::Sender<NodeEvent>) -> Handle {
-        Handle { inputs, events }
+    pub(crate) fn new(
+        inputs: mpsc::Sender<Input>,
+        net_inputs: mpsc::Sender<Input>,
+        events: broadcast::Sender<NodeEvent>,
+    ) -> Handle {
+        Handle {
+            inputs,
+            net_inputs,
+            events,
+        }
     }
 
     /// Runs `f` on the node thread and returns its result.
@@ -164,9 +174,10 @@ impl Handle {
         self.events.subscribe()
     }
 
-    /// Inputs waiting for the node thread.
+    /// Inputs waiting for the node thread (calls and transport events).
     pub fn queued_inputs(&self) -> usize {
-        self.inputs.max_capacity() - self.inputs.capacity()
+        let queued = |s: &mpsc::Sender<Input>| s.max_capacity() - s.capacity();
+        queued(&self.inputs) + queued(&self.net_inputs)
     }
 
     /// Asks the node thread to stop once it has handled what is queued.
@@ -176,6 +187,11 @@ impl Handle {
 
     pub(crate) fn inputs(&self) -> mpsc::Sender<Input> {
         self.inputs.clone()
+    }
+
+    /// Where the transport's events go.
+    pub(crate) fn net_inputs(&self) -> mpsc::Sender<Input> {
+        self.net_inputs.clone()
     }
 
     // Nodes.

@@ -3,8 +3,9 @@
 //! 1. A `Lookup { doc }` goes to the address through the transport (which dials it); the remote
 //!    daemon answers with the contact cards of its local nodes that hold the document.
 //! 2. The cards are verified (the transport does not), and ones naming a local node are dropped.
-//! 3. The local node gets `Command::Join` with the first card (the others become extra peers), and
-//!    the call waits until the body arrives, the peer refuses, or the time is up.
+//! 3. The local node gets `Command::Join` with the first card (the next two become extra peers; the
+//!    rest are not kept), and the call waits until the body arrives, the peer refuses, or the time
+//!    is up.
 //!
 //! While waiting for the lookup answer, the transport's dial state for the address is watched, so
 //! an unreachable address fails fast with a clear message instead of a timeout.

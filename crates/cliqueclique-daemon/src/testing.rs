@@ -1,5 +1,8 @@
 //! Test support (the `testing` feature), shared by the tests of the daemon, the web UI and the
-//! command line: the configuration of an in-process test daemon, and polling with a deadline.
+//! command line: the configuration of an in-process test daemon, polling with a deadline, and a
+//! stranger flooding an installation with throw-away node keys ([`throwaway`]).
+
+pub mod throwaway;
 
 use crate::config::Config;
 use std::future::Future;
@@ -46,4 +49,18 @@ where
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// (current, peak) resident memory of process `pid` in KiB, from `/proc` (zeros where it cannot be read).
+pub fn resident_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }

@@ -38,6 +38,10 @@ pub struct Config {
     pub max_introductions_per_link: u8,
     /// Limits on documents accepted from peers and users.
     pub limits: Limits,
+    /// The most peer records a node keeps (with their cards). Beyond it the least recently heard
+    /// are forgotten, except peers the node holds links with and the centers and heirs its
+    /// subscriptions follow (`docs/protocol.md` §7.1).
+    pub max_peer_records: usize,
 }
 
 impl Default for Config {
@@ -54,6 +58,7 @@ impl Default for Config {
             max_batch_bytes: 256 * 1024,
             max_introductions_per_link: 2,
             limits: Limits::default(),
+            max_peer_records: 4096,
         }
     }
 }

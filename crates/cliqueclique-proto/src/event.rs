@@ -30,6 +30,12 @@ pub enum Event {
         /// The verified card.
         card: Box<ContactCard>,
     },
+    /// The node forgot its record of a peer (and its card) to stay within `Config::max_peer_records`:
+    /// the driver may forget the peer's address too.
+    PeerForgotten {
+        /// The peer.
+        node: NodeId,
+    },
     /// A peer asked for a document refused or could not provide it.
     LinkRefused {
         /// The document.

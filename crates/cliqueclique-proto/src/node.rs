@@ -12,6 +12,7 @@
 //! subscriptions through to the store.
 
 mod block;
+mod peers;
 mod receive;
 mod retract;
 mod send;
@@ -55,6 +56,9 @@ pub struct Peer {
     pub card_sent: bool,
     /// When we last asked it for its card.
     pub card_requested: Option<Time>,
+    /// When the record was made or a batch from the peer last arrived: the least recently heard
+    /// are forgotten first (`peers.rs`).
+    pub last_heard: Time,
 }
 
 /// Counters of one node, for `status` pages and the simulator's figures.
@@ -70,6 +74,10 @@ pub struct Stats {
     pub duplicate_bodies: u64,
     /// Inputs rejected (bad documents, cards, misaddressed batches).
     pub rejected: u64,
+    /// Contact cards from senders this node has no record of, not kept (`peers.rs`).
+    pub cards_ignored: u64,
+    /// Peer records forgotten to stay within `Config::max_peer_records`.
+    pub peers_forgotten: u64,
 }
 
 /// One node's protocol state machine. See the module documentation for the driving contract.
@@ -120,6 +128,8 @@ pub struct Node<S: Store> {
     stats: Stats,
     /// The time of the input being handled.
     now: Time,
+    /// The sender of the batch being handled: answered even without a record (`peers.rs`).
+    sender: Option<NodeId>,
 }
 
 impl<S: Store> Node<S> {
@@ -168,6 +178,7 @@ impl<S: Store> Node<S> {
             events: VecDeque::new(),
             stats: Stats::default(),
             now: Time::ZERO,
+            sender: None,
         };
         node.blocked = node.store.blocked().into_iter().collect();
         node.retracted = node
@@ -195,6 +206,9 @@ impl<S: Store> Node<S> {
             node.subs.insert(doc, sub);
             node.dirty.insert(doc);
             node.push_dirty.insert(doc);
+        }
+        if node.peers.len() > node.config.max_peer_records {
+            node.forget_peers(None);
         }
         // Interest as it was before the restart, so that no document looks unwanted while its
         // parents have not settled yet.
@@ -302,6 +316,9 @@ impl<S: Store> Node<S> {
     }
 
     /// Handles a batch from `from`, a node the transport authenticated.
+    ///
+    /// A sender without a record gets one only if the batch makes the node link with it
+    /// (`peers.rs`); its card is handled last, so that it is kept only then.
     pub fn handle_batch(&mut self, now: Time, from: NodeId, batch: Batch) {
         self.now = now;
         if batch.to != self.id {
@@ -312,21 +329,33 @@ impl<S: Store> Node<S> {
             self.reject(from, RejectReason::WrongSender);
             return;
         }
-        if !self.peers.get(&from).is_some_and(|p| p.up) {
+        let down = self.peers.get_mut(&from).is_some_and(|peer| {
+            peer.last_heard = now;
+            !peer.up
+        });
+        if down {
             // Traffic proves the session works, even if the driver has not said so yet.
             self.set_peer_up(now, from);
         }
-        self.request_card_if_missing(now, from, &batch);
-        for part in batch.parts {
+        let brings_card = batch.parts.iter().any(|p| matches!(p, Part::Card { .. }));
+        let (cards, parts): (Vec<Part>, Vec<Part>) = batch
+            .parts
+            .into_iter()
+            .partition(|p| matches!(p, Part::Card { .. }));
+        self.sender = Some(from);
+        for part in parts.into_iter().chain(cards) {
             self.handle_part(now, from, part);
         }
+        self.request_card_if_missing(now, from, brings_card);
         self.process(now);
+        self.sender = None;
     }
 
     /// The driver has a working session with `peer`: everything shared with it is sent again.
+    /// A session with a node the node has no record of changes nothing.
     pub fn handle_peer_up(&mut self, now: Time, peer: NodeId) {
         self.now = now;
-        if peer != self.id {
+        if peer != self.id && self.peers.contains_key(&peer) {
             self.set_peer_up(now, peer);
             self.process(now);
         }
@@ -335,7 +364,9 @@ impl<S: Store> Node<S> {
     /// The driver lost its session with `peer`; it stops being used as an upstream.
     pub fn handle_peer_down(&mut self, now: Time, peer: NodeId) {
         self.now = now;
-        let entry = self.peers.entry(peer).or_default();
+        let Some(entry) = self.peers.get_mut(&peer) else {
+            return;
+        };
         if !entry.up && entry.down_since.is_some() {
             return;
         }
@@ -633,10 +664,10 @@ impl<S: Store> Node<S> {
 
     fn learn_card(&mut self, card: ContactCard) {
         let id = card.node_id();
-        let peer = self.peers.entry(id).or_insert_with(|| Peer {
-            up: true,
-            ..Peer::default()
-        });
+        self.admit_peer(id);
+        let Some(peer) = self.peers.get_mut(&id) else {
+            return;
+        };
         let newer = peer
             .card
             .as_ref()
@@ -665,10 +696,7 @@ impl<S: Store> Node<S> {
         sub.declined.remove(&peer);
         sub.links.insert(peer, Link::new());
         self.peer_docs.entry(peer).or_default().insert(doc);
-        self.peers.entry(peer).or_insert_with(|| Peer {
-            up: true,
-            ..Peer::default()
-        });
+        self.admit_peer(peer);
         self.dirty.insert(doc);
         self.send_due.insert((doc, peer));
     }
@@ -699,7 +727,9 @@ impl<S: Store> Node<S> {
     }
 
     fn set_peer_up(&mut self, _now: Time, peer: NodeId) {
-        let entry = self.peers.entry(peer).or_default();
+        let Some(entry) = self.peers.get_mut(&peer) else {
+            return;
+        };
         entry.up = true;
         entry.down_since = None;
         let docs = self.docs_shared_with(&peer);
@@ -742,12 +772,13 @@ impl<S: Store> Node<S> {
         }
     }
 
-    /// Asks a peer for its card (at most once per `resend_initial`) when we hold none and the
-    /// batch does not bring one: cards are needed to introduce peers to each other.
-    fn request_card_if_missing(&mut self, now: Time, from: NodeId, batch: &Batch) {
+    /// Asks a peer with a record for its card (at most once per `resend_initial`) when we hold
+    /// none and the batch did not bring one: cards are needed to introduce peers to each other.
+    fn request_card_if_missing(&mut self, now: Time, from: NodeId, brings_card: bool) {
         let interval = self.config.resend_initial;
-        let brings_card = batch.parts.iter().any(|p| matches!(p, Part::Card { .. }));
-        let peer = self.peers.entry(from).or_default();
+        let Some(peer) = self.peers.get_mut(&from) else {
+            return;
+        };
         let recently = peer.card_requested.is_some_and(|t| now.since(t) < interval);
         if peer.card.is_none() && !brings_card && !recently {
             peer.card_requested = Some(now);

@@ -37,6 +37,8 @@ pub trait Store {
     fn cards(&self) -> Vec<ContactCard>;
     /// Stores a verified contact card, replacing an older one of the same node.
     fn put_card(&mut self, card: &ContactCard);
+    /// Forgets the card of `node`, if any.
+    fn remove_card(&mut self, node: &NodeId);
     /// The nodes this node's user blocked, read once when the node starts.
     fn blocked(&self) -> Vec<NodeId>;
     /// Records that the user blocked `peer` (`true`) or unblocked it (`false`).
@@ -136,6 +138,10 @@ impl Store for MemStore {
                 self.cards.insert(id, card.clone());
             }
         }
+    }
+
+    fn remove_card(&mut self, node: &NodeId) {
+        self.cards.remove(node);
     }
 
     fn blocked(&self) -> Vec<NodeId> {

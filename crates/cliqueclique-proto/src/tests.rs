@@ -7,6 +7,7 @@ mod ban;
 mod block;
 mod codec;
 mod handlers;
+mod peers;
 mod retract;
 mod route;
 

@@ -266,6 +266,14 @@ impl Store for SqliteStore {
         });
     }
 
+    fn remove_card(&mut self, peer: &NodeId) {
+        self.run("remove_card", (), |conn| {
+            conn.prepare_cached("DELETE FROM cards WHERE node = ?1 AND peer = ?2")?
+                .execute(params![self.node.as_bytes(), peer.as_bytes()])
+                .map(drop)
+        });
+    }
+
     fn blocked(&self) -> Vec<NodeId> {
         self.peer_marks()
             .into_iter()

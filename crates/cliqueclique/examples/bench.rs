@@ -7,6 +7,7 @@
 //! target/release/examples/bench latency --transport tcp --comments 20
 //! target/release/examples/bench latency --transport i2p --comments 20 [--hops 3]
 //! target/release/examples/bench flood --connections 1000
+//! target/release/examples/bench keys --keys 48000
 //! ```
 //!
 //! - `ingest`: one daemon holds a forum root with N signed comments of 1 KiB; a second daemon joins
@@ -21,6 +22,9 @@
 //!   from many (127.0.0.x), N idle HTTP connections to the API from one address and from many, and a burst of wrong
 //!   logins. Prints the resident memory and the latency of `GET /api/status` (median, p95, max) before, during and
 //!   after each, and the transport's refusal counters.
+//! - `keys`: one installation holding a forum, flooded over real sessions by a stranger with N throw-away node keys
+//!   (`cliqueclique_daemon::testing::throwaway`), each sending its card, a link request and a goodbye. Prints the
+//!   resident memory, the latency of `GET /api/status` and the node's peer records before, during and after.
 
 use cliqueclique_daemon::api::{
     CreateNode, DocId, JoinRequest, Joined, NewPost, NodeInfo, Posted, Status,
@@ -61,10 +65,11 @@ fn main() -> anyhow::Result<()> {
             number("--connections", 1000),
             number("--logins", 200),
         )),
+        Some("keys") => runtime.block_on(keys(number("--keys", 48_000))),
         _ => anyhow::bail!(
             "usage: bench ingest [--comments N] [--size BYTES] | bench idle [--docs N] | \
              bench latency [--transport tcp|i2p] [--hops N] [--comments N] | \
-             bench flood [--connections N] [--logins N]"
+             bench flood [--connections N] [--logins N] | bench keys [--keys N]"
         ),
     }
 }
@@ -147,17 +152,7 @@ impl Serve {
 
     /// (current, peak) resident memory in KiB, from /proc.
     fn memory_kib(&self) -> (u64, u64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0)
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+        cliqueclique_daemon::testing::resident_kib(self.child.id())
     }
 }
 
@@ -783,6 +778,85 @@ async fn flood(connections: usize, logins: usize) -> anyhow::Result<()> {
         serde_json::to_string_pretty(&serde_json::json!({
             "benchmark": "flood",
             "connections": connections,
+            "phases": phases,
+        }))?
+    );
+    drop(serve);
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// Throw-away node keys: a stranger sends one batch from each of `keys` fresh nodes over real sessions (256 nodes to
+/// a session, 8 sessions at once) while the API's latency, the memory and the peer records are measured.
+async fn keys(keys: usize) -> anyhow::Result<()> {
+    let dir = temp_dir("keys")?;
+    let serve = Serve::start(&dir).await?;
+    let api: SocketAddr = std::fs::read_to_string(dir.join("api.addr"))?
+        .trim()
+        .parse()?;
+    let node: NodeInfo = serve
+        .client
+        .post("/api/nodes", &CreateNode { name: "t".into() })
+        .await?;
+    let new = NewPost {
+        subject: "flooded".into(),
+        body: Some("root".into()),
+        ..NewPost::default()
+    };
+    let root: Posted = serve.client.post("/api/nodes/t/documents", &new).await?;
+    let records = |status: &Status| {
+        status.nodes.first().map_or(
+            serde_json::Value::Null,
+            |n| serde_json::json!({ "peers": n.peers, "peers_forgotten": n.peers_forgotten }),
+        )
+    };
+    let mut phases = vec![measure(&serve, api, "idle").await];
+    let started = Instant::now();
+    let address = serve.address.clone();
+    let flood = tokio::spawn(async move {
+        cliqueclique_daemon::testing::throwaway::flood(&address, node.id, root.id, keys, 256, 8)
+            .await
+    });
+    // Until the flood is sent and handled: every node made a record, kept or forgotten (or, for an installation
+    // that counts no forgotten records, the count has not moved for 10 s).
+    let (mut most_peers, mut made, mut moved) = (0, 0, Instant::now());
+    let mut sent_secs = None;
+    loop {
+        let mut during = measure(&serve, api, "throw-away keys: during").await;
+        let status: Status = serve.client.get("/api/status").await?;
+        let (peers, forgotten) = status
+            .nodes
+            .first()
+            .map_or((0, 0), |n| (n.peers, n.peers_forgotten as usize));
+        most_peers = most_peers.max(peers);
+        if peers + forgotten != made {
+            (made, moved) = (peers + forgotten, Instant::now());
+        }
+        during["records"] = records(&status);
+        during["flood_secs"] = started.elapsed().as_secs_f64().into();
+        phases.push(during);
+        if sent_secs.is_none() && flood.is_finished() {
+            sent_secs = Some(started.elapsed().as_secs_f64());
+        }
+        if sent_secs.is_some() && (made >= keys || moved.elapsed() > Duration::from_secs(10)) {
+            break;
+        }
+    }
+    let failed_sessions = flood.await?;
+    let flood_secs = started.elapsed().as_secs_f64();
+    let mut after = measure(&serve, api, "throw-away keys: after").await;
+    let status: Status = serve.client.get("/api/status").await?;
+    after["records"] = records(&status);
+    after["most_peers_seen"] = most_peers.into();
+    after["sent_secs"] = sent_secs.into();
+    after["handled_secs"] = flood_secs.into();
+    after["failed_sessions"] = failed_sessions.into();
+    phases.push(after);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "benchmark": "keys",
+            "keys": keys,
             "phases": phases,
         }))?
     );

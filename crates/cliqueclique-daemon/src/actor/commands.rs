@@ -307,8 +307,9 @@ impl Actor {
         Ok(changed)
     }
 
-    /// Joins `doc` through the first of `cards` (the others become extra peers), all of which were
-    /// found at `address`. Returns the card used.
+    /// Joins `doc` through the first of `cards` (the next two become extra peers), all of which were
+    /// found at `address`; the rest of a lookup answer is not kept, not even as an address. Returns
+    /// the card used.
     pub fn join(
         &mut self,
         id: NodeId,
@@ -320,6 +321,7 @@ impl Actor {
             .first()
             .cloned()
             .ok_or_else(|| ApiError::NotFound("no holder to join through".into()))?;
+        let cards: Vec<ContactCard> = cards.into_iter().take(3).collect();
         for card in &cards {
             self.set_address(card.node_id(), address.clone());
         }
@@ -330,7 +332,7 @@ impl Actor {
                 peer: first.clone(),
             },
         )?;
-        for card in cards.into_iter().skip(1).take(2) {
+        for card in cards.into_iter().skip(1) {
             let _ = self.command(id, Command::AddPeer { doc, peer: card });
         }
         Ok(first)

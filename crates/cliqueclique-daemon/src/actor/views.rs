@@ -341,6 +341,8 @@ impl Actor {
                     bodies_sent: node.stats().bodies_sent,
                     duplicate_bodies: node.stats().duplicate_bodies,
                     rejected: node.stats().rejected,
+                    cards_ignored: node.stats().cards_ignored,
+                    peers_forgotten: node.stats().peers_forgotten,
                 };
                 for sub in node.subscriptions() {
                     status.subscriptions += 1;

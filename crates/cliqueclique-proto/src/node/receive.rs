@@ -113,12 +113,17 @@ impl<S: Store> Node<S> {
             Part::CardRequest => {
                 let card = self.card.clone();
                 self.queue(from, Part::Card { card });
-                self.peers.entry(from).or_default().card_sent = true;
+                if let Some(peer) = self.peers.get_mut(&from) {
+                    peer.card_sent = true;
+                }
             }
             Part::Center { doc, card } => self.on_center(from, doc, card),
             Part::Heirs { doc, cards } => self.on_heirs(from, doc, cards),
             Part::Card { card } => {
-                if card.verify().is_ok() && card.node_id() == from {
+                if !self.peers.contains_key(&from) {
+                    // A sender the node does not link with: its card is not needed (peers.rs).
+                    self.stats.cards_ignored += 1;
+                } else if card.verify().is_ok() && card.node_id() == from {
                     self.learn_card(card);
                 } else {
                     self.reject(from, RejectReason::BadCard);
@@ -232,6 +237,14 @@ impl<S: Store> Node<S> {
         }
         if let Some(claim) = &thread {
             self.learn_claim(claim);
+        }
+        if self
+            .subs
+            .get(&doc)
+            .is_some_and(|s| !s.links.contains_key(&from))
+        {
+            // A new link: the sender gets a record if it has none.
+            self.admit_peer(from);
         }
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;

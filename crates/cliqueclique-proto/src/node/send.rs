@@ -199,21 +199,24 @@ impl<S: Store> Node<S> {
             _ => false,
         };
         parts.sort_by_key(|part| !carries_link(part));
-        let Some(entry) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        if !entry.up {
+        match self.peers.get_mut(&peer) {
             // Everything is state-based and resent when the session comes back.
-            return;
-        }
-        if !entry.card_sent {
-            entry.card_sent = true;
-            parts.insert(
-                0,
-                Part::Card {
-                    card: self.card.clone(),
-                },
-            );
+            Some(entry) if !entry.up => return,
+            Some(entry) => {
+                if !entry.card_sent {
+                    entry.card_sent = true;
+                    parts.insert(
+                        0,
+                        Part::Card {
+                            card: self.card.clone(),
+                        },
+                    );
+                }
+            }
+            // The sender of the batch being handled is answered (a decline, a request for the
+            // body) though it has no record (peers.rs).
+            None if self.sender == Some(peer) => {}
+            None => return,
         }
         let mut batch = Vec::new();
         let mut size = 0;

@@ -66,6 +66,10 @@ fn the_example_settings_file_parses_and_shows_the_defaults() {
         config.proto.max_peers_per_document,
         default.proto.max_peers_per_document
     );
+    assert_eq!(
+        config.proto.max_peer_records,
+        default.proto.max_peer_records
+    );
     assert_eq!(config.net.keepalive, default.net.keepalive);
     assert_eq!(config.i2p, default.i2p);
 }

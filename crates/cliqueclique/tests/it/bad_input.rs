@@ -4,11 +4,10 @@
 use crate::support::{Installation, eventually, join};
 use bytes::Bytes;
 use cliqueclique_daemon::api::{DocId, Status};
+use cliqueclique_daemon::testing::throwaway::open_session;
 use cliqueclique_doc::{DocumentBuilder, Identity, NodeId};
-use cliqueclique_net::session::handshake;
 use cliqueclique_net::{
-    Attestation, PeerAddress, Role, SessionManager, SessionMessage, StaticKey, TcpTransport,
-    Transport,
+    Attestation, PeerAddress, SessionManager, SessionMessage, StaticKey, TcpTransport, Transport,
 };
 use cliqueclique_proto::{Advert, Batch, Part, Rank};
 use std::sync::Arc;
@@ -32,22 +31,10 @@ async fn raw(address: &str, bytes: &[u8]) {
 
 /// Speaks the session protocol by hand to send what a well-behaved transport never sends.
 async fn raw_session(address: &str, target: NodeId) {
-    let key = StaticKey::from_secret_bytes(rand::random());
-    let stream = TcpStream::connect(address.trim_start_matches("tcp://"))
-        .await
-        .expect("connect");
-    let max = cliqueclique_net::Config::default().max_message_bytes;
-    let mut session = handshake(Box::new(stream), Role::Initiator, &key, max)
-        .await
-        .expect("handshake");
     let mallory = Identity::generate(&mut rand::rng());
-    let attestation = Attestation::sign(&mallory, &session.handshake_hash, &key.public());
-    let hello = SessionMessage::Hello {
-        attestations: vec![attestation],
-    };
-    session.sender.send(&hello).await.expect("hello");
-    let first = session.receiver.recv().await.expect("the daemon's hello");
-    assert!(matches!(first, SessionMessage::Hello { .. }), "{first:?}");
+    let mut session = open_session(address, std::slice::from_ref(&mallory))
+        .await
+        .expect("a session");
     let batch = |from: NodeId, to: NodeId| {
         SessionMessage::Batch(Bytes::from(
             Batch {
@@ -68,6 +55,7 @@ async fn raw_session(address: &str, target: NodeId) {
     }
     // An attestation signed by another key than the one it names: the session is closed.
     let other = Identity::generate(&mut rand::rng());
+    let key = StaticKey::from_secret_bytes(rand::random());
     let mut forged = Attestation::sign(&other, &session.handshake_hash, &key.public());
     forged.key = Identity::generate(&mut rand::rng()).public_key();
     let hello = SessionMessage::Hello {

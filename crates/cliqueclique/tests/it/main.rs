@@ -11,6 +11,7 @@ mod center;
 mod crash;
 mod demo;
 mod directory;
+mod faults;
 mod feeds;
 mod forum;
 #[cfg(feature = "embedded")]
@@ -26,4 +27,5 @@ mod reading;
 mod retract;
 mod support;
 mod threads;
+mod throwaway_keys;
 mod tin;

@@ -43,6 +43,10 @@ pub struct Installation {
     listen: Option<String>,
     /// More `serve` arguments.
     serve_args: Vec<String>,
+    /// The network namespace the process runs in (`ip netns exec`), if not this one.
+    namespace: Option<String>,
+    /// Where the API binds (`--api`).
+    api_bind: String,
 }
 
 impl Installation {
@@ -100,6 +104,37 @@ impl Installation {
         listen: Option<&str>,
         serve_args: &[&str],
     ) -> Installation {
+        Installation::start_in(name, config, None, "127.0.0.1:0", listen, serve_args).await
+    }
+
+    /// Starts a public website (`--public`, so that its API may bind `api`, and `dial_private`) in the network
+    /// namespace `namespace`, with the quick test settings and extra lines in `[proto]`.
+    pub async fn start_in_namespace(
+        name: &str,
+        namespace: &str,
+        api: &str,
+        listen: &str,
+        serve_args: &[&str],
+    ) -> Installation {
+        let config = format!(
+            "dial_private = true\n{}",
+            FAST_CONFIG.replace("{proto}", "")
+        );
+        let mut args = vec!["--public"];
+        args.extend_from_slice(serve_args);
+        Installation::start_in(name, &config, Some(namespace), api, Some(listen), &args).await
+    }
+
+    /// Starts an installation: its settings file, network namespace, API and `--listen` addresses and `serve`
+    /// arguments.
+    async fn start_in(
+        name: &str,
+        config: &str,
+        namespace: Option<&str>,
+        api: &str,
+        listen: Option<&str>,
+        serve_args: &[&str],
+    ) -> Installation {
         let temp = tempfile::Builder::new()
             .prefix(&format!("cc-{name}-"))
             .tempdir()
@@ -115,6 +150,8 @@ impl Installation {
             address: String::new(),
             listen: listen.map(str::to_owned),
             serve_args: serve_args.iter().map(|a| (*a).to_owned()).collect(),
+            namespace: namespace.map(str::to_owned),
+            api_bind: api.to_owned(),
         };
         installation.spawn().await;
         installation
@@ -131,10 +168,20 @@ impl Installation {
                 .expect("log file")
         };
         let (log, out) = (open("serve.log"), open("serve.out"));
-        let child = Command::new(env!("CARGO_BIN_EXE_cliqueclique"))
+        let binary = env!("CARGO_BIN_EXE_cliqueclique");
+        // `ip netns exec` replaces itself with the program, so the child is the daemon itself.
+        let mut command = match &self.namespace {
+            Some(namespace) => {
+                let mut command = Command::new("ip");
+                command.args(["netns", "exec", namespace, binary]);
+                command
+            }
+            None => Command::new(binary),
+        };
+        let child = command
             .arg("--data-dir")
             .arg(&self.dir)
-            .args(["--api", "127.0.0.1:0", "serve"])
+            .args(["--api", &self.api_bind, "serve"])
             .args(self.listen.iter().flat_map(|l| ["--listen", l.as_str()]))
             .args(&self.serve_args)
             .arg("--config")
@@ -194,6 +241,13 @@ impl Installation {
     /// What `serve` printed on its standard output so far.
     pub fn stdout(&self) -> String {
         std::fs::read_to_string(self.dir.join("serve.out")).unwrap_or_default()
+    }
+
+    /// (current, peak) resident memory of the running process in KiB.
+    pub fn memory_kib(&self) -> (u64, u64) {
+        self.child.as_ref().map_or((0, 0), |c| {
+            cliqueclique_daemon::testing::resident_kib(c.id())
+        })
     }
 
     /// `kill -9`.
@@ -334,12 +388,17 @@ impl Drop for Installation {
     }
 }
 
-/// Whether the tests of real clients (Python's nntplib and feedparser, tin) must run: in CI and
-/// under `CLIQUECLIQUE_CLIENT_TESTS=required` (as `scripts/test` sets), a missing client fails
-/// the test instead of skipping it.
+/// Whether tests that need more than cargo must run: in CI and when the environment variable
+/// `var` is `required` (as `scripts/test` sets), what they need missing fails them instead of
+/// skipping them.
+pub fn required(var: &str) -> bool {
+    std::env::var_os("CI").is_some() || std::env::var(var).as_deref() == Ok("required")
+}
+
+/// Whether the tests of real clients (Python's nntplib and feedparser, tin) must run
+/// (`CLIQUECLIQUE_CLIENT_TESTS`).
 pub fn clients_required() -> bool {
-    std::env::var_os("CI").is_some()
-        || std::env::var("CLIQUECLIQUE_CLIENT_TESTS").as_deref() == Ok("required")
+    required("CLIQUECLIQUE_CLIENT_TESTS")
 }
 
 /// Whether `program` runs (`program --version` succeeds); if not, fails when clients are
