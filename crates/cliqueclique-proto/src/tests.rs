@@ -5,10 +5,12 @@
 
 mod ban;
 mod block;
+mod budget;
 mod codec;
 mod handlers;
 mod retract;
 mod route;
+mod work;
 
 use crate::{Command, Config, Event, MemStore, Node, Time, Transmit};
 use cliqueclique_doc::{ContactCard, DocId, Document, DocumentBuilder, Identity, NodeId};
