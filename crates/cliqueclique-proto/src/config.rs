@@ -65,7 +65,7 @@ impl Default for Config {
             peer_expiry: Duration::from_secs(7 * 24 * 3600),
             max_batch_bytes: 256 * 1024,
             max_introductions_per_link: 2,
-            push_budget: 512,
+            push_budget: 16_384,
             push_window: Duration::from_secs(10),
             newcomer_budget: 64,
             newcomer_window: Duration::from_secs(60),

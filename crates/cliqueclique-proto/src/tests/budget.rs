@@ -40,67 +40,44 @@ fn held(net: &Net, i: usize, docs: &[DocId]) -> usize {
     docs.iter().filter(|d| net.holds(i, d)).count()
 }
 
+/// Node 0 posts six comments at once under `root`: node 1 must hold three of them two seconds
+/// later, and all six once `later_ms` more have passed.
+fn three_now_six_later(net: &mut Net, root: DocId, later_ms: u64) {
+    let comments: Vec<DocId> = (0..6)
+        .map(|k| {
+            net.post(
+                0,
+                DocumentBuilder::new(format!("c{k}")).parent(root).text("x"),
+            )
+        })
+        .collect();
+    net.run_for(2_000);
+    assert_eq!(held(net, 1, &comments), 3, "the first window takes three");
+    net.run_for(later_ms);
+    assert_eq!(held(net, 1, &comments), 6, "the rest arrive later");
+}
+
 #[test]
 fn a_sender_pushes_at_most_its_budget_per_window_and_the_rest_later() {
     let mut net = Net::new(2, config(3, 0));
     let root = pair(&mut net);
-    let comments: Vec<DocId> = (0..6)
-        .map(|k| {
-            net.post(
-                0,
-                DocumentBuilder::new(format!("c{k}")).parent(root).text("x"),
-            )
-        })
-        .collect();
-    net.run_for(2_000);
-    assert_eq!(
-        held(&net, 1, &comments),
-        3,
-        "the first window carries three"
-    );
-    net.run_for(40_000);
-    assert_eq!(held(&net, 1, &comments), 6, "the rest arrive later");
+    three_now_six_later(&mut net, root, 40_000);
 }
 
 #[test]
 fn a_receiver_defers_what_a_neighbour_pushes_beyond_its_budget() {
+    // Node 0 pushes without a budget; node 1 stores three per window and pulls the rest.
     let mut net = Net::new(2, config(3, 0));
     reconfigure(&mut net, 0, config(0, 0));
     let root = pair(&mut net);
-    let comments: Vec<DocId> = (0..6)
-        .map(|k| {
-            net.post(
-                0,
-                DocumentBuilder::new(format!("c{k}")).parent(root).text("x"),
-            )
-        })
-        .collect();
-    net.run_for(2_000);
-    assert_eq!(
-        held(&net, 1, &comments),
-        3,
-        "node 1 stores three, whatever node 0 pushes"
-    );
-    net.run_for(150_000);
-    assert_eq!(
-        held(&net, 1, &comments),
-        6,
-        "the deferred ones are offered again and pulled"
-    );
+    three_now_six_later(&mut net, root, 150_000);
 }
 
 #[test]
 fn documents_of_authors_new_to_a_forum_wait_beyond_the_newcomer_budget() {
     // Node 2 learns of the forum through node 1 only; nodes 1 and 3 are new authors to it.
-    let mut net = Net::new(4, config(0, 1));
-    let root = net.post(0, DocumentBuilder::new("forum").text("welcome"));
-    net.partitioned.push((3, 1));
-    net.partitioned.push((3, 2));
-    for (i, via) in [(1, 0), (2, 1), (3, 0)] {
-        net.join(i, root, via);
-        net.run_for(2_000);
-    }
-    net.run_for(WINDOW.as_millis() as u64 * 2);
+    let (mut net, root) = super::forum_of_four_with(config(0, 1));
+    net.run_for(WINDOW.as_millis() as u64);
     let first = [
         net.post(1, DocumentBuilder::new("hello").parent(root).text("from 1")),
         net.post(3, DocumentBuilder::new("hello").parent(root).text("from 3")),
