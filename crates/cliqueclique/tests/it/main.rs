@@ -25,3 +25,4 @@ mod retract;
 mod support;
 mod threads;
 mod tin;
+mod work;
