@@ -123,24 +123,25 @@ impl Bans {
         out
     }
 
-    /// The longest time from a decision's post until one of `followers` applied it (ms), or
+    /// The times from a decision's post until each of `followers` applied it (ms), sorted, or
     /// `None` without decisions or while one of them has not applied a decision.
-    pub fn propagation_ms(&self, followers: &[(usize, NodeId)]) -> Option<u64> {
+    pub fn propagation_ms(&self, followers: &[(usize, NodeId)]) -> Option<Vec<u64>> {
         if self.decisions.is_empty() || !self.missing(followers).is_empty() {
             return None;
         }
-        let mut longest = 0;
+        let mut times = Vec::new();
         for (id, decision) in &self.decisions {
             for &(i, node) in followers {
                 if node == decision.banned {
                     continue;
                 }
                 if let Some(at) = self.applied_at.get(&(*id, i)) {
-                    longest = longest.max(at.since(decision.posted_at).as_millis() as u64);
+                    times.push(at.since(decision.posted_at).as_millis() as u64);
                 }
             }
         }
-        Some(longest)
+        times.sort_unstable();
+        Some(times)
     }
 
     /// Watched documents stored by nodes that had not banned their author (or before).

@@ -24,7 +24,8 @@
 //! - `spam_comments`, `spam_deliveries`: the spammer's comments (`[spam]`, not counted among
 //!   the comments) and the spam bodies other nodes stored before they applied its ban.
 //! - `ban_propagation_ms`: virtual time from the owner's ban decision until the last running
-//!   node (all of them follow the forum) applied it; `spam_deliveries_after_ban`: spam bodies
+//!   node (all of them follow the forum) applied it, `ban_propagation_median_ms` until half of
+//!   them had; `spam_deliveries_after_ban`: spam bodies
 //!   stored by nodes after they applied it, which must be 0 (`crate::bans`).
 //! - `convergence_*`: virtual time from the event until the structural invariants of the affected
 //!   overlays held again (the largest if there were several events); rounds are that time ÷ the
@@ -94,6 +95,8 @@ pub struct Report {
     pub ban_propagation_ms: Option<u64>,
     /// The same in rounds (longest ordinary one-way latency).
     pub ban_propagation_rounds: Option<f64>,
+    /// Virtual ms from the owner's ban until half the running followers applied it.
+    pub ban_propagation_median_ms: Option<u64>,
     /// Spam bodies stored by followers after they applied the spammer's ban; `null` without a ban.
     pub spam_deliveries_after_ban: Option<u64>,
     /// Relative message redundancy of comment bodies sent.
@@ -299,7 +302,10 @@ impl Report {
                 decision.short()
             ));
         }
-        let ban_propagation_ms = bans.propagation_ms(&running);
+        let ban_times = bans.propagation_ms(&running);
+        let ban_propagation_ms = ban_times.as_ref().and_then(|t| t.last().copied());
+        let ban_propagation_median_ms =
+            ban_times.as_ref().and_then(|t| t.get(t.len() / 2).copied());
         let spam_after_ban = bans.any_decision().then(|| bans.stored_after_ban());
         if let Some(n) = spam_after_ban.filter(|&n| n > 0) {
             violations.push(format!(
@@ -344,6 +350,7 @@ impl Report {
             spam_deliveries: bans.stored_before_ban(),
             ban_propagation_ms,
             ban_propagation_rounds: ban_propagation_ms.map(|ms| ms as f64 / round),
+            ban_propagation_median_ms,
             spam_deliveries_after_ban: spam_after_ban,
             rmr: ratio(rmr_sent, rmr_n as f64),
             rmr_received: ratio(rmr_arrived, rmr_n as f64),
@@ -473,9 +480,10 @@ impl Report {
             (
                 "ban propagation",
                 format!(
-                    "{} ms ({} rounds)",
+                    "{} ms ({} rounds), median {} ms",
                     opt_u(self.ban_propagation_ms),
-                    opt(self.ban_propagation_rounds)
+                    opt(self.ban_propagation_rounds),
+                    opt_u(self.ban_propagation_median_ms)
                 ),
             ),
             (
