@@ -240,12 +240,12 @@ impl Scenario {
                 f.reply_probability
             ));
         }
-        if let Some(s) = self.spam.spammer {
-            if s >= n || s == 0 || f.poster_nodes.contains(&s) || f.thread_author == Some(s) {
-                return invalid(format!(
-                    "spam.spammer = {s} does not exist, owns the forum, writes the thread or posts honest comments"
-                ));
-            }
+        if let Some(s) = self.spam.spammer
+            && (s >= n || s == 0 || f.poster_nodes.contains(&s) || f.thread_author == Some(s))
+        {
+            return invalid(format!(
+                "spam.spammer = {s} does not exist, owns the forum, writes the thread or posts honest comments"
+            ));
         }
         if self.check_ms == 0 {
             return invalid("check_ms must be positive".into());

@@ -120,12 +120,12 @@ impl Actor {
         let document = builder.clone().build(&identity);
         let bits = local.node.work_required(&document);
         if bits > 0 {
-            return Ok(PostStep::Work(PendingWork {
+            return Ok(PostStep::Work(Box::new(PendingWork {
                 builder,
                 identity,
                 bits,
                 subscribe,
-            }));
+            })));
         }
         self.publish_post(id, document, subscribe)
             .map(PostStep::Posted)

@@ -16,7 +16,7 @@ pub enum PostStep {
     Posted(DocId),
     /// Its forum requires work: sign it with [`PendingWork::sign`], then post it with
     /// `Actor::publish_post`.
-    Work(PendingWork),
+    Work(Box<PendingWork>),
 }
 
 /// A post waiting for its proof of work.
