@@ -210,6 +210,14 @@ impl Actor {
                 decision.action()
             )));
         }
+        if let Moderation::Work(bits) = decision
+            && bits > cliqueclique_doc::document::work::MAX_WORK_BITS
+        {
+            return Err(ApiError::BadRequest(format!(
+                "a forum's proof of work is at most {} bits",
+                cliqueclique_doc::document::work::MAX_WORK_BITS
+            )));
+        }
         if let Moderation::Ban(n) | Moderation::AddModerator(n) = decision
             && read.owner == Some(n)
         {

@@ -97,7 +97,8 @@ impl DocumentBuilder {
 
     /// Makes this document a moderation decision in the forum whose root is its parent.
     ///
-    /// It needs a parent and no link or revision: otherwise the decision is left out.
+    /// It needs a parent and no link or revision, and a difficulty of at most
+    /// [`MAX_WORK_BITS`](super::work::MAX_WORK_BITS): otherwise the decision is left out.
     pub fn moderation(mut self, decision: Moderation) -> Self {
         self.moderation = Some(decision);
         self
@@ -300,8 +301,11 @@ impl Normalized {
             child: builder.child,
             link: builder.link,
             revision: builder.revision.filter(|_| builder.link.is_none()),
-            moderation: builder.moderation.filter(|_| {
-                builder.link.is_none() && builder.revision.is_none() && builder.parent.is_some()
+            moderation: builder.moderation.filter(|decision| {
+                builder.link.is_none()
+                    && builder.revision.is_none()
+                    && builder.parent.is_some()
+                    && !matches!(decision, Moderation::Work(bits) if *bits > super::work::MAX_WORK_BITS)
             }),
             headers: builder
                 .headers

@@ -88,3 +88,13 @@ fn difficulties_are_read_strictly() {
         );
     }
 }
+
+#[test]
+fn a_difficulty_beyond_the_maximum_is_never_written() {
+    let owner = super::identity(44);
+    let decision = DocumentBuilder::new("")
+        .parent(DocId::of(b"root"))
+        .moderation(Moderation::Work(MAX_WORK_BITS + 1))
+        .build(&owner);
+    assert_eq!(decision.moderation(), None);
+}
