@@ -18,6 +18,7 @@ mod i2p;
 mod impostor;
 mod local_nodes;
 mod moderation;
+mod newcomers;
 mod nntp;
 mod public;
 mod reading;
