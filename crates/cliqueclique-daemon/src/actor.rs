@@ -25,8 +25,10 @@ mod people;
 mod revisions;
 mod search;
 mod views;
+mod work;
 
 pub use directory::Progress;
+pub use work::{PendingWork, PostStep};
 
 use crate::config::Config;
 use crate::error::ApiError;
@@ -291,7 +293,7 @@ impl Actor {
         let id = info.id;
         self.nodes.insert(id, Local { node, info });
         // A forum's bans are derived from its moderation documents, not kept by the core.
-        self.apply_all_bans(id);
+        self.apply_all_moderation(id);
         Ok(())
     }
 

@@ -89,6 +89,10 @@ pub struct ModerationView {
     pub hidden: Vec<HiddenView>,
     /// Banned nodes (`id`) and who banned each (`by`).
     pub banned: Vec<HiddenView>,
+    /// The proof of work the owner requires of every post in the forum: leading zero bits of its
+    /// id (0: none; the owner and the moderators need none).
+    #[serde(default)]
+    pub work_bits: u8,
     /// This node ignores the forum's moderation: nothing is hidden or declined for it.
     pub ignored: bool,
 }

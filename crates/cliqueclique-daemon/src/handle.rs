@@ -15,7 +15,7 @@ pub use news::{
     group_name, valid_group_name,
 };
 
-use crate::actor::{Actor, Call, Input, NodeEvent, Progress};
+use crate::actor::{Actor, Call, Input, NodeEvent, PostStep, Progress};
 use crate::api::{
     AuthorView, DocumentView, EditPost, FlagsChange, Moderation, ModerationView, NamePage, Network,
     NewPost, NodeInfo, NodeStatus, Notifications, Overview, PeerMarksChange, PeerView, People,
@@ -269,8 +269,23 @@ impl Handle {
     // Documents.
 
     /// Posts a new document as `node`.
+    ///
+    /// In a forum whose owner requires proof of work, the post is signed off the node thread
+    /// until its id carries the work, and then posted.
     pub async fn post(&self, node: impl Into<NodeRef>, post: NewPost) -> Result<DocId, ApiError> {
-        self.on(node, move |a, id| a.post(id, post)).await
+        let (id, step) = self
+            .on(node, move |a, id| a.post(id, post).map(|step| (id, step)))
+            .await?;
+        let work = match step {
+            PostStep::Posted(doc) => return Ok(doc),
+            PostStep::Work(work) => work,
+        };
+        let subscribe = work.subscribe;
+        let document = tokio::task::spawn_blocking(move || work.sign())
+            .await
+            .map_err(|e| ApiError::Internal(format!("the proof of work failed: {e}")))?;
+        self.on(id, move |a, id| a.publish_post(id, document, subscribe))
+            .await
     }
 
     /// Retracts `node`'s own document `doc` with all its versions; returns the retraction's id.

@@ -24,6 +24,7 @@ mod build;
 pub(crate) mod envelope;
 pub(crate) mod mime;
 mod parse;
+pub mod work;
 
 use std::fmt;
 use std::sync::Arc;
@@ -140,6 +141,9 @@ pub enum Moderation {
     Ban(NodeId),
     /// Undo a ban.
     Unban(NodeId),
+    /// The forum's owner requires proof of work of every post: its id must start with this many
+    /// zero bits (0 lifts the requirement); see [`work`].
+    Work(u8),
 }
 
 impl Moderation {
@@ -152,6 +156,7 @@ impl Moderation {
             Moderation::Unhide(_) => "unhide",
             Moderation::Ban(_) => "ban",
             Moderation::Unban(_) => "unban",
+            Moderation::Work(_) => "work",
         }
     }
 
@@ -163,11 +168,13 @@ impl Moderation {
             | Moderation::Ban(n)
             | Moderation::Unban(n) => n.to_string(),
             Moderation::Hide(d) | Moderation::Unhide(d) => d.to_string(),
+            Moderation::Work(bits) => bits.to_string(),
         };
         format!("{} {target}", self.action())
     }
 
-    /// Reads a header value; `None` unless it is exactly an action word, one space and an id.
+    /// Reads a header value; `None` unless it is exactly an action word, one space and an id
+    /// (for `work`, a number of bits from 0 to [`work::MAX_WORK_BITS`] in decimal).
     pub fn from_header(value: &str) -> Option<Moderation> {
         let (action, target) = value.split_once(' ')?;
         let node = || target.parse::<NodeId>().ok();
@@ -179,6 +186,7 @@ impl Moderation {
             "unhide" => doc().map(Moderation::Unhide),
             "ban" => node().map(Moderation::Ban),
             "unban" => node().map(Moderation::Unban),
+            "work" => work::parse_bits(target).map(Moderation::Work),
             _ => None,
         }
     }

@@ -16,6 +16,7 @@ mod identity;
 mod moderation;
 mod revision;
 mod tamper;
+mod work;
 
 /// A deterministic identity for test number `seed`.
 pub(crate) fn identity(seed: u64) -> Identity {

@@ -81,6 +81,18 @@ pub enum Command {
         /// The banned nodes; empty lifts every ban.
         nodes: std::collections::BTreeSet<NodeId>,
     },
+    /// Set the proof of work a forum's owner requires, as the driver read it from the forum's
+    /// moderation documents: new documents below `forum` whose id lacks `bits` leading zero bits
+    /// are declined, whoever offers them, unless their author is in `exempt` (the owner and the
+    /// moderators). Not kept in the store: the driver sets it again when the node starts.
+    SetForumWork {
+        /// The forum's root.
+        forum: DocId,
+        /// Leading zero bits required; 0 lifts the requirement.
+        bits: u8,
+        /// Authors whose documents need no work.
+        exempt: std::collections::BTreeSet<NodeId>,
+    },
     /// Import a verified export: store its document, subscribe, and link to the exporter.
     Import {
         /// The export.
@@ -128,6 +140,14 @@ pub enum CommandError {
     /// The document was retracted by its author: it is neither revised, posted nor imported again.
     #[error("document {0} was retracted")]
     Retracted(DocId),
+    /// A document lacks the proof of work its forum requires.
+    #[error("document {doc} lacks the proof of work of {bits} bits its forum requires")]
+    MissingWork {
+        /// The document.
+        doc: DocId,
+        /// The bits required.
+        bits: u8,
+    },
     /// A document exceeds the configured limits.
     #[error("document of {size} bytes exceeds the maximum of {max}")]
     TooLarge {

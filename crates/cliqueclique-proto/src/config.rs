@@ -36,6 +36,18 @@ pub struct Config {
     pub max_batch_bytes: usize,
     /// The most introductions a node sends one peer for one document.
     pub max_introductions_per_link: u8,
+    /// The most document bodies a node sends one neighbour, and stores new from one neighbour,
+    /// per `push_window`; more wait for the next window (`docs/protocol.md` §8.6). 0: no limit.
+    pub push_budget: u32,
+    /// The window of `push_budget`.
+    #[serde(with = "millis")]
+    pub push_window: Duration,
+    /// The most new documents a node stores per `newcomer_window` in one forum from authors with
+    /// no document held in it; more wait for the next window (§8.6). 0: no limit.
+    pub newcomer_budget: u32,
+    /// The window of `newcomer_budget`.
+    #[serde(with = "millis")]
+    pub newcomer_window: Duration,
     /// Limits on documents accepted from peers and users.
     pub limits: Limits,
     /// The most peer records a node keeps (with their cards). Beyond it the least recently heard
@@ -57,6 +69,10 @@ impl Default for Config {
             peer_expiry: Duration::from_secs(7 * 24 * 3600),
             max_batch_bytes: 256 * 1024,
             max_introductions_per_link: 2,
+            push_budget: 16_384,
+            push_window: Duration::from_secs(10),
+            newcomer_budget: 64,
+            newcomer_window: Duration::from_secs(60),
             limits: Limits::default(),
             max_peer_records: 4096,
         }

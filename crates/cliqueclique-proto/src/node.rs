@@ -12,12 +12,14 @@
 //! subscriptions through to the store.
 
 mod block;
+mod budget;
 mod peers;
 mod receive;
 mod retract;
 mod send;
 mod settle;
 mod thread;
+mod work;
 
 pub use retract::Retraction;
 pub use thread::{FETCH_HOLD, ThreadStatus};
@@ -102,6 +104,16 @@ pub struct Node<S: Store> {
     blocked: BTreeSet<NodeId>,
     /// Nodes banned from a forum, by forum root, as the driver set them (`block.rs`).
     forum_bans: BTreeMap<DocId, BTreeSet<NodeId>>,
+    /// The proof of work a forum requires, by forum root, as the driver set it (`work.rs`).
+    forum_work: BTreeMap<DocId, work::ForumWork>,
+    /// New bodies stored from each neighbour in its current window (`budget.rs`).
+    received: BTreeMap<NodeId, budget::Window>,
+    /// Bodies sent to each neighbour in its current window.
+    sent: BTreeMap<NodeId, budget::Window>,
+    /// Documents stored from authors new to a forum in its current window, by forum.
+    newcomers: BTreeMap<DocId, budget::Window>,
+    /// The authors with a document held in each forum.
+    authors: BTreeMap<DocId, BTreeSet<NodeId>>,
     /// Retractions this node knows of, by retracted document and signer (`retract.rs`).
     retracted: BTreeMap<(DocId, NodeId), Retraction>,
     /// Documents held with each peer, the reverse of the links.
@@ -161,6 +173,11 @@ impl<S: Store> Node<S> {
             blocked: BTreeSet::new(),
             retracted: BTreeMap::new(),
             forum_bans: BTreeMap::new(),
+            forum_work: BTreeMap::new(),
+            received: BTreeMap::new(),
+            sent: BTreeMap::new(),
+            newcomers: BTreeMap::new(),
+            authors: BTreeMap::new(),
             peer_docs: BTreeMap::new(),
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
@@ -218,6 +235,14 @@ impl<S: Store> Node<S> {
             sub.derived.thread = (sub.flags.subscribed && sub.flags.thread)
                 || sub.downstream_has(Advert::THREAD, |_| true);
             sub.derived.wanted = true;
+        }
+        let held: Vec<(DocId, DocMeta)> = node
+            .subs
+            .values()
+            .filter_map(|s| s.meta.map(|m| (s.doc, m)))
+            .collect();
+        for (doc, meta) in held {
+            node.learn_author(doc, meta.parent, meta.author);
         }
         node
     }
@@ -495,12 +520,18 @@ impl<S: Store> Node<S> {
             Command::Block { node } => self.block(node),
             Command::Unblock { node } => Ok(self.unblock(node)),
             Command::SetForumBans { forum, nodes } => Ok(self.set_forum_bans(forum, nodes)),
+            Command::SetForumWork {
+                forum,
+                bits,
+                exempt,
+            } => Ok(self.set_forum_work(forum, bits, exempt)),
             Command::Import { export } => {
                 self.check_card(&export.exporter)?;
                 let doc = export.document.id();
                 if self.refuses_retracted(&export.document) {
                     return Err(CommandError::Retracted(doc));
                 }
+                self.check_work(&export.document)?;
                 self.store_document(&export.document, None);
                 self.set_flags(doc, |f| f.subscribed = true)?;
                 self.learn_card(export.exporter.clone());
@@ -523,6 +554,7 @@ impl<S: Store> Node<S> {
         if let Some(revision) = document.revision() {
             self.check_revision(revision.target())?;
         }
+        self.check_work(&document)?;
         let meta = DocMeta::of(&document);
         for reference in meta.parent.iter().chain(meta.link_child.iter()) {
             if !self.subs.get(reference).is_some_and(Subscription::has_body) {
@@ -587,6 +619,7 @@ impl<S: Store> Node<S> {
             }
         }
         self.index(doc, &meta);
+        self.learn_author(doc, meta.parent, meta.author);
         // Documents below it that waited for it (held on a claim) now see their parents.
         for d in self.descendants(&doc) {
             self.dirty.insert(d);

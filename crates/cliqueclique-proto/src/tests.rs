@@ -5,11 +5,13 @@
 
 mod ban;
 mod block;
+mod budget;
 mod codec;
 mod handlers;
 mod peers;
 mod retract;
 mod route;
+mod work;
 
 use crate::{Command, Config, Event, MemStore, Node, Time, Transmit};
 use cliqueclique_doc::{ContactCard, DocId, Document, DocumentBuilder, Identity, NodeId};
@@ -200,10 +202,14 @@ impl Net {
 /// through 0, with no session between node 3 and nodes 1 or 2. One target peer, so the overlay
 /// stays as built.
 pub(crate) fn forum_of_four() -> (Net, DocId) {
-    let config = Config {
+    forum_of_four_with(Config {
         target_peers_per_document: 1,
         ..Config::default()
-    };
+    })
+}
+
+/// [`forum_of_four`] with other settings.
+pub(crate) fn forum_of_four_with(config: Config) -> (Net, DocId) {
     let mut net = Net::new(4, config);
     let root = net.post(0, DocumentBuilder::new("forum").text("welcome"));
     net.partitioned.push((3, 1));

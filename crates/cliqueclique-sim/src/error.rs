@@ -50,6 +50,9 @@ pub enum SimError {
         /// Why.
         source: CommandError,
     },
+    /// A document handed over as a ban decision is none.
+    #[error("document {0} is no ban decision")]
+    NotABan(cliqueclique_doc::DocId),
     /// The scenario is invalid.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),

@@ -13,6 +13,7 @@
 //!
 //! # Layout
 //!
+//! - [`bans`]: forum bans as each node's driver applies them, and the spam they let through.
 //! - [`network`]: the simulated nodes, the event queue and the transport (sessions, liveness).
 //! - [`counters`]: traffic per phase, message outcomes, parts by kind.
 //! - [`link`]: the link model (latency distribution, loss, duplication).
@@ -27,6 +28,7 @@
 //! - [`trace`]: readable per-batch tracing of chosen nodes, for debugging a seed.
 //! - [`error`]: the library's error types.
 
+pub mod bans;
 pub mod counters;
 pub mod error;
 pub mod fault;

@@ -21,6 +21,12 @@
 //! - `control_bytes_per_delivery`: bytes sent during the comment phase minus the body bytes they
 //!   carried, ÷ comment deliveries.
 //! - `idle_bytes_per_document_hour`: bytes sent during the idle period ÷ (documents × hours).
+//! - `spam_comments`, `spam_deliveries`: the spammer's comments (`[spam]`, not counted among
+//!   the comments) and the spam bodies other nodes stored before they applied its ban.
+//! - `ban_propagation_ms`: virtual time from the owner's ban decision until the last running
+//!   node (all of them follow the forum) applied it, `ban_propagation_median_ms` until half of
+//!   them had; `spam_deliveries_after_ban`: spam bodies
+//!   stored by nodes after they applied it, which must be 0 (`crate::bans`).
 //! - `convergence_*`: virtual time from the event until the structural invariants of the affected
 //!   overlays held again (the largest if there were several events); rounds are that time ÷ the
 //!   longest ordinary one-way latency. `null` when there was no such event.
@@ -80,6 +86,19 @@ pub struct Report {
     pub deliveries_expected: u64,
     /// Delivered comment copies.
     pub deliveries: u64,
+    /// Spam comments the spammer posted (not counted as comments).
+    pub spam_comments: usize,
+    /// Spam bodies stored by other nodes before they applied the spammer's ban.
+    pub spam_deliveries: u64,
+    /// Virtual ms from the owner's ban until every running follower applied it; `null` without a
+    /// ban (or while a follower has not applied it, which is a violation).
+    pub ban_propagation_ms: Option<u64>,
+    /// The same in rounds (longest ordinary one-way latency).
+    pub ban_propagation_rounds: Option<f64>,
+    /// Virtual ms from the owner's ban until half the running followers applied it.
+    pub ban_propagation_median_ms: Option<u64>,
+    /// Spam bodies stored by followers after they applied the spammer's ban; `null` without a ban.
+    pub spam_deliveries_after_ban: Option<u64>,
     /// Relative message redundancy of comment bodies sent.
     pub rmr: Option<f64>,
     /// Relative message redundancy of comment bodies that arrived.
@@ -274,6 +293,25 @@ impl Report {
                 ));
             }
         }
+        let running: Vec<(usize, cliqueclique_doc::NodeId)> =
+            net.alive().map(|i| (i, net.sim_node(i).id())).collect();
+        let bans = net.bans();
+        for (decision, i) in bans.missing(&running).into_iter().take(20) {
+            violations.push(format!(
+                "node {i} never applied the ban {}",
+                decision.short()
+            ));
+        }
+        let ban_times = bans.propagation_ms(&running);
+        let ban_propagation_ms = ban_times.as_ref().and_then(|t| t.last().copied());
+        let ban_propagation_median_ms =
+            ban_times.as_ref().and_then(|t| t.get(t.len() / 2).copied());
+        let spam_after_ban = bans.any_decision().then(|| bans.stored_after_ban());
+        if let Some(n) = spam_after_ban.filter(|&n| n > 0) {
+            violations.push(format!(
+                "{n} spam bodies were stored by followers that applied the spammer's ban"
+            ));
+        }
         let center_leave = longest(ProbeKind::CenterLeave);
         let round = net.link().round_ms() as f64;
         let total = net.total_traffic();
@@ -308,6 +346,12 @@ impl Report {
             },
             deliveries_expected: expected,
             deliveries: delivered,
+            spam_comments: runner.spam_posted(),
+            spam_deliveries: bans.stored_before_ban(),
+            ban_propagation_ms,
+            ban_propagation_rounds: ban_propagation_ms.map(|ms| ms as f64 / round),
+            ban_propagation_median_ms,
+            spam_deliveries_after_ban: spam_after_ban,
             rmr: ratio(rmr_sent, rmr_n as f64),
             rmr_received: ratio(rmr_arrived, rmr_n as f64),
             ldh_max: hops.last().copied(),
@@ -423,6 +467,24 @@ impl Report {
             (
                 "convergence after heal",
                 format!("{} ms", opt_u(self.convergence_ms_after_heal)),
+            ),
+            (
+                "spam: posted, stored, stored after ban",
+                format!(
+                    "{}, {}, {}",
+                    self.spam_comments,
+                    self.spam_deliveries,
+                    opt_u(self.spam_deliveries_after_ban)
+                ),
+            ),
+            (
+                "ban propagation",
+                format!(
+                    "{} ms ({} rounds), median {} ms",
+                    opt_u(self.ban_propagation_ms),
+                    opt(self.ban_propagation_rounds),
+                    opt_u(self.ban_propagation_median_ms)
+                ),
             ),
             (
                 "messages, bytes",

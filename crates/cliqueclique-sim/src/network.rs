@@ -20,7 +20,9 @@
 //! function of its inputs.
 
 mod faults;
+mod moderation;
 
+use crate::bans::Bans;
 pub use crate::counters::{Counters, PartCounts, Phase, Traffic};
 use crate::error::SimError;
 use crate::ledger::{DocKind, Ledger};
@@ -150,6 +152,10 @@ pub struct Network {
     traced: BTreeSet<usize>,
     /// Frames to lose on purpose, per (from, to): for targeted tests.
     lose_next: BTreeMap<(usize, usize), u32>,
+    /// The forum bans each node's driver applies, and the watched documents.
+    bans: Bans,
+    /// Bans to hand to a node's core once its current events are observed.
+    pending_bans: Vec<(usize, DocId, BTreeSet<NodeId>)>,
 }
 
 impl Network {
@@ -213,6 +219,8 @@ impl Network {
             node_events: Vec::new(),
             traced: BTreeSet::new(),
             lose_next: BTreeMap::new(),
+            bans: Bans::new(n),
+            pending_bans: Vec::new(),
         }
     }
 
@@ -659,6 +667,7 @@ impl Network {
         }
         self.transmits = transmits;
         self.node_events = events;
+        self.apply_pending_bans();
         if let Some(t) = timeout {
             let t = t.max(self.now);
             if self.wake_at[i].is_none_or(|w| t < w) {
@@ -766,6 +775,7 @@ impl Network {
                     self.counters.comment_deliveries += 1;
                 }
                 self.ledger.arrived(i, &doc, from);
+                self.observe_arrival_for_bans(i, &doc);
             }
             Event::DocumentRemoved { doc } => self.ledger.removed(i, &doc),
             Event::LinkRefused { suggestions, .. } => {

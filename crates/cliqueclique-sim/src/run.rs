@@ -30,6 +30,8 @@ use rand::RngExt;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
+mod spam;
+
 /// How often a convergence probe looks while the network is quiet (virtual ms).
 const QUIET_PROBE_MS: u64 = 10_000;
 
@@ -49,6 +51,8 @@ enum Action {
     Join(usize),
     Subscribe(usize),
     Comment(usize),
+    Spam(usize),
+    Ban,
     Fault(usize),
     Restart(usize),
     Probe(usize),
@@ -96,6 +100,8 @@ pub struct Runner {
     thread_author: usize,
     subscribers: Vec<usize>,
     posters: Vec<usize>,
+    spammer: Option<usize>,
+    spam_posted: usize,
     skipped_comments: usize,
     forged: BTreeSet<DocId>,
     probes: Vec<Probe>,
@@ -130,6 +136,8 @@ impl Runner {
             thread_author: 0,
             subscribers: Vec::new(),
             posters: Vec::new(),
+            spammer: None,
+            spam_posted: 0,
             skipped_comments: 0,
             forged: BTreeSet::new(),
             probes: Vec::new(),
@@ -282,6 +290,7 @@ impl Runner {
             let s = self.subscribers[k];
             self.schedule(now, Action::Subscribe(s));
         }
+        self.choose_spammer(now);
         self.drive_actions();
         self.settle("the thread and its subscriptions");
         self.sample_memory();
@@ -296,6 +305,7 @@ impl Runner {
         for k in 0..self.scenario.forum.comments {
             self.schedule(start + k as u64 * interval, Action::Comment(k));
         }
+        self.schedule_spam(start);
         for e in 0..self.faults.len() {
             let at = start + self.faults[e].0;
             self.schedule(at, Action::Fault(e));
@@ -386,6 +396,8 @@ impl Runner {
             Action::Join(i) => self.join(i),
             Action::Subscribe(i) => self.subscribe(i),
             Action::Comment(k) => self.comment(k),
+            Action::Spam(k) => self.spam(k),
+            Action::Ban => self.ban(),
             Action::Fault(e) => self.fault(e),
             Action::Restart(i) => {
                 if self.net.sim_node(i).is_crashed() {

@@ -32,6 +32,8 @@ pub struct Scenario {
     pub proto: Config,
     /// The forum to build and the comments to post.
     pub forum: Forum,
+    /// A spammer's comments and the owner's ban of it.
+    pub spam: Spam,
     /// Virtual time the network idles after everything settled (idle bytes are measured here).
     pub idle_ms: u64,
     /// The longest the network may take to become quiet after each step before that counts as a violation.
@@ -52,6 +54,7 @@ impl Default for Scenario {
             network: LinkModel::default(),
             proto: Config::default(),
             forum: Forum::default(),
+            spam: Spam::default(),
             idle_ms: 3_600_000,
             settle_limit_ms: 600_000,
             check_ms: 250,
@@ -121,6 +124,33 @@ impl Default for Forum {
             comment_interval_ms: 100,
             reply_probability: 0.0,
             body_bytes: 200,
+        }
+    }
+}
+
+/// A spammer: a node that follows the thread and floods it with comments, and the forum owner's
+/// ban of it (`docs/moderation.md`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Spam {
+    /// The spammer; a random node that neither owns the forum, wrote the thread nor posts
+    /// honest comments when absent.
+    pub spammer: Option<usize>,
+    /// How many spam comments (0: no spammer).
+    pub comments: usize,
+    /// The time between two spam comments.
+    pub interval_ms: u64,
+    /// When the forum's owner (node 0) bans the spammer, after the first comment; never when absent.
+    pub ban_at_ms: Option<u64>,
+}
+
+impl Default for Spam {
+    fn default() -> Spam {
+        Spam {
+            spammer: None,
+            comments: 0,
+            interval_ms: 10,
+            ban_at_ms: None,
         }
     }
 }
@@ -208,6 +238,13 @@ impl Scenario {
             return invalid(format!(
                 "forum.reply_probability = {} is outside 0..=1",
                 f.reply_probability
+            ));
+        }
+        if let Some(s) = self.spam.spammer
+            && (s >= n || s == 0 || f.poster_nodes.contains(&s) || f.thread_author == Some(s))
+        {
+            return invalid(format!(
+                "spam.spammer = {s} does not exist, owns the forum, writes the thread or posts honest comments"
             ));
         }
         if self.check_ms == 0 {

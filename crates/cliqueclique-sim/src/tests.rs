@@ -19,6 +19,7 @@ mod pair;
 mod relay;
 mod retract;
 mod scenarios;
+mod spam;
 mod stale;
 mod threads;
 mod units;

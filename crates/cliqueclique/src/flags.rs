@@ -126,7 +126,7 @@ pub enum Command {
     Block(PeerTarget),
     /// Unblock a node: its documents and links are accepted again.
     Unblock(PeerTarget),
-    /// Name or remove a moderator of a forum you own (you wrote its root).
+    /// Name or remove a moderator of a forum you own (you wrote its root), or set its proof of work.
     #[command(subcommand)]
     Moderator(ModeratorCommand),
     /// Hide a document in its forum, as its owner or a moderator: followers collapse it.
@@ -399,6 +399,19 @@ pub enum ModeratorCommand {
     Add(ForumNode),
     /// Take a node's moderation of the forum away (its hides and bans lapse).
     Remove(ForumNode),
+    /// Require proof of work of every post in the forum (0 lifts it): followers decline posts
+    /// whose id lacks BITS leading zero bits, and posting computes them (about 2^BITS signatures).
+    Work(ForumWork),
+}
+
+/// `moderator work ROOT BITS`.
+#[derive(Debug, Args)]
+pub struct ForumWork {
+    /// The forum's root document.
+    pub root: String,
+    /// Leading zero bits every post's id must have, 0 to 32.
+    #[arg(value_parser = clap::value_parser!(u8).range(0..=32))]
+    pub bits: u8,
 }
 
 /// A forum and a node: `ROOT NODE_ID`.

@@ -1,6 +1,7 @@
 //! What the API asks of the node thread that changes state: nodes, posts, flags, joins, imports.
 
 use super::Actor;
+use super::work::{PendingWork, PostStep};
 use crate::api::{EditPost, FlagsChange, NewPost, NodeInfo};
 use crate::error::ApiError;
 use cliqueclique_doc::{
@@ -65,8 +66,9 @@ impl Actor {
             .expect("just created"))
     }
 
-    /// Builds, signs and posts a document as local node `id`.
-    pub fn post(&mut self, id: NodeId, post: NewPost) -> Result<DocId, ApiError> {
+    /// Builds, signs and posts a document as local node `id`; when its forum requires proof of
+    /// work, hands the signing back to be done off the node thread (`Handle::post`).
+    pub fn post(&mut self, id: NodeId, post: NewPost) -> Result<PostStep, ApiError> {
         post.check()?;
         let now_secs = self.now().as_millis() / 1000;
         let local = &self.nodes[&id];
@@ -113,9 +115,30 @@ impl Actor {
                 .unwrap_or_else(|| "application/octet-stream".to_owned());
             builder = builder.attach(attachment.filename.clone(), content_type, data);
         }
-        let document = builder.build(&local.info.identity);
-        self.check_limits(&document)?;
+        let identity = local.info.identity.clone();
         let subscribe = post.subscribe.unwrap_or(true);
+        let document = builder.clone().build(&identity);
+        let bits = local.node.work_required(&document);
+        if bits > 0 {
+            return Ok(PostStep::Work(Box::new(PendingWork {
+                builder,
+                identity,
+                bits,
+                subscribe,
+            })));
+        }
+        self.publish_post(id, document, subscribe)
+            .map(PostStep::Posted)
+    }
+
+    /// Posts local node `id`'s signed `document` (with its work done) and follows its thread.
+    pub fn publish_post(
+        &mut self,
+        id: NodeId,
+        document: Document,
+        subscribe: bool,
+    ) -> Result<DocId, ApiError> {
+        self.check_limits(&document)?;
         let doc = self.post_signed(id, document, subscribe)?;
         if subscribe {
             // Posting follows the thread the post belongs to (the whole forum for its creator),
@@ -203,11 +226,24 @@ impl Actor {
     ) -> Result<DocId, ApiError> {
         let now_secs = self.now().as_millis() / 1000;
         let local = &self.nodes[&id];
-        let document = builder
+        let builder = builder
             .parent(original.semantic_parent().unwrap_or(original.id()))
             .date(now_secs.max(not_before))
-            .author_name(local.info.name.clone())
-            .build(&local.info.identity);
+            .author_name(local.info.name.clone());
+        let document = builder.clone().build(&local.info.identity);
+        // A revision is rare: its work, if its forum requires any, is done here.
+        let bits = local.node.work_required(&document);
+        let document = if bits > 0 {
+            PendingWork {
+                builder,
+                identity: local.info.identity.clone(),
+                bits,
+                subscribe: false,
+            }
+            .sign()
+        } else {
+            document
+        };
         self.check_limits(&document)?;
         self.post_signed(id, document, false)
     }

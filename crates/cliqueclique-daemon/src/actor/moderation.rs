@@ -10,7 +10,10 @@
 //!
 //! A hidden document is marked `hidden` (with `hidden_by`) in the views, and pages collapse it;
 //! the banned nodes are handed to the core (`Command::SetForumBans`), which declines their new
-//! documents below the root. A user may ignore a forum's moderation (`forum_prefs`).
+//! documents below the root. The owner may require proof of work of every post (`work BITS`);
+//! it is handed to the core with the owner and moderators exempt (`Command::SetForumWork`), and
+//! this node's own posts in the forum carry it (`actor/commands.rs`). A user may ignore a forum's
+//! moderation (`forum_prefs`): then nothing is hidden, no ban applied and no work required or done.
 
 use super::Actor;
 use crate::api::{HiddenView, ModerationView};
@@ -31,6 +34,8 @@ pub(crate) struct ForumModeration {
     pub hidden: BTreeMap<DocId, NodeId>,
     /// Banned nodes, each with who banned it.
     pub banned: BTreeMap<NodeId, NodeId>,
+    /// The proof of work the owner requires of every post: leading zero bits of its id.
+    pub work: u8,
     /// The user chose to ignore this forum's moderation.
     pub ignored: bool,
     /// The names the owner and the deciders claim on their documents here.
@@ -58,8 +63,10 @@ impl ForumModeration {
         }
         decisions.sort();
         let mut moderators = BTreeSet::new();
+        let mut work = 0;
         for (_, _, author, decision) in &decisions {
             match decision {
+                Moderation::Work(bits) if *author == owner => work = *bits,
                 Moderation::AddModerator(n) if *author == owner && *n != owner => {
                     moderators.insert(*n);
                 }
@@ -96,6 +103,7 @@ impl ForumModeration {
             moderators,
             hidden,
             banned,
+            work,
             ignored,
             names,
         }
@@ -117,6 +125,15 @@ impl ForumModeration {
     /// Whether `node` may hide and ban here.
     pub fn may_moderate(&self, node: &NodeId) -> bool {
         self.owner == Some(*node) || self.moderators.contains(node)
+    }
+
+    /// The proof of work this node requires and does in the forum, and who needs none.
+    pub fn enforced_work(&self) -> (u8, BTreeSet<NodeId>) {
+        if self.ignored {
+            return (0, BTreeSet::new());
+        }
+        let exempt = self.owner.iter().chain(&self.moderators).copied().collect();
+        (self.work, exempt)
     }
 
     /// The nodes whose new documents the core declines below the root.
@@ -157,6 +174,7 @@ impl Actor {
                     by: view(by),
                 })
                 .collect(),
+            work_bits: read.work,
             ignored: read.ignored,
         })
     }
@@ -174,7 +192,7 @@ impl Actor {
         let read = ForumModeration::read(node, root);
         let owner_only = matches!(
             decision,
-            Moderation::AddModerator(_) | Moderation::RemoveModerator(_)
+            Moderation::AddModerator(_) | Moderation::RemoveModerator(_) | Moderation::Work(_)
         );
         let allowed = if owner_only {
             read.owner == Some(id)
@@ -183,13 +201,21 @@ impl Actor {
         };
         if !allowed {
             let who = if owner_only {
-                "only the forum's owner (its root's author) names moderators"
+                "only the forum's owner (its root's author) names moderators and sets the proof of work"
             } else {
                 "only the forum's owner and its moderators hide and ban"
             };
             return Err(ApiError::Forbidden(format!(
                 "this node may not {}: {who}",
                 decision.action()
+            )));
+        }
+        if let Moderation::Work(bits) = decision
+            && bits > cliqueclique_doc::document::work::MAX_WORK_BITS
+        {
+            return Err(ApiError::BadRequest(format!(
+                "a forum's proof of work is at most {} bits",
+                cliqueclique_doc::document::work::MAX_WORK_BITS
             )));
         }
         if let Moderation::Ban(n) | Moderation::AddModerator(n) = decision
@@ -217,7 +243,7 @@ impl Actor {
             .author_name(local.info.name.clone())
             .build(&local.info.identity);
         let doc = self.post_signed(id, document, false)?;
-        self.apply_bans(id, root);
+        self.apply_moderation(id, root);
         Ok(doc)
     }
 
@@ -255,20 +281,30 @@ impl Actor {
             .node
             .store()
             .set_ignore_moderation(&root, ignore);
-        self.apply_bans(id, root);
+        self.apply_moderation(id, root);
         self.moderation(id, root)
     }
 
-    /// Hands the forum's bans to local node `id`'s core.
-    pub(crate) fn apply_bans(&mut self, id: NodeId, root: DocId) {
-        let nodes = ForumModeration::read(&self.nodes[&id].node, root).enforced_bans();
+    /// Hands the forum's bans and proof of work to local node `id`'s core.
+    pub(crate) fn apply_moderation(&mut self, id: NodeId, root: DocId) {
+        let read = ForumModeration::read(&self.nodes[&id].node, root);
+        let nodes = read.enforced_bans();
         if let Err(error) = self.command(id, Command::SetForumBans { forum: root, nodes }) {
             tracing::warn!(node = %id, %root, %error, "forum bans not applied");
         }
+        let (bits, exempt) = read.enforced_work();
+        let work = Command::SetForumWork {
+            forum: root,
+            bits,
+            exempt,
+        };
+        if let Err(error) = self.command(id, work) {
+            tracing::warn!(node = %id, %root, %error, "forum proof of work not applied");
+        }
     }
 
-    /// Hands every held forum's bans to local node `id`'s core: when it starts.
-    pub(crate) fn apply_all_bans(&mut self, id: NodeId) {
+    /// Hands every held forum's moderation to local node `id`'s core: when it starts.
+    pub(crate) fn apply_all_moderation(&mut self, id: NodeId) {
         let roots: Vec<DocId> = self.nodes[&id]
             .node
             .subscriptions()
@@ -276,12 +312,12 @@ impl Actor {
             .map(|s| s.doc)
             .collect();
         for root in roots {
-            self.apply_bans(id, root);
+            self.apply_moderation(id, root);
         }
     }
 
     /// After `doc` arrived at local node `id` under `parent`: a moderation decision under a
-    /// forum's root changes that forum's bans.
+    /// forum's root changes that forum's bans and proof of work.
     pub(crate) fn on_arrival(&mut self, id: NodeId, doc: DocId, parent: Option<DocId>) {
         let Some(root) = parent else {
             return;
@@ -298,7 +334,7 @@ impl Actor {
                 .and_then(Document::moderation)
                 .is_some();
         if decides {
-            self.apply_bans(id, root);
+            self.apply_moderation(id, root);
         }
     }
 }

@@ -10,3 +10,4 @@ mod people;
 mod retract;
 mod server;
 mod support;
+mod work;

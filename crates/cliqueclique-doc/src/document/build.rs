@@ -45,6 +45,8 @@ pub struct DocumentBuilder {
     headers: Vec<(String, String)>,
     date: u64,
     author_name: String,
+    /// Whether the content carries a zero `X-Cc-Work` nonce for [`DocumentBuilder::build_with_work`].
+    pub(super) work_nonce: bool,
 }
 
 impl DocumentBuilder {
@@ -95,7 +97,8 @@ impl DocumentBuilder {
 
     /// Makes this document a moderation decision in the forum whose root is its parent.
     ///
-    /// It needs a parent and no link or revision: otherwise the decision is left out.
+    /// It needs a parent and no link or revision, and a difficulty of at most
+    /// [`MAX_WORK_BITS`](super::work::MAX_WORK_BITS): otherwise the decision is left out.
     pub fn moderation(mut self, decision: Moderation) -> Self {
         self.moderation = Some(decision);
         self
@@ -130,7 +133,7 @@ impl DocumentBuilder {
     ///
     /// The name keeps only ASCII letters, digits and dashes and gets an `X-` prefix if it lacks one.
     /// Names that are empty after that, and the structural `X-Cc-Parent`, `X-Cc-Child`, `X-Cc-Link`,
-    /// `X-Cc-Part-Type`, `X-Cc-Retracts` and `X-Cc-Supersedes`, are ignored.
+    /// `X-Cc-Part-Type`, `X-Cc-Retracts`, `X-Cc-Supersedes`, `X-Cc-Moderation` and `X-Cc-Work`, are ignored.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -165,7 +168,7 @@ impl DocumentBuilder {
     }
 
     /// Writes the content entity: the signed inner MIME message.
-    fn content_entity(&self, author: NodeId) -> Vec<u8> {
+    pub(super) fn content_entity(&self, author: NodeId) -> Vec<u8> {
         let inputs = Normalized::new(self);
         let fingerprint = inputs.fingerprint(&author);
         let part_boundary = format!("cc-part-{}", HEXLOWER.encode(&fingerprint[..16]));
@@ -218,6 +221,10 @@ impl DocumentBuilder {
         }
         if let Some(decision) = inputs.moderation {
             message = message.header("X-Cc-Moderation", Raw::new(decision.header_value()));
+        }
+        if self.work_nonce {
+            // Left out of the fingerprint: only its digits change from one attempt to the next.
+            message = message.header(super::work::WORK_HEADER, Raw::new("0".repeat(16)));
         }
         for (name, value) in &inputs.headers {
             message = message.header(name.as_str(), Text::new(value.as_str()));
@@ -294,8 +301,11 @@ impl Normalized {
             child: builder.child,
             link: builder.link,
             revision: builder.revision.filter(|_| builder.link.is_none()),
-            moderation: builder.moderation.filter(|_| {
-                builder.link.is_none() && builder.revision.is_none() && builder.parent.is_some()
+            moderation: builder.moderation.filter(|decision| {
+                builder.link.is_none()
+                    && builder.revision.is_none()
+                    && builder.parent.is_some()
+                    && !matches!(decision, Moderation::Work(bits) if *bits > super::work::MAX_WORK_BITS)
             }),
             headers: builder
                 .headers

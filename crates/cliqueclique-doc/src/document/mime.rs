@@ -13,7 +13,7 @@ pub(crate) const MAIL_DOMAIN: &str = "cliqueclique.invalid";
 pub(crate) const LINK_CONTENT_TYPE: &str = "application/x-cliqueclique-link";
 
 /// The structural headers, which [`DocumentBuilder::header`](super::DocumentBuilder::header) may not set.
-pub(crate) const RESERVED_HEADERS: [&str; 7] = [
+pub(crate) const RESERVED_HEADERS: [&str; 8] = [
     "X-Cc-Parent",
     "X-Cc-Child",
     "X-Cc-Link",
@@ -21,6 +21,7 @@ pub(crate) const RESERVED_HEADERS: [&str; 7] = [
     "X-Cc-Retracts",
     "X-Cc-Supersedes",
     "X-Cc-Moderation",
+    "X-Cc-Work",
 ];
 
 /// The latest date a document can carry: 9999-12-31T23:59:59Z, the end of four-digit years.

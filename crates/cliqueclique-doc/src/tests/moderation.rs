@@ -16,6 +16,9 @@ fn every_decision_round_trips() {
         Moderation::Unhide(doc),
         Moderation::Ban(node),
         Moderation::Unban(node),
+        Moderation::Work(0),
+        Moderation::Work(20),
+        Moderation::Work(crate::document::work::MAX_WORK_BITS),
     ] {
         let built = DocumentBuilder::new("")
             .parent(root)

@@ -175,25 +175,39 @@ impl<S: Store> Node<S> {
             }
         }
         // A blocked author's document is declined, whoever pushes or offers it (block.rs), and
-        // so are a document its author retracted (retract.rs) and a new document of an author
-        // banned from its forum.
+        // so are a document its author retracted (retract.rs), a new document of an author
+        // banned from its forum, and one without the work its forum requires (work.rs).
         let linked = self
             .subs
             .get(&doc)
             .is_some_and(|s| s.links.contains_key(&from));
         if document.as_ref().is_some_and(|d| {
-            self.is_blocked(&d.author()) || self.refuses_retracted(d) || self.banned_in_forum(d)
+            self.is_blocked(&d.author())
+                || self.refuses_retracted(d)
+                || self.banned_in_forum(d)
+                || self.lacks_work(d)
         }) || (!linked && (self.authored_by_blocked(&doc) || self.retracted_held(&doc)))
         {
             let parent = document.as_ref().and_then(Document::semantic_parent);
             self.decline_blocked(now, from, doc, parent);
             return;
         }
+        // Beyond the budgets a new body waits: nothing stored, nothing acknowledged, so the
+        // sender offers it again later (budget.rs).
+        if document
+            .as_ref()
+            .is_some_and(|d| !self.admits_new_body(now, &from, d))
+        {
+            return;
+        }
         let mut via = None;
         if !self.subs.contains_key(&doc) {
             let Some(d) = &document else {
-                // An offer or a join request for a document we do not hold.
-                self.queue(from, Part::NeedBody { doc });
+                // An offer or a join request for a document we do not hold: pulled when the
+                // neighbour's budget has room, else offered again later.
+                if self.receive_budget_has_room(now, &from) {
+                    self.queue(from, Part::NeedBody { doc });
+                }
                 return;
             };
             let by_thread = self.thread_admits(doc, d.semantic_parent(), thread.as_ref());
@@ -225,6 +239,7 @@ impl<S: Store> Node<S> {
             return;
         }
         if let Some(d) = &document {
+            self.take_new_body(now, from, d);
             self.store_document(d, Some(from));
             if via.is_some() {
                 self.set_thread_via(doc, via);

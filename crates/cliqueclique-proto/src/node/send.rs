@@ -51,6 +51,7 @@ impl<S: Store> Node<S> {
             } else {
                 None
             };
+            let send_budget = self.send_budget(now, &peer);
             let Some(sub) = self.subs.get_mut(&doc) else {
                 continue;
             };
@@ -63,7 +64,19 @@ impl<S: Store> Node<S> {
             let Some(link) = sub.links.get_mut(&peer) else {
                 continue;
             };
-            let due = link.next_send.is_none_or(|t| t <= now);
+            let mut due = link.next_send.is_none_or(|t| t <= now);
+            if due
+                && link.state == LinkState::Active
+                && link.acked != serial
+                && link.body_due
+                && has_body
+                && let Err(until) = send_budget
+            {
+                // Beyond the neighbour's budget: the update waits for the next window (budget.rs).
+                due = false;
+                link.next_send = Some(until);
+                self.timers.insert((until, doc, peer));
+            }
             let mut parts = Vec::new();
             let mut resend = false;
             match link.state {
@@ -94,6 +107,12 @@ impl<S: Store> Node<S> {
                         };
                         if body.is_some() {
                             self.stats.bodies_sent += 1;
+                            if self.config.push_budget > 0 {
+                                self.sent
+                                    .entry(peer)
+                                    .or_default()
+                                    .take(now, self.config.push_window);
+                            }
                         }
                         link.sent = serial;
                         let thread = if body.is_some() || offering {

@@ -78,6 +78,7 @@ impl Network {
             node.handle_timeout(now);
         }
         self.drain(i);
+        self.reapply_bans(i);
         Ok(())
     }
 

@@ -1,18 +1,19 @@
-//! Forum moderation: `moderator add|remove`, `hide`, `unhide`, `ban`, `unban` and `moderation`
+//! Forum moderation: `moderator add|remove|work`, `hide`, `unhide`, `ban`, `unban` and `moderation`
 //! (a forum's moderation, and ignoring or applying it), over `/api/nodes/{node}/forums/{root}`.
 
 use super::people::who;
 use super::{Ctx, encode_query};
-use crate::flags::{ForumNode, ModerationShow, ModeratorCommand, Target};
+use crate::flags::{ForumNode, ForumWork, ModerationShow, ModeratorCommand, Target};
 use cliqueclique_daemon::api::{
     AuthorView, IgnoreModeration, Moderation, ModerationView, NodeId, Posted,
 };
 
-/// `moderator add|remove ROOT NODE_ID`.
+/// `moderator add|remove ROOT NODE_ID` and `moderator work ROOT BITS`.
 pub async fn moderator(ctx: &Ctx, command: ModeratorCommand) -> anyhow::Result<()> {
     let (flags, add) = match command {
         ModeratorCommand::Add(flags) => (flags, true),
         ModeratorCommand::Remove(flags) => (flags, false),
+        ModeratorCommand::Work(flags) => return work(ctx, flags).await,
     };
     decide(ctx, flags, |n| {
         if add {
@@ -22,6 +23,28 @@ pub async fn moderator(ctx: &Ctx, command: ModeratorCommand) -> anyhow::Result<(
         }
     })
     .await
+}
+
+/// `moderator work ROOT BITS`: the owner sets the forum's proof of work.
+async fn work(ctx: &Ctx, flags: ForumWork) -> anyhow::Result<()> {
+    let node = ctx.node().await?;
+    let root = ctx.doc(&node, &flags.root).await?;
+    let posted: Posted = ctx
+        .client
+        .post(
+            &format!("/api/nodes/{node}/forums/{root}/moderation"),
+            &Moderation::Work(flags.bits),
+        )
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&posted);
+    }
+    out!(
+        "work {} bits in {root} (decision {})",
+        flags.bits,
+        posted.id
+    );
+    Ok(())
 }
 
 /// `ban ROOT NODE_ID` and `unban ROOT NODE_ID`.
@@ -83,6 +106,12 @@ pub async fn show(ctx: &Ctx, flags: ModerationShow) -> anyhow::Result<()> {
     }
     for banned in &view.banned {
         out!("banned:     {} by {}", banned.id, who(&banned.by));
+    }
+    if view.work_bits > 0 {
+        out!(
+            "work:       {} bits (posts by others than the owner and moderators)",
+            view.work_bits
+        );
     }
     if view.ignored {
         out!("this node ignores the forum's moderation (apply it with --apply)");

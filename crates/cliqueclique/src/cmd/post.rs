@@ -124,12 +124,22 @@ fn read_input(file: Option<&std::path::Path>) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// How long a post may take before the command says why it waits: the daemon is computing the
+/// proof of work the forum's owner requires.
+const WORK_NOTICE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
 async fn send(ctx: &Ctx, node: &str, new: NewPost) -> anyhow::Result<()> {
     new.check()?;
-    let posted: Posted = ctx
-        .client
-        .post(&format!("/api/nodes/{node}/documents"), &new)
-        .await?;
+    let path = format!("/api/nodes/{node}/documents");
+    let request = ctx.client.post::<_, Posted>(&path, &new);
+    tokio::pin!(request);
+    let posted = tokio::select! {
+        answer = &mut request => answer?,
+        () = tokio::time::sleep(WORK_NOTICE_AFTER) => {
+            eprintln!("computing the proof of work this forum requires; this may take a while");
+            request.await?
+        }
+    };
     if ctx.json {
         return ctx.print_json(&posted);
     }

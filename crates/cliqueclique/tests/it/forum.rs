@@ -20,12 +20,7 @@ pub async fn quiet(installations: &[&Installation]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_installations_join_by_address_and_replies_reach_subscribers() {
-    let mut all = Vec::new();
-    for name in ["a", "b", "c", "d", "e"] {
-        let installation = Installation::start(name).await;
-        installation.create_node(name);
-        all.push(installation);
-    }
+    let all = Installation::start_each(&["a", "b", "c", "d", "e"]).await;
     let [a, b, c, d, e] = &all[..] else {
         unreachable!()
     };

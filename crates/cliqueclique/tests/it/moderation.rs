@@ -7,12 +7,7 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hides_and_bans_reach_every_follower_and_a_late_joiner() {
-    let mut all = Vec::new();
-    for name in ["ann", "bob", "carol", "dave"] {
-        let installation = Installation::start(name).await;
-        installation.create_node(name);
-        all.push(installation);
-    }
+    let all = Installation::start_each(&["ann", "bob", "carol", "dave"]).await;
     let [ann, bob, carol, dave] = &all[..] else {
         unreachable!()
     };

@@ -7,12 +7,7 @@ use crate::support::{Installation, eventually, join};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edits_and_retractions_reach_every_holder_and_a_late_joiner() {
-    let mut all = Vec::new();
-    for name in ["ann", "bob", "carol"] {
-        let installation = Installation::start(name).await;
-        installation.create_node(name);
-        all.push(installation);
-    }
+    let all = Installation::start_each(&["ann", "bob", "carol"]).await;
     let [ann, bob, carol] = &all[..] else {
         unreachable!()
     };

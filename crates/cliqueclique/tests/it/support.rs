@@ -55,6 +55,17 @@ impl Installation {
         Installation::start_with(name, "").await
     }
 
+    /// Starts one installation per name, each with one local node of that name.
+    pub async fn start_each(names: &[&str]) -> Vec<Installation> {
+        let mut all = Vec::new();
+        for name in names {
+            let installation = Installation::start(name).await;
+            installation.create_node(name);
+            all.push(installation);
+        }
+        all
+    }
+
     /// Starts an installation with extra lines in the `[proto]` section of its settings.
     pub async fn start_with(name: &str, proto: &str) -> Installation {
         let config = FAST_CONFIG.replace("{proto}", proto);
