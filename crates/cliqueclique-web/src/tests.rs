@@ -14,3 +14,4 @@ mod replying;
 mod revise;
 mod security;
 mod sharing;
+mod views;

@@ -253,7 +253,10 @@
     const tree = document.getElementById("tree");
     const before = new Set(Array.from(tree.querySelectorAll("li.comment")).map(function (li) { return li.dataset.doc; }));
     const closed = closedIds(tree);
-    fetch("/t/" + thread.dataset.thread + "?fragment=tree", { credentials: "same-origin" })
+    // The same page and view as the one shown.
+    let query = "?fragment=tree&page=" + (tree.dataset.page || "1");
+    if (tree.dataset.view) { query += "&view=" + tree.dataset.view; }
+    fetch("/t/" + thread.dataset.thread + query, { credentials: "same-origin" })
       .then(function (r) {
         const line = r.headers.get("X-Thread-Completeness");
         const el = document.getElementById("completeness");

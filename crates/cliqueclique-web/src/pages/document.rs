@@ -18,6 +18,7 @@ use family::{Family, family};
 use serde::Deserialize;
 
 mod family;
+pub mod paging;
 
 /// Another document, as a link on a page.
 #[derive(Clone, Debug)]
@@ -397,12 +398,20 @@ pub struct ThreadPage {
     ancestors: Vec<Ancestor>,
     /// The Share box, on a forum's root.
     share: Option<Share>,
+    /// The tree collapsed to subject lines.
+    subjects: bool,
+    /// The page shown, from 1, of `n_pages`.
+    page: usize,
+    n_pages: usize,
+    /// Where the first unread comment is: `#c-ID`, or `?page=N#c-ID` on another page.
+    next_unread: Option<String>,
 }
 
 impl ThreadPage {
-    /// The first unread comment in reading order, where Next unread goes without the script.
-    fn first_unread(&self) -> Option<&str> {
-        self.rows.iter().find(|r| r.unread).map(|r| r.id.as_str())
+    /// This thread's address with the view kept and `page`.
+    fn page_href(&self, page: usize) -> String {
+        let view = if self.subjects { "&view=subjects" } else { "" };
+        format!("/t/{}?page={page}{view}", self.id)
     }
 }
 
@@ -410,6 +419,8 @@ impl ThreadPage {
 #[template(path = "tree.html")]
 struct Tree<'a> {
     rows: &'a [Row],
+    /// Collapsed to subject lines.
+    subjects: bool,
 }
 
 /// Flattens a thread (without its root) into rows, depth first, oldest first at each level.
@@ -481,6 +492,10 @@ fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
 #[derive(Deserialize)]
 pub struct ThreadQuery {
     fragment: Option<String>,
+    /// `subjects`: the tree collapsed to subject lines.
+    view: Option<String>,
+    /// The page of a long thread, from 1.
+    page: Option<usize>,
 }
 
 /// `GET /t/{id}`: the thread as a collapsible tree; the script refreshes it as comments arrive.
@@ -493,11 +508,18 @@ pub async fn thread(
     let doc = parse_doc(&id)?;
     let node = user.node();
     let (entry, view) = state.api.handle.thread_and_view(node, doc).await?;
-    let rows = flatten(&entry);
+    let all = flatten(&entry);
+    let pages = paging::pages(&all, paging::PAGE_ROWS);
+    let page = query.page.unwrap_or(1).clamp(1, pages.len()) - 1;
+    let rows = all[pages[page].clone()].to_vec();
+    let subjects = query.view.as_deref() == Some("subjects");
     if query.fragment.as_deref() == Some("tree") {
-        let html = Tree { rows: &rows }
-            .render()
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let html = Tree {
+            rows: &rows,
+            subjects,
+        }
+        .render()
+        .map_err(|e| WebError::Internal(e.to_string()))?;
         // The completeness line travels beside the fragment, for the script to update it.
         let mut response = Html(html).into_response();
         if let Some(status) = &view.thread
@@ -509,11 +531,21 @@ pub async fn thread(
         }
         return Ok(response);
     }
-    let unread = rows.iter().filter(|r| r.unread).count();
+    let unread = all.iter().filter(|r| r.unread).count();
+    // The first unread comment, on whichever page it is.
+    let next_unread = all.iter().position(|r| r.unread).map(|i| {
+        let on = paging::page_of(&pages, i);
+        let id = &all[i].id;
+        if on == page {
+            format!("#c-{id}")
+        } else {
+            format!("?page={}#c-{id}", on + 1)
+        }
+    });
     Ok(ThreadPage {
         nav: Nav::of(&user, &state),
         root: row(&entry, None),
-        comments: rows.len(),
+        comments: all.len(),
         unread,
         rows,
         id: doc.to_string(),
@@ -523,6 +555,10 @@ pub async fn thread(
         feed: super::feed::address(&state, &user, &doc).await?,
         share: is_root(&view).then(|| Share::of(&state, doc)),
         ancestors: view.ancestors,
+        subjects,
+        page: page + 1,
+        n_pages: pages.len(),
+        next_unread,
     }
     .into_response())
 }
@@ -588,6 +624,10 @@ pub fn render_thread(entry: &ThreadEntry) -> Result<String, askama::Error> {
         feed: None,
         ancestors: Vec::new(),
         share: None,
+        subjects: false,
+        page: 1,
+        n_pages: 1,
+        next_unread: None,
     }
     .render()
 }

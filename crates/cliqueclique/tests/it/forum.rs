@@ -1,5 +1,5 @@
 //! (a) Five installations join a forum by address along a chain and a branch; replies are pushed
-//! to subscribers only.
+//! to subscribers only (and to the forum's creator, who follows every thread of it).
 
 use crate::support::{Installation, eventually, join};
 use cliqueclique_daemon::api::DocId;
@@ -70,8 +70,8 @@ async fn five_installations_join_by_address_and_replies_reach_subscribers() {
     assert_eq!(view.subject, "Re: A thread");
     assert_eq!(view.parent, Some(thread));
 
-    // A thread nobody else subscribes to: its comment stays with its author, although every
-    // node holds the thread itself.
+    // A thread nobody else follows: its comment stays with its author and the forum's creator
+    // (who follows every thread of the forum), although every node holds the thread itself.
     let lonely = b.post("b", "Quiet corner", "Anyone?", Some(root)).await;
     for (x, node) in [(a, "a"), (c, "c"), (d, "d"), (e, "e")] {
         eventually(&format!("{node} gets the quiet thread"), || async {
@@ -82,8 +82,12 @@ async fn five_installations_join_by_address_and_replies_reach_subscribers() {
     let monologue = b
         .post("b", "Re: Quiet corner", "Talking to myself.", Some(lonely))
         .await;
+    eventually("the creator gets the comment", || async {
+        a.holds("a", monologue).await
+    })
+    .await;
     quiet(&[a, b, c, d, e]).await;
-    for (x, node) in [(a, "a"), (c, "c"), (d, "d"), (e, "e")] {
+    for (x, node) in [(c, "c"), (d, "d"), (e, "e")] {
         assert!(x.holds(node, lonely).await, "{node} holds the thread");
         assert!(
             !x.holds(node, monologue).await,
