@@ -8,6 +8,7 @@
 //! Without `/usr/bin/chromedriver` the tests fail when `CI` or `CLIQUECLIQUE_BROWSER_TESTS=required`
 //! is set (the project's test script sets it), and are skipped with a loud message otherwise.
 
+mod access;
 mod directory;
 mod impostor;
 mod local;
