@@ -3,7 +3,6 @@
 //! 390 px none scrolls sideways.
 
 use crate::support::*;
-use cliqueclique_web::Settings;
 use fantoccini::Client;
 
 /// Where `scripts/install-test-deps` puts axe-core.
