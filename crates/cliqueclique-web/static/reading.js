@@ -43,7 +43,7 @@
     // Marking read what was shown, in batches.
     const queued = new Set();
     let timer = null;
-    function flush() {
+    function flush(leaving) {
       timer = null;
       if (queued.size === 0) { return; }
       const ids = Array.from(queued);
@@ -51,6 +51,8 @@
       const data = new URLSearchParams();
       data.set("csrf", csrf);
       data.set("ids", ids.join(" "));
+      // Leaving the page: a beacon outlives it, where a fetch would be cancelled.
+      if (leaving === true && navigator.sendBeacon && navigator.sendBeacon("/read", data)) { return; }
       fetch("/read", { method: "POST", body: data, credentials: "same-origin" })
         .then(function (r) {
           if (!r.ok) { throw new Error(String(r.status)); }
@@ -76,7 +78,7 @@
       const next = document.getElementById("next-unread");
       if (next) { next.hidden = n === 0 && tree.querySelectorAll("li.comment.was-new").length === 0; }
     }
-    window.addEventListener("pagehide", flush);
+    window.addEventListener("pagehide", function () { flush(true); });
 
     // What stands for a comment's text: its body, or its summary when it has none.
     function textOf(li) {

@@ -147,8 +147,12 @@ async fn unread_counts_follow_what_was_shown_and_keys_move_through_the_thread() 
     .await;
 
     // The read state was stored: a reload shows nothing new, and Home counts nothing.
-    ann.refresh().await.unwrap();
-    assert!(ann.find(Locator::Css("#new-divider")).await.is_err());
+    until("the read state stored", || async {
+        ann.refresh().await.unwrap();
+        ann.find(Locator::Css("#subject")).await.is_ok()
+            && ann.find(Locator::Css("#new-divider")).await.is_err()
+    })
+    .await;
     ann.goto(&ann_site.url).await.unwrap();
     assert_eq!(title(&ann).await, "Home · cliqueclique");
     until("no unread notification", || async {
