@@ -71,6 +71,13 @@ pub enum InviteError {
     NoAddress,
 }
 
+/// Whether `text` is meant as an invite: it starts with [`SCHEME`] (ignoring case and blanks).
+pub fn is_invite(text: &str) -> bool {
+    text.trim()
+        .get(..SCHEME.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME))
+}
+
 impl fmt::Display for Invite {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{SCHEME}{}", self.doc)?;
@@ -90,11 +97,10 @@ impl FromStr for Invite {
         if text.len() > MAX_INVITE_BYTES {
             return Err(InviteError::TooLong);
         }
-        let rest = text
-            .get(..SCHEME.len())
-            .filter(|s| s.eq_ignore_ascii_case(SCHEME))
-            .map(|_| &text[SCHEME.len()..])
-            .ok_or(InviteError::Scheme)?;
+        if !is_invite(text) {
+            return Err(InviteError::Scheme);
+        }
+        let rest = &text[SCHEME.len()..];
         let (doc, query) = rest.split_once('?').unwrap_or((rest, ""));
         let doc = doc
             .trim_start_matches("//")

@@ -12,7 +12,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use cliqueclique_daemon::invite::{Invite, InviteError, SCHEME};
+use cliqueclique_daemon::invite::{Invite, InviteError, SCHEME, is_invite};
 use cliqueclique_doc::DocId;
 use serde::Deserialize;
 
@@ -93,13 +93,6 @@ pub struct JoinForm {
     address: String,
     #[serde(default)]
     doc: String,
-}
-
-/// Whether `text` is meant as an invite.
-fn is_invite(text: &str) -> bool {
-    text.trim()
-        .get(..SCHEME.len())
-        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME))
 }
 
 /// The forum and the addresses to try, from an invite or from an address and an id. A

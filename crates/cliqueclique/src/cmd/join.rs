@@ -5,18 +5,13 @@ use super::Ctx;
 use crate::flags::{Join, Target};
 use anyhow::bail;
 use cliqueclique_daemon::api::{InviteView, JoinRequest, Joined};
-use cliqueclique_daemon::invite::{Invite, SCHEME};
+use cliqueclique_daemon::invite::{Invite, is_invite};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 pub async fn run(ctx: &Ctx, flags: Join) -> anyhow::Result<()> {
     let node = ctx.node().await?;
-    let is_invite = flags
-        .target
-        .trim()
-        .get(..SCHEME.len())
-        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME));
-    let (doc, addresses) = match (is_invite, &flags.root_id) {
+    let (doc, addresses) = match (is_invite(&flags.target), &flags.root_id) {
         (true, None) => {
             let invite: Invite = flags.target.parse()?;
             let addresses: Vec<String> = invite.addresses.iter().map(ToString::to_string).collect();
