@@ -7,6 +7,7 @@ mod feeds;
 mod harness;
 mod layout;
 mod login;
+mod moderating;
 mod pages;
 mod public;
 mod reading;

@@ -229,6 +229,28 @@
     });
   }
 
+  // Posting in a forum that requires proof of work: the answer comes only once this computer
+  // has computed it, so say what is being done, with the time spent, while the browser waits.
+  const workProgress = document.getElementById("work-progress");
+  const workNotice = document.getElementById("work-notice");
+  if (workProgress && workNotice) {
+    workProgress.closest("form").addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.name === "preview") { return; }
+      const bits = workNotice.dataset.bits;
+      const expected = Number(workNotice.dataset.seconds) || 1;
+      const started = Date.now();
+      const tell = function () {
+        const spent = Math.round((Date.now() - started) / 1000);
+        workProgress.textContent = "Computing the forum's proof of work (" + bits + " bits): " + spent +
+          " s so far, about " + expected + " s expected on average. Your post is sent when it is done.";
+      };
+      tell();
+      workProgress.hidden = false;
+      workNotice.hidden = true;
+      setInterval(tell, 1000);
+    });
+  }
+
   if (!node || typeof EventSource === "undefined") { return; }
   const thread = document.querySelector("[data-thread]");
   const network = document.getElementById("network");

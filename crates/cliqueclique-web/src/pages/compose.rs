@@ -39,6 +39,8 @@ pub struct ComposePage {
     dir_root: String,
     dir_name: String,
     error: Option<String>,
+    /// The proof of work the forum requires of this user's post, announced beside Post.
+    work: Option<super::work::WorkNotice>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -82,18 +84,21 @@ async fn form_page(
     parent: Option<cliqueclique_doc::DocId>,
 ) -> WebResult<ComposePage> {
     let node = user.node();
-    let (parent, context) = match parent {
+    let (parent, context, work) = match parent {
         Some(doc) => {
             let view = state.api.handle.show(node, doc).await?;
             let context = ParentContext::of(&view);
+            // The forum's root: the first of the documents above, or the parent itself.
+            let root = view.ancestors.first().map_or(doc, |a| a.id);
+            let work = super::work::for_reply(state, node, root).await;
             let subject = view
                 .newest
                 .or(view.document)
                 .map(|c| c.subject)
                 .unwrap_or_default();
-            (Some((doc.to_string(), subject)), context)
+            (Some((doc.to_string(), subject)), context, work)
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let subject = match &parent {
         Some((_, s)) if s.starts_with("Re: ") => s.clone(),
@@ -114,6 +119,7 @@ async fn form_page(
         dir_root: String::new(),
         dir_name: String::new(),
         error: None,
+        work,
     })
 }
 

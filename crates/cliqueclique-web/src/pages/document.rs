@@ -79,6 +79,8 @@ pub struct DocumentPage {
     hidden_note: String,
     /// The address of the feed below it, announced in the page's head.
     feed: Option<String>,
+    /// The Ban or Unban button beside it, for its forum's owner and moderators.
+    ban: Option<super::moderation::BanButton>,
 }
 
 /// A forum's Share box: the invite to paste, and what keeps others from using it.
@@ -119,6 +121,12 @@ pub(crate) fn local_path(back: &str) -> bool {
         && !back.chars().any(|c| c == '\\' || c.is_control())
 }
 
+/// Where a form goes back to: `back` when it is a path on this site ([`local_path`]), else
+/// `default`.
+pub(crate) fn back_or(back: String, default: impl FnOnce() -> String) -> String {
+    if local_path(&back) { back } else { default() }
+}
+
 /// `GET /d/{id}`: the document page. Viewing changes nothing; its script marks it read.
 pub async fn document(
     State(state): State<WebState>,
@@ -137,6 +145,7 @@ pub async fn document(
         links,
     } = family(&view, &opened.related);
     let directories = super::directory::held_directories(&state, node).await?;
+    let ban = super::moderation::BanButton::of(&state, &user, &view).await?;
     let original = view.document.clone();
     // An edited document shows its newest version in its place.
     let contents = view.newest.clone().or_else(|| original.clone());
@@ -227,6 +236,7 @@ pub async fn document(
         revision_info,
         hidden_note: hidden_note(view.hidden_by.as_ref()),
         feed: super::feed::address(&state, &user, &doc).await?,
+        ban,
         view,
     })
 }
@@ -294,11 +304,7 @@ pub async fn flags(
     if wants_json {
         return Ok(Json(view.flags).into_response());
     }
-    let back = if local_path(&form.back) {
-        form.back
-    } else {
-        format!("/d/{doc}")
-    };
+    let back = back_or(form.back, || format!("/d/{doc}"));
     Ok(Redirect::to(&back).into_response())
 }
 
@@ -398,6 +404,8 @@ pub struct ThreadPage {
     ancestors: Vec<Ancestor>,
     /// The Share box, on a forum's root.
     share: Option<Share>,
+    /// The Moderation section, on a forum's root.
+    moderation: Option<super::moderation::ModerationBox>,
     /// The tree collapsed to subject lines.
     subjects: bool,
     /// The page shown, from 1, of `n_pages`.
@@ -532,6 +540,11 @@ pub async fn thread(
         return Ok(response);
     }
     let unread = all.iter().filter(|r| r.unread).count();
+    let moderation = if is_root(&view) {
+        Some(super::moderation::ModerationBox::of(&state, &user, doc).await?)
+    } else {
+        None
+    };
     // The first unread comment, on whichever page it is.
     let next_unread = all.iter().position(|r| r.unread).map(|i| {
         let on = paging::page_of(&pages, i);
@@ -554,6 +567,7 @@ pub async fn thread(
         complete: view.thread.is_none_or(|t| t.complete),
         feed: super::feed::address(&state, &user, &doc).await?,
         share: is_root(&view).then(|| Share::of(&state, doc)),
+        moderation,
         ancestors: view.ancestors,
         subjects,
         page: page + 1,
@@ -624,6 +638,7 @@ pub fn render_thread(entry: &ThreadEntry) -> Result<String, askama::Error> {
         feed: None,
         ancestors: Vec::new(),
         share: None,
+        moderation: None,
         subjects: false,
         page: 1,
         n_pages: 1,

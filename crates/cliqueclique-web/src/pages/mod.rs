@@ -10,6 +10,7 @@ pub mod document;
 pub mod feed;
 pub mod home;
 pub mod join;
+pub mod moderation;
 pub mod node;
 pub mod notifications;
 pub mod people;
@@ -17,6 +18,7 @@ pub mod reading;
 pub mod reply;
 pub mod revise;
 pub mod search;
+pub mod work;
 
 use crate::auth::User;
 use crate::state::WebState;
@@ -110,6 +112,7 @@ pub fn routes() -> Router<WebState> {
         .route("/d/{id}/network.svg", get(document::network_svg))
         .route("/t/{id}", get(document::thread))
         .route("/t/{id}/read", post(document::mark_thread_read))
+        .route("/t/{root}/moderation", post(moderation::decide))
         .route("/d/{id}/publish", post(directory::publish_document))
         .route(
             "/directories",

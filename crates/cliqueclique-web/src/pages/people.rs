@@ -1,7 +1,7 @@
 //! `POST /people/{id}`: the forms beside an author (petname, mute, block). Each is a POST with
 //! the session's CSRF token; the page that sent it is shown again.
 
-use super::document::local_path;
+use super::document::back_or;
 use crate::auth::User;
 use crate::error::{WebError, WebResult};
 use crate::state::WebState;
@@ -42,10 +42,6 @@ pub async fn mark(
         other => return Err(WebError::BadRequest(format!("no action {other:?}"))),
     }
     state.api.handle.mark_peer(user.node(), id, change).await?;
-    let back = if local_path(&form.back) {
-        form.back
-    } else {
-        "/".to_owned()
-    };
+    let back = back_or(form.back, || "/".to_owned());
     Ok(Redirect::to(&back).into_response())
 }

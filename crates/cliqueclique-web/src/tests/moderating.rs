@@ -1,0 +1,325 @@
+//! A forum's moderation through its pages: the owner names and removes moderators, sets the
+//! proof of work and bans from the Moderation section and the Ban button; a follower who does not
+//! own the forum is refused those and may ignore its moderation instead; every change is a POST
+//! with the CSRF token, and the compose form announces the forum's proof of work.
+
+use super::harness::{Browser, Harness};
+use crate::Settings;
+use axum::http::StatusCode;
+use cliqueclique_doc::NodeId;
+
+/// A node id nobody here holds a key of.
+fn stranger() -> String {
+    NodeId([7; 32]).to_string()
+}
+
+/// Carries `doc` from one installation to another in an export file, through their pages.
+async fn carry(from: (&mut Browser, &Harness), to: (&mut Browser, &Harness), doc: &str) {
+    let export = from.0.get(from.1, &format!("/d/{doc}/export")).await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    let csrf = to.0.csrf(to.1).await;
+    let file = ("file", "x.cliqueclique", "application/octet-stream");
+    let imported =
+        to.0.multipart_with(
+            to.1,
+            "/import",
+            &[("csrf", &csrf)],
+            &[(file.0, file.1, file.2, &export.bytes)],
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::SEE_OTHER, "{}", imported.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_moderates_from_the_forum_page_with_post_forms() {
+    let h = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&h, "ann").await;
+    let csrf = ann.csrf(&h).await;
+    let root = ann.post(&h, "Forum", "where people read", None).await;
+    let page = ann.get(&h, &format!("/t/{root}")).await;
+    for id in [
+        "moderation",
+        "add-moderator-form",
+        "work-form",
+        "no-moderators",
+    ] {
+        assert!(page.body.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert!(
+        !page.body.contains("id=\"toggle-ignore\""),
+        "the owner has no opt-out"
+    );
+    let action = format!("/t/{root}/moderation");
+    let stranger = stranger();
+
+    // Nothing changes without the token, nor by a GET.
+    let bad = ann
+        .form(
+            &h,
+            &action,
+            &[
+                ("csrf", "x"),
+                ("action", "add-moderator"),
+                ("node", &stranger),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let bad = ann
+        .form(
+            &h,
+            &action,
+            &[("csrf", "x"), ("action", "work"), ("bits", "12")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let get = ann
+        .get(&h, &format!("{action}?action=work&bits=12&csrf={csrf}"))
+        .await;
+    assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
+    let page = ann.get(&h, &format!("/t/{root}")).await;
+    assert!(page.body.contains("id=\"no-moderators\""), "{}", page.body);
+    assert!(page.body.contains("requires no proof of work"));
+
+    // Name a moderator, set the work, ban, and undo each.
+    let named = ann
+        .form(
+            &h,
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("action", "add-moderator"),
+                ("node", &stranger),
+            ],
+        )
+        .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+    assert_eq!(named.location(), format!("/t/{root}#moderation"));
+    let work = ann
+        .form(
+            &h,
+            &action,
+            &[("csrf", &csrf), ("action", "work"), ("bits", "12")],
+        )
+        .await;
+    assert_eq!(work.status, StatusCode::SEE_OTHER, "{}", work.body);
+    let page = ann.get(&h, &format!("/t/{root}")).await;
+    assert!(
+        page.body
+            .contains(&format!("id=\"remove-moderator-{stranger}\"")),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("proof of work of 12 bits"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"12\""));
+    let api = ann
+        .get(&h, &format!("/api/nodes/ann/forums/{root}/moderation"))
+        .await;
+    let view: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(view["work_bits"], 12, "{view}");
+    assert_eq!(view["moderators"][0]["id"], stranger.as_str(), "{view}");
+    // The owner and the moderators need no work: the owner's reply form announces none.
+    let compose = ann.get(&h, &format!("/compose?parent={root}")).await;
+    assert!(!compose.body.contains("id=\"work-notice\""));
+
+    let too_much = ann
+        .form(
+            &h,
+            &action,
+            &[("csrf", &csrf), ("action", "work"), ("bits", "40")],
+        )
+        .await;
+    assert_eq!(
+        too_much.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        too_much.body
+    );
+    let banned = ann
+        .form(
+            &h,
+            &action,
+            &[("csrf", &csrf), ("action", "ban"), ("node", &stranger)],
+        )
+        .await;
+    assert_eq!(banned.status, StatusCode::SEE_OTHER, "{}", banned.body);
+    let page = ann.get(&h, &format!("/t/{root}")).await;
+    assert!(
+        page.body.contains(&format!("id=\"unban-{stranger}\"")),
+        "{}",
+        page.body
+    );
+    for (what, fields) in [
+        ("unban", [("action", "unban"), ("node", stranger.as_str())]),
+        (
+            "remove",
+            [("action", "remove-moderator"), ("node", stranger.as_str())],
+        ),
+        ("lift the work", [("action", "work"), ("bits", "0")]),
+    ] {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(fields);
+        let done = ann.form(&h, &action, &all).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{what}: {}", done.body);
+    }
+    let page = ann.get(&h, &format!("/t/{root}")).await;
+    assert!(page.body.contains("id=\"no-moderators\""), "{}", page.body);
+    assert!(page.body.contains("id=\"no-banned\""));
+    assert!(page.body.contains("requires no proof of work"));
+    // The owner cannot be banned or named moderator; nor is a Ban button beside her own post.
+    let owner = view["owner"]["id"].as_str().unwrap().to_owned();
+    let refused = ann
+        .form(
+            &h,
+            &action,
+            &[("csrf", &csrf), ("action", "ban"), ("node", &owner)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    let post = ann.post(&h, "Hello", "a post", Some(&root)).await;
+    let page = ann.get(&h, &format!("/d/{post}")).await;
+    assert!(page.body.contains("id=\"toggle-hide\""));
+    assert!(!page.body.contains("id=\"toggle-ban\""), "{}", page.body);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follower_may_not_moderate_but_ignores_and_sees_the_work() {
+    let ann_site = Harness::start(Settings::local()).await;
+    let bob_site = Harness::start(Settings::local()).await;
+    let mut ann = Browser::default();
+    ann.setup(&ann_site, "ann").await;
+    let ann_csrf = ann.csrf(&ann_site).await;
+    let root = ann
+        .post(&ann_site, "Forum", "where people read", None)
+        .await;
+    let set = ann
+        .form(
+            &ann_site,
+            &format!("/t/{root}/moderation"),
+            &[("csrf", &ann_csrf), ("action", "work"), ("bits", "16")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    // Bob takes the forum and the owner's decision from export files.
+    let shown = ann
+        .get(&ann_site, &format!("/api/nodes/ann/documents/{root}"))
+        .await;
+    let shown: serde_json::Value = serde_json::from_str(&shown.body).unwrap();
+    let decision = shown["children"][0].as_str().unwrap().to_owned();
+    let mut bob = Browser::default();
+    bob.setup(&bob_site, "bob").await;
+    let csrf = bob.csrf(&bob_site).await;
+    for doc in [&root, &decision] {
+        carry((&mut ann, &ann_site), (&mut bob, &bob_site), doc).await;
+    }
+
+    let page = bob.get(&bob_site, &format!("/t/{root}")).await;
+    assert!(page.body.contains("id=\"moderation\""), "{}", page.body);
+    assert!(page.body.contains("id=\"moderation-applied\""));
+    assert!(page.body.contains("id=\"toggle-ignore\""));
+    assert!(
+        page.body.contains("proof of work of 16 bits"),
+        "{}",
+        page.body
+    );
+    for form in ["add-moderator-form", "work-form", "no-banned"] {
+        assert!(!page.body.contains(&format!("id=\"{form}\"")), "{form}");
+    }
+    // The reply form says what posting costs here, beside the Post button.
+    let compose = bob.get(&bob_site, &format!("/compose?parent={root}")).await;
+    assert!(
+        compose.body.contains("id=\"work-notice\""),
+        "{}",
+        compose.body
+    );
+    assert!(compose.body.contains("data-bits=\"16\""));
+    assert!(compose.body.contains("about 3 seconds on average"));
+    assert!(compose.body.contains("id=\"work-progress\""));
+
+    // The daemon refuses what only the owner or a moderator decides.
+    let action = format!("/t/{root}/moderation");
+    let stranger = stranger();
+    for fields in [
+        [("action", "add-moderator"), ("node", stranger.as_str())],
+        [("action", "ban"), ("node", stranger.as_str())],
+        [("action", "work"), ("bits", "0")],
+    ] {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(fields);
+        let refused = bob.form(&bob_site, &action, &all).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    }
+
+    // Ignoring the moderation: without the token nothing changes; with it, no work is announced.
+    let bad = bob
+        .form(&bob_site, &action, &[("csrf", "x"), ("action", "ignore")])
+        .await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let ignored = bob
+        .form(&bob_site, &action, &[("csrf", &csrf), ("action", "ignore")])
+        .await;
+    assert_eq!(ignored.status, StatusCode::SEE_OTHER, "{}", ignored.body);
+    let page = bob.get(&bob_site, &format!("/t/{root}")).await;
+    assert!(
+        page.body.contains("id=\"moderation-ignored\""),
+        "{}",
+        page.body
+    );
+    let compose = bob.get(&bob_site, &format!("/compose?parent={root}")).await;
+    assert!(!compose.body.contains("id=\"work-notice\""));
+    let reply = bob
+        .post(&bob_site, "Hello", "bob was here", Some(&root))
+        .await;
+    let applied = bob
+        .form(&bob_site, &action, &[("csrf", &csrf), ("action", "apply")])
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER);
+    let page = bob.get(&bob_site, &format!("/t/{root}")).await;
+    assert!(page.body.contains("id=\"moderation-applied\""));
+
+    // The owner, holding bob's post, bans him with the button beside it, and unbans him.
+    let lifted = ann
+        .form(
+            &ann_site,
+            &action,
+            &[("csrf", &ann_csrf), ("action", "work"), ("bits", "0")],
+        )
+        .await;
+    assert_eq!(lifted.status, StatusCode::SEE_OTHER);
+    carry((&mut bob, &bob_site), (&mut ann, &ann_site), &reply).await;
+    let page = ann.get(&ann_site, &format!("/d/{reply}")).await;
+    assert!(page.body.contains(">Ban author<"), "{}", page.body);
+    let bob_id = page
+        .body
+        .split("name=\"node\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let ban = [
+        ("csrf", ann_csrf.as_str()),
+        ("action", "ban"),
+        ("node", bob_id.as_str()),
+        ("back", &format!("/d/{reply}")),
+    ];
+    let banned = ann.form(&ann_site, &action, &ban).await;
+    assert_eq!(banned.status, StatusCode::SEE_OTHER, "{}", banned.body);
+    assert_eq!(banned.location(), format!("/d/{reply}"));
+    let page = ann.get(&ann_site, &format!("/d/{reply}")).await;
+    assert!(page.body.contains(">Unban author<"), "{}", page.body);
+    let forum = ann.get(&ann_site, &format!("/t/{root}")).await;
+    assert!(forum.body.contains(&format!("id=\"unban-{bob_id}\"")));
+    let unban = [ban[0], ("action", "unban"), ban[2], ban[3]];
+    let unbanned = ann.form(&ann_site, &action, &unban).await;
+    assert_eq!(unbanned.status, StatusCode::SEE_OTHER);
+    let page = ann.get(&ann_site, &format!("/d/{reply}")).await;
+    assert!(page.body.contains(">Ban author<"), "{}", page.body);
+    ann_site.stop().await;
+    bob_site.stop().await;
+}
