@@ -237,12 +237,12 @@
     workProgress.closest("form").addEventListener("submit", function (event) {
       if (event.submitter && event.submitter.name === "preview") { return; }
       const bits = workNotice.dataset.bits;
-      const expected = Number(workNotice.dataset.seconds) || 1;
+      const expected = workNotice.dataset.estimate;
       const started = Date.now();
       const tell = function () {
         const spent = Math.round((Date.now() - started) / 1000);
         workProgress.textContent = "Computing the forum's proof of work (" + bits + " bits): " + spent +
-          " s so far, about " + expected + " s expected on average. Your post is sent when it is done.";
+          " s so far (it takes " + expected + " on average). Your post is sent when it is done.";
       };
       tell();
       workProgress.hidden = false;

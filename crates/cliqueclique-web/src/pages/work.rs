@@ -39,12 +39,6 @@ impl WorkNotice {
             }
         })
     }
-
-    /// The expected time in whole seconds, at least 1, for the page script.
-    pub fn whole_seconds(&self) -> u64 {
-        // At most 2^32 × 40 µs: far below u64's range.
-        self.seconds.ceil().max(1.0) as u64
-    }
 }
 
 /// The expected time to compute a proof of work of `bits`, in seconds.
@@ -97,7 +91,6 @@ mod tests {
         assert_eq!(WorkNotice::of(20).unwrap().estimate, "about 42 seconds");
         assert_eq!(WorkNotice::of(24).unwrap().estimate, "about 11 minutes");
         assert_eq!(WorkNotice::of(32).unwrap().estimate, "about 48 hours");
-        assert_eq!(WorkNotice::of(12).unwrap().whole_seconds(), 1);
-        assert_eq!(WorkNotice::of(20).unwrap().whole_seconds(), 42);
+        assert!((WorkNotice::of(16).unwrap().seconds - 2.62).abs() < 0.01);
     }
 }

@@ -9,6 +9,7 @@
 //! is set (the project's test script sets it), and are skipped with a loud message otherwise.
 
 mod access;
+mod blocking;
 mod directory;
 mod impostor;
 mod local;
@@ -19,3 +20,4 @@ mod replying;
 mod retract;
 mod support;
 mod threads;
+mod work;

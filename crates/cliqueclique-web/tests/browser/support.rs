@@ -271,6 +271,16 @@ pub async fn ann_and_bob_in_a_forum(driver: &Driver) -> ([Site; 2], Client, Clie
     (sites, ann, bob, root)
 }
 
+/// Cleo at a third local-mode installation, joined to `root` through `via`: a follower for the
+/// stories that need one beside ann and bob. Returns her site and her browser.
+pub async fn cleo_joins_through(driver: &Driver, via: &Site, root: &str) -> (Site, Client) {
+    let site = Site::start("cleo", Settings::local()).await;
+    let cleo = browser(driver).await;
+    set_up(&cleo, &site, "cleo").await;
+    join_through(&cleo, &site, via, root).await;
+    (site, cleo)
+}
+
 /// Joins `root` on `site` with an invite through `via`'s address, from the Join page, and waits
 /// for its page.
 pub async fn join_through(client: &Client, site: &Site, via: &Site, root: &str) {
@@ -283,4 +293,27 @@ pub async fn join_through(client: &Client, site: &Site, via: &Site, root: &str) 
         path(client).await == thread
     })
     .await;
+}
+
+/// Whether the node `name` of `site` holds the body of `doc`, asked through its daemon's handle
+/// (what the API answers).
+pub async fn holds(site: &Site, name: &str, doc: &str) -> bool {
+    let handle = site.daemon().handle();
+    let node = handle.resolve(name).await.unwrap();
+    let doc = doc.parse().unwrap();
+    handle
+        .show(node, doc)
+        .await
+        .is_ok_and(|view| view.document.is_some())
+}
+
+/// Scrolls the element `css` to the top of the window (before a screenshot of it).
+pub async fn scroll_to(client: &Client, css: &str) {
+    client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap();
 }
