@@ -411,6 +411,26 @@ pub struct Contents {
     pub moderation: Option<Moderation>,
 }
 
+impl Contents {
+    /// For a link document, the document it shows under the other: its structural child if the
+    /// link is natural, its structural parent if reversed. `None` for other documents.
+    pub fn attaches(&self) -> Option<DocId> {
+        match self.link? {
+            LinkDirection::Natural => self.child,
+            LinkDirection::Reversed => self.parent,
+        }
+    }
+
+    /// The document it is shown under: for a reversed link document its structural child,
+    /// else its structural parent.
+    pub fn shown_under(&self) -> Option<DocId> {
+        match self.link {
+            Some(LinkDirection::Reversed) => self.child,
+            _ => self.parent,
+        }
+    }
+}
+
 /// One entry of `GET /api/nodes/{node}/documents/{id}/thread`: a document and the held documents below it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadEntry {

@@ -6,6 +6,7 @@ mod directories;
 mod feeds;
 mod harness;
 mod layout;
+mod links;
 mod login;
 mod pages;
 mod public;

@@ -14,14 +14,14 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cliqueclique_daemon::api::{Ancestor, DocumentView, FlagsChange, Network, ThreadEntry};
 use cliqueclique_doc::DocId;
-use family::{Family, family};
+use family::{Attached, Family, Hangs, family};
 use serde::Deserialize;
 
 mod family;
 pub mod paging;
 
 /// Another document, as a link on a page.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
     /// Its id.
     pub id: String,
@@ -60,7 +60,7 @@ pub struct DocumentPage {
     attachments: Vec<AttachmentLink>,
     parent: Option<Related>,
     comments: Vec<Related>,
-    attached: Vec<Related>,
+    attached: Vec<Attached>,
     attached_to: Vec<Related>,
     links: Vec<Related>,
     link_info: Option<String>,
@@ -135,7 +135,7 @@ pub async fn document(
         attached,
         attached_to,
         links,
-    } = family(&view, &opened.related);
+    } = family(&view, &opened.related, &opened.attached_under);
     let directories = super::directory::held_directories(&state, node).await?;
     let original = view.document.clone();
     // An edited document shows its newest version in its place.
