@@ -8,7 +8,9 @@ pub use cliqueclique_proto::Flags;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod joining;
 mod notifications;
+pub use joining::Joining;
 pub use notifications::{Notification, NotificationKind, Notifications};
 
 /// A local node.
@@ -682,8 +684,8 @@ pub struct Overview {
     pub forums: Vec<ThreadSummary>,
     /// Bookmarked documents, newest activity first.
     pub bookmarks: Vec<ThreadSummary>,
-    /// Documents being fetched (joins in progress).
-    pub joining: Vec<DocId>,
+    /// Documents being fetched (joins in progress), by id.
+    pub joining: Vec<Joining>,
 }
 
 /// One node in `GET /api/nodes/{node}/documents/{id}/network`.

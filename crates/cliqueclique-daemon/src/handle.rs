@@ -17,7 +17,7 @@ pub use news::{
 
 use crate::actor::{Actor, Call, Input, NodeEvent, PostStep, Progress};
 use crate::api::{
-    AuthorView, Contents, DocumentView, EditPost, FlagsChange, Moderation, ModerationView,
+    AuthorView, Contents, DocumentView, EditPost, FlagsChange, Joining, Moderation, ModerationView,
     NamePage, Network, NewPost, NodeInfo, NodeStatus, Notifications, Overview, PeerMarksChange,
     PeerView, People, Published, Resolved, SearchResults, ThreadEntry,
 };
@@ -684,6 +684,28 @@ impl Handle {
     ) -> Result<ContactCard, ApiError> {
         self.try_call(move |a| a.join(node, doc, cards, address))
             .await
+    }
+
+    /// Records why the wait for `doc`'s body ended without it, while `node` goes on fetching it.
+    pub(crate) async fn record_join_error(
+        &self,
+        node: NodeId,
+        doc: DocId,
+        error: String,
+    ) -> Result<(), ApiError> {
+        self.call(move |a| a.record_join_error(node, doc, error))
+            .await
+    }
+
+    /// The documents `node` is fetching, with how each join started here went.
+    pub async fn joining(&self, node: impl Into<NodeRef>) -> Result<Vec<Joining>, ApiError> {
+        self.on(node, |a, id| Ok(a.joining(id))).await
+    }
+
+    /// Cancels `node`'s join of `doc`: it stops fetching the document. An error if no join of
+    /// it is in progress.
+    pub async fn cancel_join(&self, node: impl Into<NodeRef>, doc: DocId) -> Result<(), ApiError> {
+        self.on(node, move |a, id| a.cancel_join(id, doc)).await
     }
 
     /// Sends a lookup for `doc` to `address`; the cards arrive on the returned channel.

@@ -74,8 +74,43 @@ pub async fn join(
         )));
     }
 
+    join_through(state, node, doc, cards, address, deadline, wait).await
+}
+
+/// Tells local node `node` to join `doc` through the first of `cards` (verified holders found at
+/// `address`) and waits for the body until `deadline`. If the wait fails, the node goes on
+/// fetching the document, and the overview shows why the wait failed.
+pub(crate) async fn join_through(
+    state: &AppState,
+    node: NodeId,
+    doc: DocId,
+    cards: Vec<ContactCard>,
+    address: PeerAddress,
+    deadline: Instant,
+    wait: Duration,
+) -> Result<Joined, ApiError> {
     let mut events = state.handle.subscribe();
     let card = state.handle.join(node, doc, cards, address).await?;
+    let result = wait_for_body(state, node, doc, &card, &mut events, deadline, wait).await;
+    if let Err(e) = &result {
+        state
+            .handle
+            .record_join_error(node, doc, e.to_string())
+            .await?;
+    }
+    result
+}
+
+/// Waits until `doc`'s body arrives from the peer of `card`, the peer refuses it, or `deadline`.
+async fn wait_for_body(
+    state: &AppState,
+    node: NodeId,
+    doc: DocId,
+    card: &ContactCard,
+    events: &mut tokio::sync::broadcast::Receiver<crate::actor::NodeEvent>,
+    deadline: Instant,
+    wait: Duration,
+) -> Result<Joined, ApiError> {
     let peer = card.node_id();
     loop {
         if state.handle.has_body(node, doc).await? {
@@ -101,7 +136,7 @@ pub async fn join(
             Err(_) if Instant::now() < deadline => {}
             Err(_) => {
                 return Err(ApiError::Timeout(format!(
-                    "document {doc} did not arrive from {} within {} s; the node keeps trying in the background",
+                    "document {doc} did not arrive from {} within {} s; the node keeps trying in the background until the join is cancelled",
                     card.name,
                     wait.as_secs()
                 )));
@@ -251,8 +286,51 @@ async fn unreachable(state: &AppState, address: &PeerAddress) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::Config;
+    use crate::error::ApiError;
     use cliqueclique_doc::DocId;
     use cliqueclique_net::PeerAddress;
+    use std::time::Duration;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_join_whose_wait_failed_is_listed_with_its_error_until_cancelled() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let daemon = crate::Daemon::start(crate::testing::config(dir.path()))
+            .await
+            .expect("daemon");
+        let handle = daemon.handle();
+        let ann = handle.create_node("ann".into()).await.expect("node").id;
+        let doc = DocId::of(b"a forum nobody hands over");
+        let address = "tcp://127.0.0.1:9";
+        let error = crate::testing::join_unanswered(
+            &daemon.state(),
+            ann,
+            doc,
+            address,
+            Duration::from_millis(300),
+        )
+        .await;
+        assert!(matches!(error, ApiError::Timeout(_)), "{error}");
+
+        // The node goes on fetching it: the overview says so, with the address and the error.
+        let joining = handle.overview(ann).await.expect("overview").joining;
+        assert_eq!(joining.len(), 1, "{joining:?}");
+        let join = &joining[0];
+        assert_eq!(join.doc, doc);
+        assert_eq!(join.address.as_deref(), Some(address));
+        assert!(join.since.is_some_and(|s| s > 0));
+        assert_eq!(join.last_error.as_deref(), Some(error.to_string().as_str()));
+        assert!(handle.show(ann, doc).await.expect("held").flags.joining);
+
+        // Cancelled, it is fetched no more, and a second cancel says there is nothing to cancel.
+        handle.cancel_join(ann, doc).await.expect("cancelled");
+        assert!(handle.joining(ann).await.expect("joins").is_empty());
+        if let Ok(view) = handle.show(ann, doc).await {
+            assert!(!view.flags.joining && !view.flags.subscribed, "{view:?}");
+        }
+        let again = handle.cancel_join(ann, doc).await;
+        assert!(matches!(again, Err(ApiError::NotFound(_))), "{again:?}");
+        daemon.stop().await.expect("stop");
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn v4_lookup_request_numbers_cannot_be_guessed() {

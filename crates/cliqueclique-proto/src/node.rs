@@ -488,9 +488,12 @@ impl<S: Store> Node<S> {
                 Ok(Outcome::Done)
             }
             Command::Unsubscribe { doc } => {
+                let fetching = self.subs.get(&doc).is_some_and(|s| !s.has_body());
                 self.set_flags(doc, |f| {
                     f.subscribed = false;
                     f.thread = false;
+                    // A join whose body has not arrived is given up.
+                    f.joining &= !fetching;
                 })?;
                 Ok(Outcome::Done)
             }

@@ -5,6 +5,7 @@
 mod directories;
 mod feeds;
 mod harness;
+mod joins;
 mod layout;
 mod links;
 mod login;

@@ -362,7 +362,8 @@ pub struct Join {
     pub target: String,
     /// With an address: the root document's id (in full: the document is not here yet).
     pub root_id: Option<String>,
-    /// Give up after this many seconds (the node keeps trying in the background).
+    /// Give up after this many seconds (the node keeps trying in the background; `forums` lists
+    /// the join until its document arrives or the join is cancelled).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
 }
