@@ -258,8 +258,11 @@ async fn done(
     })
 }
 
+/// Forgets a lookup nobody waits for any more, and has the transport stop dialing its address
+/// unless something else waits there.
 async fn cancel(state: &AppState, request: u64) {
     let _ = state.handle.cancel_lookup(request).await;
+    let _ = state.net.forget_lookup(request).await;
 }
 
 /// Whether the transport failed to dial `address` and has no session there.
@@ -290,6 +293,38 @@ mod tests {
     use cliqueclique_doc::DocId;
     use cliqueclique_net::PeerAddress;
     use std::time::Duration;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_address_that_failed_a_join_is_dialed_no_more() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let daemon = crate::Daemon::start(crate::testing::config(dir.path()))
+            .await
+            .expect("daemon");
+        let state = daemon.state();
+        let ann = state
+            .handle
+            .create_node("ann".into())
+            .await
+            .expect("node")
+            .id;
+        // A port nobody listens on.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = format!("tcp://{}", closed.local_addr().expect("address"));
+        drop(closed);
+        let doc = DocId::of(b"a forum");
+        let error = super::join(&state, ann, &address, doc, Duration::from_secs(30)).await;
+        assert!(matches!(error, Err(ApiError::Unreachable(_))), "{error:?}");
+        let status = state.net.status().await.expect("transport");
+        assert!(
+            !status
+                .dialing
+                .iter()
+                .any(|d| d.address.to_string() == address),
+            "{status:#?}"
+        );
+        assert!(state.handle.joining(ann).await.expect("joins").is_empty());
+        daemon.stop().await.expect("stop");
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_join_whose_wait_failed_is_listed_with_its_error_until_cancelled() {
