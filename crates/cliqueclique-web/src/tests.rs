@@ -3,6 +3,7 @@
 //! login rejections, escaping, directories and search, public-mode isolation, and the guard's headers.
 
 mod directories;
+mod document;
 mod feeds;
 mod harness;
 mod joins;

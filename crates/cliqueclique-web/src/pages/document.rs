@@ -1,5 +1,6 @@
-//! A document: its page (body, attachments, toggles, parents, children and link documents, the
-//! raw overlay state), its thread as a collapsible tree, its network picture, and downloads.
+//! A document: its page (where it sits in its thread, its author, body, attachments, toggles and
+//! replies, what links attach to it, and the protocol details folded away), its thread as a
+//! collapsible tree, its network picture, and downloads.
 
 use super::{Nav, parse_doc};
 use crate::auth::User;
@@ -63,6 +64,8 @@ pub struct DocumentPage {
     attached: Vec<Attached>,
     attached_to: Vec<Related>,
     links: Vec<Related>,
+    /// The whole thread it is in, scrolled to it: `/t/ROOT#c-ID`, or `/t/ID` for a root.
+    in_thread: String,
     link_info: Option<String>,
     directories: Vec<super::directory::Choice>,
     /// Its author retracted it: "retracted" stands in place of the body.
@@ -218,6 +221,10 @@ pub async fn document(
         attached,
         attached_to,
         links,
+        in_thread: match view.ancestors.first() {
+            Some(root) => format!("/t/{}#c-{doc}", root.id),
+            None => format!("/t/{doc}"),
+        },
         link_info,
         directories,
         retracted: view.retracted,
