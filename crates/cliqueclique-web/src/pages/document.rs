@@ -64,7 +64,8 @@ pub struct DocumentPage {
     attached: Vec<Attached>,
     attached_to: Vec<Related>,
     links: Vec<Related>,
-    /// The whole thread it is in, scrolled to it: `/t/ROOT#c-ID`, or `/t/ID` for a root.
+    /// The whole thread it is in, scrolled to it: `/t/TOPIC#c-ID`, or `/t/ID` for a topic or a
+    /// forum's root.
     in_thread: String,
     link_info: Option<String>,
     directories: Vec<super::directory::Choice>,
@@ -221,8 +222,9 @@ pub async fn document(
         attached,
         attached_to,
         links,
-        in_thread: match view.ancestors.first() {
-            Some(root) => format!("/t/{}#c-{doc}", root.id),
+        // A topic is the thread its replies are read in, as after posting one.
+        in_thread: match view.ancestors.get(1) {
+            Some(topic) => format!("/t/{}#c-{doc}", topic.id),
             None => format!("/t/{doc}"),
         },
         link_info,

@@ -24,8 +24,8 @@ async fn a_document_page_shows_its_place_in_the_thread_and_folds_the_protocol_aw
     );
     assert!(body.contains("id=\"in-reply-to\""), "{body}");
     assert!(
-        body.contains(&format!("href=\"/t/{root}#c-{topic}\" id=\"in-thread\"")),
-        "{body}"
+        body.contains(&format!("href=\"/t/{topic}\" id=\"in-thread\"")),
+        "a topic is its own thread: {body}"
     );
     // Its author as everywhere: identicon and fingerprint.
     assert!(body.contains("class=\"identicon\""), "{body}");
@@ -40,6 +40,16 @@ async fn a_document_page_shows_its_place_in_the_thread_and_folds_the_protocol_aw
     assert!(protocol > body.find("id=\"comments\"").unwrap());
     assert!(body[protocol..].contains("id=\"doc-id\""));
     assert!(!body[..protocol].contains("Center") && !body[..protocol].contains("Serial"));
+
+    // A reply is read in its topic's thread, at the reply.
+    let answer = ann.get(&h, &format!("/d/{reply}")).await;
+    assert!(
+        answer
+            .body
+            .contains(&format!("href=\"/t/{topic}#c-{reply}\" id=\"in-thread\"")),
+        "{}",
+        answer.body
+    );
 
     // A forum's root is its own thread.
     let forum = ann.get(&h, &format!("/d/{root}")).await;

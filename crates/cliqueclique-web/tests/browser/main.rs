@@ -11,6 +11,7 @@
 mod access;
 mod directory;
 mod impostor;
+mod keyboard;
 mod local;
 mod moderation;
 mod public;
