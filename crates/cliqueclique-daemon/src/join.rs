@@ -327,47 +327,6 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_join_whose_wait_failed_is_listed_with_its_error_until_cancelled() {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let daemon = crate::Daemon::start(crate::testing::config(dir.path()))
-            .await
-            .expect("daemon");
-        let handle = daemon.handle();
-        let ann = handle.create_node("ann".into()).await.expect("node").id;
-        let doc = DocId::of(b"a forum nobody hands over");
-        let address = "tcp://127.0.0.1:9";
-        let error = crate::testing::join_unanswered(
-            &daemon.state(),
-            ann,
-            doc,
-            address,
-            Duration::from_millis(300),
-        )
-        .await;
-        assert!(matches!(error, ApiError::Timeout(_)), "{error}");
-
-        // The node goes on fetching it: the overview says so, with the address and the error.
-        let joining = handle.overview(ann).await.expect("overview").joining;
-        assert_eq!(joining.len(), 1, "{joining:?}");
-        let join = &joining[0];
-        assert_eq!(join.doc, doc);
-        assert_eq!(join.address.as_deref(), Some(address));
-        assert!(join.since.is_some_and(|s| s > 0));
-        assert_eq!(join.last_error.as_deref(), Some(error.to_string().as_str()));
-        assert!(handle.show(ann, doc).await.expect("held").flags.joining);
-
-        // Cancelled, it is fetched no more, and a second cancel says there is nothing to cancel.
-        handle.cancel_join(ann, doc).await.expect("cancelled");
-        assert!(handle.joining(ann).await.expect("joins").is_empty());
-        if let Ok(view) = handle.show(ann, doc).await {
-            assert!(!view.flags.joining && !view.flags.subscribed, "{view:?}");
-        }
-        let again = handle.cancel_join(ann, doc).await;
-        assert!(matches!(again, Err(ApiError::NotFound(_))), "{again:?}");
-        daemon.stop().await.expect("stop");
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn v4_lookup_request_numbers_cannot_be_guessed() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let config = Config {
