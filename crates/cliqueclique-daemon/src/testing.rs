@@ -28,15 +28,15 @@ pub fn config(data_dir: &Path) -> Config {
 }
 
 /// Joins `doc` as local node `node` through a made-up holder at `address` that never answers,
-/// waiting `wait` for the body: the join fails as one whose holder went away does, and the node
-/// goes on fetching the document in the background. Returns the join's error.
+/// waiting a moment for the body: the join fails as one whose holder went away does, and the
+/// node goes on fetching the document in the background. Returns the join's error.
 pub async fn join_unanswered(
     state: &AppState,
     node: NodeId,
     doc: DocId,
     address: &str,
-    wait: Duration,
 ) -> ApiError {
+    let wait = Duration::from_millis(300);
     let nobody = Identity::generate(&mut rand::rng());
     let card = ContactCard::new(&nobody, "nobody", vec![address.to_owned()], 0);
     let address = address.parse().expect("an address");

@@ -4,7 +4,6 @@
 use crate::support::{call, daemon, message};
 use axum::http::StatusCode;
 use cliqueclique_doc::{DocId, NodeId};
-use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_join_still_trying_is_in_the_overview_until_cancelled() {
@@ -15,14 +14,8 @@ async fn a_join_still_trying_is_in_the_overview_until_cancelled() {
     let ann: NodeId = json["id"].as_str().unwrap().parse().unwrap();
     let doc = DocId::of(b"a forum nobody hands over");
     let address = "tcp://127.0.0.1:9";
-    let error = cliqueclique_daemon::testing::join_unanswered(
-        &daemon.state(),
-        ann,
-        doc,
-        address,
-        Duration::from_millis(300),
-    )
-    .await;
+    let error =
+        cliqueclique_daemon::testing::join_unanswered(&daemon.state(), ann, doc, address).await;
 
     let (status, json) = call(&daemon, "GET", "/api/nodes/ann/overview", "").await;
     assert_eq!(status, StatusCode::OK);

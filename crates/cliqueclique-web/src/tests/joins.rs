@@ -7,7 +7,6 @@ use super::pages::node_of;
 use crate::Settings;
 use axum::http::StatusCode;
 use cliqueclique_doc::{DocId, NodeId};
-use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_join_still_trying_is_shown_with_its_error_and_can_be_cancelled() {
@@ -18,14 +17,7 @@ async fn a_join_still_trying_is_shown_with_its_error_and_can_be_cancelled() {
     let doc = DocId::of(b"a forum nobody hands over");
     let address = "tcp://127.0.0.1:9";
     let state = h.daemon.as_ref().unwrap().state();
-    let error = cliqueclique_daemon::testing::join_unanswered(
-        &state,
-        node,
-        doc,
-        address,
-        Duration::from_millis(300),
-    )
-    .await;
+    let error = cliqueclique_daemon::testing::join_unanswered(&state, node, doc, address).await;
 
     let home = ann.get(&h, "/").await;
     let joins = &home.body[home.body.find("id=\"joins\"").expect("a list of joins")..];

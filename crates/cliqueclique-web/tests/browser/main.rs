@@ -11,6 +11,7 @@
 mod access;
 mod directory;
 mod impostor;
+mod joins;
 mod keyboard;
 mod local;
 mod moderation;
