@@ -17,6 +17,7 @@
 
 mod commands;
 mod directory;
+mod joins;
 pub(crate) mod moderation;
 mod notifications;
 pub use notifications::MAX_NOTIFICATIONS;
@@ -121,6 +122,8 @@ pub struct Actor {
     reconnect: BTreeMap<NodeId, Retry>,
     /// Lookups waiting for their reply, by their random request number.
     pub(crate) lookups: BTreeMap<u64, oneshot::Sender<Vec<ContactCard>>>,
+    /// The joins started here, by node and document.
+    pub(crate) joins: joins::JoinRecords,
     pub(crate) counters: Counters,
     last_now: Time,
     /// Rejections logged in the current second (the counters count them all).
@@ -175,6 +178,7 @@ pub(crate) fn spawn(
                 local_queue: VecDeque::new(),
                 reconnect: BTreeMap::new(),
                 lookups: BTreeMap::new(),
+                joins: joins::JoinRecords::default(),
                 counters: Counters::default(),
                 last_now: Time::ZERO,
                 log_budget: (0, 0),

@@ -8,7 +8,11 @@ pub use cliqueclique_proto::Flags;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod contents;
+mod joining;
 mod notifications;
+pub use contents::Contents;
+pub use joining::Joining;
 pub use notifications::{Notification, NotificationKind, Notifications};
 
 /// A local node.
@@ -372,45 +376,6 @@ pub struct People {
     pub people: Vec<AuthorView>,
 }
 
-/// The contents of a held document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contents {
-    /// The subject line.
-    pub subject: String,
-    /// The author.
-    pub author: NodeId,
-    /// The author's display name (as the author claims).
-    pub author_name: String,
-    /// The author as this node sees it: fingerprint, petname, marks, name collisions.
-    pub author_info: AuthorView,
-    /// The date, unix seconds, as the author claims.
-    pub date: u64,
-    /// The structural parent.
-    pub parent: Option<DocId>,
-    /// The structural child (link documents).
-    pub child: Option<DocId>,
-    /// Which way a link document points (`natural` or `reversed` in JSON).
-    pub link: Option<LinkDirection>,
-    /// The main content's MIME type.
-    pub content_type: String,
-    /// The main content as text, when it is text.
-    pub body: Option<String>,
-    /// The main content as base64, when it is not text.
-    pub body_base64: Option<String>,
-    /// The MIME parts.
-    pub parts: Vec<PartView>,
-    /// The size of the signed document in bytes.
-    pub size: usize,
-    /// The earlier document of its author this one retracts or supersedes
-    /// (`{"kind": "retracts"|"supersedes", "target": id}`); such a document is not a post of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revision: Option<Revision>,
-    /// The moderation decision it makes in its forum (`{"action": "hide", "target": id}`); such a
-    /// document is not a post of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moderation: Option<Moderation>,
-}
-
 /// One entry of `GET /api/nodes/{node}/documents/{id}/thread`: a document and the held documents below it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadEntry {
@@ -662,8 +627,8 @@ pub struct Overview {
     pub forums: Vec<ThreadSummary>,
     /// Bookmarked documents, newest activity first.
     pub bookmarks: Vec<ThreadSummary>,
-    /// Documents being fetched (joins in progress).
-    pub joining: Vec<DocId>,
+    /// Documents being fetched (joins in progress), by id.
+    pub joining: Vec<Joining>,
 }
 
 /// One node in `GET /api/nodes/{node}/documents/{id}/network`.

@@ -120,6 +120,12 @@ impl Client {
         Ok(serde_json::from_slice(&body)?)
     }
 
+    /// `DELETE path`, decoding JSON.
+    pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let body = self.request(Method::DELETE, path, None).await?;
+        Ok(serde_json::from_slice(&body)?)
+    }
+
     /// `POST path` with a JSON body, decoding JSON.
     pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self,

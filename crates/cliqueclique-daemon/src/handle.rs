@@ -17,9 +17,9 @@ pub use news::{
 
 use crate::actor::{Actor, Call, Input, NodeEvent, PostStep, Progress};
 use crate::api::{
-    AuthorView, DocumentView, EditPost, FlagsChange, Moderation, ModerationView, NamePage, Network,
-    NewPost, NodeInfo, NodeStatus, Notifications, Overview, PeerMarksChange, PeerView, People,
-    Published, Resolved, SearchResults, ThreadEntry,
+    AuthorView, Contents, DocumentView, EditPost, FlagsChange, Joining, Moderation, ModerationView,
+    NamePage, Network, NewPost, NodeInfo, NodeStatus, Notifications, Overview, PeerMarksChange,
+    PeerView, People, Published, Resolved, SearchResults, ThreadEntry,
 };
 use crate::error::ApiError;
 use cliqueclique_dir::Follow;
@@ -85,8 +85,11 @@ pub struct ThreadStatus {
 pub struct OpenedDocument {
     /// The document, after it was marked read.
     pub view: DocumentView,
-    /// The views of its parent, its children and their link children, by id (those held).
+    /// The views of its parent, its children, the documents link documents among them attach,
+    /// the parents of those, and the documents of `attached_under`, by id (those held).
     pub related: BTreeMap<DocId, DocumentView>,
+    /// The documents a link document shows this one under, besides its own parent.
+    pub attached_under: Vec<DocId>,
 }
 
 /// An imported export.
@@ -363,8 +366,8 @@ impl Handle {
             .await
     }
 
-    /// Opens a document for reading: marks it read once its body is held, and returns it with
-    /// the views of its parent, its children and the children of link documents among them.
+    /// Opens a document for reading, with the views of the documents its page shows around it
+    /// ([`OpenedDocument`]).
     pub async fn open_document(
         &self,
         node: impl Into<NodeRef>,
@@ -373,26 +376,43 @@ impl Handle {
         self.on(node, move |a, id| {
             let view = a.show(id, doc)?;
             let mut related = BTreeMap::new();
-            let parent = view.document.as_ref().and_then(|c| c.parent);
-            for other in parent.into_iter().chain(view.children.iter().copied()) {
-                if let Ok(shown) = a.show(id, other) {
-                    related.insert(other, shown);
-                }
-            }
-            for child in &view.children {
-                let link_child = related
-                    .get(child)
-                    .and_then(|v| v.document.as_ref())
-                    .filter(|c| c.link.is_some())
-                    .and_then(|c| c.child);
-                if let Some(other) = link_child
-                    && !related.contains_key(&other)
+            let add = |a: &Actor, other: DocId, related: &mut BTreeMap<DocId, DocumentView>| {
+                if !related.contains_key(&other)
                     && let Ok(shown) = a.show(id, other)
                 {
                     related.insert(other, shown);
                 }
+            };
+            let parent = view.document.as_ref().and_then(|c| c.parent);
+            for other in parent.into_iter().chain(view.children.iter().copied()) {
+                add(a, other, &mut related);
             }
-            Ok(OpenedDocument { view, related })
+            // What link documents attach here, and where each of those hangs itself.
+            let attached: Vec<DocId> = view
+                .children
+                .iter()
+                .filter_map(|child| related.get(child)?.document.as_ref()?.attaches())
+                .collect();
+            for other in attached {
+                add(a, other, &mut related);
+                let hangs = related
+                    .get(&other)
+                    .and_then(|v| v.document.as_ref())
+                    .and_then(Contents::shown_under);
+                if let Some(hangs) = hangs {
+                    add(a, hangs, &mut related);
+                }
+            }
+            let own_parent = view.document.as_ref().and_then(Contents::shown_under);
+            let attached_under = a.carried_by(id, doc, own_parent);
+            for &other in &attached_under {
+                add(a, other, &mut related);
+            }
+            Ok(OpenedDocument {
+                view,
+                related,
+                attached_under,
+            })
         })
         .await
     }
@@ -664,6 +684,28 @@ impl Handle {
     ) -> Result<ContactCard, ApiError> {
         self.try_call(move |a| a.join(node, doc, cards, address))
             .await
+    }
+
+    /// Records why the wait for `doc`'s body ended without it, while `node` goes on fetching it.
+    pub(crate) async fn record_join_error(
+        &self,
+        node: NodeId,
+        doc: DocId,
+        error: String,
+    ) -> Result<(), ApiError> {
+        self.call(move |a| a.record_join_error(node, doc, error))
+            .await
+    }
+
+    /// The documents `node` is fetching, with how each join started here went.
+    pub async fn joining(&self, node: impl Into<NodeRef>) -> Result<Vec<Joining>, ApiError> {
+        self.on(node, |a, id| Ok(a.joining(id))).await
+    }
+
+    /// Cancels `node`'s join of `doc`: it stops fetching the document. An error if no join of
+    /// it is in progress.
+    pub async fn cancel_join(&self, node: impl Into<NodeRef>, doc: DocId) -> Result<(), ApiError> {
+        self.on(node, move |a, id| a.cancel_join(id, doc)).await
     }
 
     /// Sends a lookup for `doc` to `address`; the cards arrive on the returned channel.

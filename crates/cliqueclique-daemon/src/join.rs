@@ -74,8 +74,43 @@ pub async fn join(
         )));
     }
 
+    join_through(state, node, doc, cards, address, deadline, wait).await
+}
+
+/// Tells local node `node` to join `doc` through the first of `cards` (verified holders found at
+/// `address`) and waits for the body until `deadline`. If the wait fails, the node goes on
+/// fetching the document, and the overview shows why the wait failed.
+pub(crate) async fn join_through(
+    state: &AppState,
+    node: NodeId,
+    doc: DocId,
+    cards: Vec<ContactCard>,
+    address: PeerAddress,
+    deadline: Instant,
+    wait: Duration,
+) -> Result<Joined, ApiError> {
     let mut events = state.handle.subscribe();
     let card = state.handle.join(node, doc, cards, address).await?;
+    let result = wait_for_body(state, node, doc, &card, &mut events, deadline, wait).await;
+    if let Err(e) = &result {
+        state
+            .handle
+            .record_join_error(node, doc, e.to_string())
+            .await?;
+    }
+    result
+}
+
+/// Waits until `doc`'s body arrives from the peer of `card`, the peer refuses it, or `deadline`.
+async fn wait_for_body(
+    state: &AppState,
+    node: NodeId,
+    doc: DocId,
+    card: &ContactCard,
+    events: &mut tokio::sync::broadcast::Receiver<crate::actor::NodeEvent>,
+    deadline: Instant,
+    wait: Duration,
+) -> Result<Joined, ApiError> {
     let peer = card.node_id();
     loop {
         if state.handle.has_body(node, doc).await? {
@@ -101,7 +136,7 @@ pub async fn join(
             Err(_) if Instant::now() < deadline => {}
             Err(_) => {
                 return Err(ApiError::Timeout(format!(
-                    "document {doc} did not arrive from {} within {} s; the node keeps trying in the background",
+                    "document {doc} did not arrive from {} within {} s; the node keeps trying in the background until the join is cancelled",
                     card.name,
                     wait.as_secs()
                 )));
@@ -223,8 +258,11 @@ async fn done(
     })
 }
 
+/// Forgets a lookup nobody waits for any more, and has the transport stop dialing its address
+/// unless something else waits there.
 async fn cancel(state: &AppState, request: u64) {
     let _ = state.handle.cancel_lookup(request).await;
+    let _ = state.net.forget_lookup(request).await;
 }
 
 /// Whether the transport failed to dial `address` and has no session there.
@@ -251,8 +289,42 @@ async fn unreachable(state: &AppState, address: &PeerAddress) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::Config;
+    use crate::error::ApiError;
     use cliqueclique_doc::DocId;
     use cliqueclique_net::PeerAddress;
+    use std::time::Duration;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_address_that_failed_a_join_is_dialed_no_more() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let daemon = crate::Daemon::start(crate::testing::config(dir.path()))
+            .await
+            .expect("daemon");
+        let state = daemon.state();
+        let ann = state
+            .handle
+            .create_node("ann".into())
+            .await
+            .expect("node")
+            .id;
+        // A port nobody listens on.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let address = format!("tcp://{}", closed.local_addr().expect("address"));
+        drop(closed);
+        let doc = DocId::of(b"a forum");
+        let error = super::join(&state, ann, &address, doc, Duration::from_secs(30)).await;
+        assert!(matches!(error, Err(ApiError::Unreachable(_))), "{error:?}");
+        let status = state.net.status().await.expect("transport");
+        assert!(
+            !status
+                .dialing
+                .iter()
+                .any(|d| d.address.to_string() == address),
+            "{status:#?}"
+        );
+        assert!(state.handle.joining(ann).await.expect("joins").is_empty());
+        daemon.stop().await.expect("stop");
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn v4_lookup_request_numbers_cannot_be_guessed() {

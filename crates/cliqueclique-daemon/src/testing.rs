@@ -1,10 +1,14 @@
 //! Test support (the `testing` feature), shared by the tests of the daemon, the web UI and the
-//! command line: the configuration of an in-process test daemon, polling with a deadline, and a
-//! stranger flooding an installation with throw-away node keys ([`throwaway`]).
+//! command line: the configuration of an in-process test daemon, a join nobody answers, polling
+//! with a deadline, and a stranger flooding an installation with throw-away node keys
+//! ([`throwaway`]).
 
 pub mod throwaway;
 
 use crate::config::Config;
+use crate::error::ApiError;
+use crate::state::AppState;
+use cliqueclique_doc::{ContactCard, DocId, Identity, NodeId};
 use std::future::Future;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -20,6 +24,26 @@ pub fn config(data_dir: &Path) -> Config {
         listen: vec!["tcp://127.0.0.1:0".to_owned()],
         api: ([127, 0, 0, 1], 0).into(),
         ..Config::default()
+    }
+}
+
+/// Joins `doc` as local node `node` through a made-up holder at `address` that never answers,
+/// waiting a moment for the body: the join fails as one whose holder went away does, and the
+/// node goes on fetching the document in the background. Returns the join's error.
+pub async fn join_unanswered(
+    state: &AppState,
+    node: NodeId,
+    doc: DocId,
+    address: &str,
+) -> ApiError {
+    let wait = Duration::from_millis(300);
+    let nobody = Identity::generate(&mut rand::rng());
+    let card = ContactCard::new(&nobody, "nobody", vec![address.to_owned()], 0);
+    let address = address.parse().expect("an address");
+    let deadline = tokio::time::Instant::now() + wait;
+    match crate::join::join_through(state, node, doc, vec![card], address, deadline, wait).await {
+        Ok(joined) => panic!("nobody answered, yet the join went through: {joined:?}"),
+        Err(e) => e,
     }
 }
 

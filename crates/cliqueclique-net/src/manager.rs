@@ -68,6 +68,7 @@ pub(crate) enum Command {
         message: Bytes,
         reply: oneshot::Sender<Result<(), SendError>>,
     },
+    ForgetLookup(u64, oneshot::Sender<()>),
     Status(oneshot::Sender<Status>),
     Shutdown(oneshot::Sender<()>),
 }
@@ -172,6 +173,14 @@ impl SessionManager {
         })
         .await
         .map_err(|_| SendError::Stopped)?
+    }
+
+    /// Forgets lookup `request`, whose answer nobody waits for any more: a reply to it is dropped
+    /// as a stray, and unless another lookup waits at its address or a batch is queued for it, the
+    /// address is not dialed any more (an attempt under way is aborted).
+    pub async fn forget_lookup(&self, request: u64) -> Result<(), Stopped> {
+        self.ask(|reply| Command::ForgetLookup(request, reply))
+            .await
     }
 
     /// Answers an [`Event::Lookup`] on its session.

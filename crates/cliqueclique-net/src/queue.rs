@@ -71,6 +71,11 @@ impl Bounded {
         self.items.drain(..).collect()
     }
 
+    /// Whether every queued item is a lookup (a message to the installation, not to a node).
+    pub(crate) fn only_lookups(&self) -> bool {
+        self.items.iter().all(|item| item.to.is_none())
+    }
+
     /// The number of queued items.
     pub(crate) fn len(&self) -> usize {
         self.items.len()

@@ -28,7 +28,8 @@ pub enum Command {
         /// The document.
         doc: DocId,
     },
-    /// Stop the subscription (the document stays while it is wanted for other reasons).
+    /// Stop the subscription (the document stays while it is wanted for other reasons). A join
+    /// whose body has not arrived is given up.
     Unsubscribe {
         /// The document.
         doc: DocId,

@@ -297,6 +297,12 @@ impl<S: Store> Node<S> {
         self.children.get(doc).into_iter().flatten()
     }
 
+    /// The held documents that carry the given one with them: its semantic parent, and the
+    /// documents a link document attaches it under.
+    pub fn parents(&self, doc: &DocId) -> impl Iterator<Item = &DocId> {
+        self.parents.get(doc).into_iter().flatten()
+    }
+
     /// A held document.
     pub fn document(&self, doc: &DocId) -> Option<Document> {
         let bytes = self.store.document(doc)?;
@@ -482,9 +488,12 @@ impl<S: Store> Node<S> {
                 Ok(Outcome::Done)
             }
             Command::Unsubscribe { doc } => {
+                let fetching = self.subs.get(&doc).is_some_and(|s| !s.has_body());
                 self.set_flags(doc, |f| {
                     f.subscribed = false;
                     f.thread = false;
+                    // A join whose body has not arrived is given up.
+                    f.joining &= !fetching;
                 })?;
                 Ok(Outcome::Done)
             }

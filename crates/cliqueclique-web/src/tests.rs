@@ -3,9 +3,12 @@
 //! login rejections, escaping, directories and search, public-mode isolation, and the guard's headers.
 
 mod directories;
+mod document;
 mod feeds;
 mod harness;
+mod joins;
 mod layout;
+mod links;
 mod login;
 mod moderating;
 mod pages;

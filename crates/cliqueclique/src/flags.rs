@@ -74,7 +74,7 @@ pub enum Command {
     Link(Link),
     /// Join a forum with an invite, or with an installation's address and the root document's id.
     #[command(
-        after_help = "Examples:\n  cliqueclique join 'cliqueclique:ROOT_ID?via=tcp://198.51.100.7:7117'\n  cliqueclique join tcp://198.51.100.7:7117 ROOT_ID"
+        after_help = "Examples:\n  cliqueclique join 'cliqueclique:ROOT_ID?via=tcp://198.51.100.7:7117'\n  cliqueclique join tcp://198.51.100.7:7117 ROOT_ID\n  cliqueclique join --cancel ROOT_ID"
     )]
     Join(Join),
     /// Print an invite to a forum (its id and this installation's addresses) for someone to join.
@@ -362,9 +362,14 @@ pub struct Join {
     pub target: String,
     /// With an address: the root document's id (in full: the document is not here yet).
     pub root_id: Option<String>,
-    /// Give up after this many seconds (the node keeps trying in the background).
+    /// Give up after this many seconds (the node keeps trying in the background; `forums` lists
+    /// the join until its document arrives or the join is cancelled).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// Cancel the join in progress of the forum given (by its id or its invite, in place of
+    /// INVITE|ADDRESS): the node stops fetching it.
+    #[arg(long, conflicts_with_all = ["root_id", "timeout"])]
+    pub cancel: bool,
 }
 
 /// `subscribe`.

@@ -368,6 +368,7 @@ impl Actor {
                 peer: first.clone(),
             },
         )?;
+        self.record_join(id, doc, address.to_string());
         for card in cards.into_iter().skip(1) {
             let _ = self.command(id, Command::AddPeer { doc, peer: card });
         }

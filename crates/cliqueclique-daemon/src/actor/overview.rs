@@ -19,11 +19,7 @@ impl Actor {
         let node = &self.nodes[&id].node;
         let mut forums = Vec::new();
         let mut bookmarks = Vec::new();
-        let mut joining = Vec::new();
         for sub in node.subscriptions() {
-            if sub.flags.joining && !sub.has_body() {
-                joining.push(sub.doc);
-            }
             let root = sub.meta.is_some_and(|m| m.parent.is_none());
             let forum = sub.flags.subscribed && root;
             if forum || sub.flags.bookmarked {
@@ -42,7 +38,7 @@ impl Actor {
         Overview {
             forums,
             bookmarks,
-            joining,
+            joining: self.joining(id),
         }
     }
 

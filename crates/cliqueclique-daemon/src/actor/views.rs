@@ -169,6 +169,16 @@ impl Actor {
         })
     }
 
+    /// The held documents that carry `doc` with them other than `own_parent` (where it hangs
+    /// itself): those a link document attaches it under.
+    pub fn carried_by(&self, id: NodeId, doc: DocId, own_parent: Option<DocId>) -> Vec<DocId> {
+        let node = &self.nodes[&id].node;
+        node.parents(&doc)
+            .copied()
+            .filter(|p| *p != doc && Some(*p) != own_parent)
+            .collect()
+    }
+
     /// The tree of held comments (and attached documents) below `doc`, oldest first at each level;
     /// with `bodies`, each entry carries its content type and text body too.
     pub fn thread(&self, id: NodeId, doc: DocId, bodies: bool) -> Result<ThreadEntry, ApiError> {

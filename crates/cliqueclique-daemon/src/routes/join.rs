@@ -1,9 +1,9 @@
-//! Joining a document through an installation's address or an invite ([`crate::join`]), and
-//! the invite to a held document ([`crate::invite`]).
+//! Joining a document through an installation's address or an invite ([`crate::join`]),
+//! cancelling a join in progress, and the invite to a held document ([`crate::invite`]).
 
 use super::ApiResult;
 use super::extract::{ApiJson, DocParam, NodeParam};
-use crate::api::{InviteView, JoinRequest, Joined};
+use crate::api::{InviteView, JoinRequest, Joined, Joining};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -27,6 +27,17 @@ pub(super) async fn join_document(
     Ok(Json(
         crate::join::join_any(&state, node, &addresses, request.doc, wait).await?,
     ))
+}
+
+/// Cancels a join in progress: the node stops fetching the document. Answers the joins left.
+pub(super) async fn cancel_join(
+    State(state): State<AppState>,
+    DocParam(doc): DocParam,
+    NodeParam(node): NodeParam,
+) -> ApiResult<Vec<Joining>> {
+    let node = state.handle.resolve(node).await?;
+    state.handle.cancel_join(node, doc).await?;
+    Ok(Json(state.handle.joining(node).await?))
 }
 
 /// The invite to a held document: its id and this installation's advertised addresses.

@@ -23,7 +23,7 @@ use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 
 /// A JSON answer or an API error.
@@ -114,6 +114,10 @@ pub fn router(state: AppState) -> Router {
             get(documents::notifications),
         )
         .route("/api/nodes/{node}/join", post(join::join_document))
+        .route(
+            "/api/nodes/{node}/documents/{id}/join",
+            delete(join::cancel_join),
+        )
         .route("/api/nodes/{node}/documents/{id}/invite", get(join::invite))
         .route("/api/nodes/{node}/import", post(documents::import))
         .route(

@@ -5,6 +5,7 @@
 
 mod api;
 mod directory_api;
+mod joins;
 mod moderation;
 mod people;
 mod retract;

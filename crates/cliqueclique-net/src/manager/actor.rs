@@ -270,6 +270,10 @@ impl Actor {
                 };
                 let _ = reply.send(result);
             }
+            Command::ForgetLookup(request, reply) => {
+                self.forget_lookup(request);
+                let _ = reply.send(());
+            }
             Command::Status(reply) => {
                 let _ = reply.send(self.status());
             }
@@ -371,6 +375,34 @@ impl Actor {
             };
         }
         self.lookups.insert(request, (address, now));
+    }
+
+    /// Forgets lookup `request`; stops dialing its address if nothing else waits there.
+    fn forget_lookup(&mut self, request: u64) {
+        let Some((address, _)) = self.lookups.remove(&request) else {
+            return;
+        };
+        if self.lookups.values().any(|(other, _)| *other == address) {
+            return;
+        }
+        if !self
+            .dials
+            .get(&address)
+            .is_some_and(|d| d.queue.only_lookups())
+        {
+            return;
+        }
+        let Some(dial) = self.dials.remove(&address) else {
+            return;
+        };
+        if let Some(attempt) = dial.attempt
+            && let Some(entry) = self.sessions.remove(&attempt)
+        {
+            entry.abort.abort();
+        }
+        for _ in 0..dial.queue.len() {
+            self.counters.abandoned();
+        }
     }
 
     /// Whether lookup reply `request` on session `id` answers a lookup sent to the installation of that

@@ -136,3 +136,37 @@ async fn v4_a_lookup_reply_counts_only_from_the_installation_asked() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_forgotten_lookup_is_dialed_no_more_unless_another_waits_there() {
+    bounded(async {
+        let a = Installation::start(55, 1, fast_config()).await;
+        // A port nobody listens on: every dial is refused.
+        let closed = tokio::net::TcpListener::bind(super::localhost())
+            .await
+            .expect("bind");
+        let address = crate::PeerAddress::tcp(closed.local_addr().expect("address"));
+        drop(closed);
+        let doc = DocId::of(b"a document nobody holds");
+        for request in [21, 22] {
+            a.manager
+                .lookup(address.clone(), request, doc)
+                .await
+                .expect("queued");
+        }
+        let dialing =
+            |status: crate::Status| status.dialing.into_iter().find(|d| d.address == address);
+        while dialing(a.status().await).is_none_or(|d| d.failures == 0) {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+
+        // Another lookup still waits there: the address is still dialed.
+        a.manager.forget_lookup(21).await.expect("running");
+        assert!(dialing(a.status().await).is_some());
+        // The last one forgotten, nothing is dialed there any more.
+        a.manager.forget_lookup(22).await.expect("running");
+        let status = a.status().await;
+        assert!(dialing(status.clone()).is_none(), "{status:#?}");
+    })
+    .await;
+}

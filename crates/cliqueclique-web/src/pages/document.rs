@@ -1,5 +1,6 @@
-//! A document: its page (body, attachments, toggles, parents, children and link documents, the
-//! raw overlay state), its thread as a collapsible tree, its network picture, and downloads.
+//! A document: its page (where it sits in its thread, its author, body, attachments, toggles and
+//! replies, what links attach to it, and the protocol details folded away), its thread as a
+//! collapsible tree, its network picture, and downloads.
 
 use super::{Nav, parse_doc};
 use crate::auth::User;
@@ -14,14 +15,14 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cliqueclique_daemon::api::{Ancestor, DocumentView, FlagsChange, Network, ThreadEntry};
 use cliqueclique_doc::DocId;
-use family::{Family, family};
+use family::{Attached, Family, Hangs, family};
 use serde::Deserialize;
 
 mod family;
 pub mod paging;
 
 /// Another document, as a link on a page.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
     /// Its id.
     pub id: String,
@@ -60,9 +61,12 @@ pub struct DocumentPage {
     attachments: Vec<AttachmentLink>,
     parent: Option<Related>,
     comments: Vec<Related>,
-    attached: Vec<Related>,
+    attached: Vec<Attached>,
     attached_to: Vec<Related>,
     links: Vec<Related>,
+    /// The whole thread it is in, scrolled to it: `/t/TOPIC#c-ID`, or `/t/ID` for a topic or a
+    /// forum's root.
+    in_thread: String,
     link_info: Option<String>,
     directories: Vec<super::directory::Choice>,
     /// Its author retracted it: "retracted" stands in place of the body.
@@ -143,7 +147,7 @@ pub async fn document(
         attached,
         attached_to,
         links,
-    } = family(&view, &opened.related);
+    } = family(&view, &opened.related, &opened.attached_under);
     let directories = super::directory::held_directories(&state, node).await?;
     let ban = super::moderation::BanButton::of(&state, &user, &view).await?;
     let original = view.document.clone();
@@ -227,6 +231,11 @@ pub async fn document(
         attached,
         attached_to,
         links,
+        // A topic is the thread its replies are read in, as after posting one.
+        in_thread: match view.ancestors.get(1) {
+            Some(topic) => format!("/t/{}#c-{doc}", topic.id),
+            None => format!("/t/{doc}"),
+        },
         link_info,
         directories,
         retracted: view.retracted,

@@ -1,17 +1,19 @@
 //! Joining a forum: an invite (`cliqueclique:ROOT?via=ADDRESS`, [`cliqueclique_daemon::invite`]),
 //! or a peer's address and the root document's id. The join runs in the
 //! background; its page shows the progress (refreshing itself, no script needed) until the root
-//! arrives, then goes to the thread, or shows why it failed.
+//! arrives, then goes to the thread, or shows why it failed. A node that goes on fetching the
+//! root after the wait failed says so, here and on the home page, with a Cancel button.
 
 use super::{Nav, parse_doc};
 use crate::auth::User;
 use crate::error::{WebError, WebResult};
-use crate::render::url_escape;
+use crate::render::{format_date, url_escape};
 use crate::state::{JoinProgress, WebState, now_secs};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use cliqueclique_daemon::api::Joining;
 use cliqueclique_daemon::invite::{Invite, InviteError, SCHEME, is_invite};
 use cliqueclique_doc::DocId;
 use serde::Deserialize;
@@ -35,6 +37,24 @@ pub struct JoiningPage {
     address: String,
     waited: u64,
     error: Option<String>,
+    /// The node is fetching the document (and how the join started here went).
+    still: Option<Joining>,
+    csrf: String,
+}
+
+/// What the node is doing about a join whose document has not arrived: "still trying ADDRESS
+/// since DATE", and the last error if a wait for it failed.
+pub fn still_trying(join: &Joining) -> String {
+    let mut text = match (&join.address, join.since) {
+        (Some(address), Some(since)) => {
+            format!("still trying {address} since {}", format_date(since))
+        }
+        _ => "still trying in the background".to_owned(),
+    };
+    if let Some(error) = &join.last_error {
+        text.push_str(&format!("; last error: {error}"));
+    }
+    text
 }
 
 /// `?invite=…`, or `?address=…&doc=…`, fill in the join form (the failed join page's "Try
@@ -188,11 +208,35 @@ pub async fn progress(
         Some(JoinProgress::Failed { address, error }) => (address, 0, Some(error)),
         Some(JoinProgress::Done) | None => (String::new(), 0, None),
     };
+    let still = state
+        .api
+        .handle
+        .joining(node)
+        .await?
+        .into_iter()
+        .find(|j| j.doc == doc);
     Ok(JoiningPage {
         doc: doc.to_string(),
         address,
         waited,
         error,
+        still,
+        csrf: user.csrf.clone(),
     }
     .into_response())
+}
+
+/// `POST /join/{doc}/cancel`: the node stops fetching the document; back to the home page.
+pub async fn cancel(
+    State(state): State<WebState>,
+    user: User,
+    Path(doc): Path<String>,
+    Form(form): Form<super::document::CsrfForm>,
+) -> WebResult<Response> {
+    user.check_csrf(form.token())?;
+    let doc = parse_doc(&doc)?;
+    let node = user.node();
+    state.api.handle.cancel_join(node, doc).await?;
+    state.joins().remove(&(node, doc));
+    Ok(Redirect::to("/").into_response())
 }

@@ -90,6 +90,7 @@ pub fn routes() -> Router<WebState> {
         .route("/notifications/read", post(notifications::mark_all_read))
         .route("/join", get(join::join_page).post(join::join))
         .route("/join/{doc}", get(join::progress))
+        .route("/join/{doc}/cancel", post(join::cancel))
         .route("/import", get(compose::import_page).post(compose::import))
         .route(
             "/compose",

@@ -256,6 +256,19 @@ impl Browser {
         self.get(h, "/").await.csrf()
     }
 
+    /// Posts a forum "Gardening" with the topic "Tomatoes" and a reply under it; returns their
+    /// ids, root first.
+    pub async fn gardening(&mut self, h: &Harness) -> [String; 3] {
+        let root = self.post(h, "Gardening", "About gardens.", None).await;
+        let topic = self
+            .post(h, "Tomatoes", "When to plant?", Some(&root))
+            .await;
+        let reply = self
+            .post(h, "Re: Tomatoes", "After the frost.", Some(&topic))
+            .await;
+        [root, topic, reply]
+    }
+
     /// Posts through the compose form; returns the new document's id.
     pub async fn post(
         &mut self,

@@ -685,7 +685,7 @@ async fn mark_unread(cli: &mut Browser, h: &Harness, doc: &str) {
 }
 
 /// The node id a page's frame carries for the live-update script.
-fn node_of(page: &str) -> String {
+pub(super) fn node_of(page: &str) -> String {
     let at = page.find("data-node=\"").expect("a data-node attribute") + 11;
     page[at..at + page[at..].find('"').unwrap()].to_owned()
 }

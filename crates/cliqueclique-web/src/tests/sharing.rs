@@ -10,13 +10,7 @@ async fn a_forum_page_shares_an_invite_and_a_topic_leads_back_to_it() {
     let h = Harness::start(Settings::local()).await;
     let mut ann = Browser::default();
     ann.setup(&h, "ann").await;
-    let root = ann.post(&h, "Gardening", "About gardens.", None).await;
-    let topic = ann
-        .post(&h, "Tomatoes", "When to plant?", Some(&root))
-        .await;
-    let reply = ann
-        .post(&h, "Re: Tomatoes", "After the frost.", Some(&topic))
-        .await;
+    let [root, topic, reply] = ann.gardening(&h).await;
 
     // The test installation listens on loopback only: the invite carries that address, and the
     // box says that only this computer can use it, with the fix.

@@ -12,6 +12,8 @@ mod access;
 mod blocking;
 mod directory;
 mod impostor;
+mod joins;
+mod keyboard;
 mod local;
 mod moderation;
 mod public;

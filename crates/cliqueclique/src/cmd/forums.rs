@@ -34,8 +34,21 @@ pub async fn run(ctx: &Ctx) -> anyhow::Result<()> {
                 .map_or_else(|| forum.author_name.clone(), super::people::who)
         );
     }
-    for doc in &overview.joining {
-        out!("{doc}  joining: the root has not arrived yet");
+    for join in &overview.joining {
+        let how = match (&join.address, join.since) {
+            (Some(address), Some(since)) => {
+                format!("still trying {address} since {}", format_date(since))
+            }
+            _ => "still trying".to_owned(),
+        };
+        let error = join
+            .last_error
+            .as_ref()
+            .map_or_else(String::new, |e| format!("; last error: {e}"));
+        out!(
+            "{}  joining: the root has not arrived yet, {how}{error}",
+            join.doc
+        );
     }
     Ok(())
 }

@@ -1,16 +1,20 @@
 //! `cliqueclique join INVITE` (or `join ADDRESS ROOT_ID`): shows progress while the daemon looks
-//! the document up and fetches it. `cliqueclique invite ID`: the invite others join with.
+//! the document up and fetches it; `join --cancel ROOT_ID` stops a join still trying.
+//! `cliqueclique invite ID`: the invite others join with.
 
 use super::Ctx;
 use crate::flags::{Join, Target};
 use anyhow::bail;
-use cliqueclique_daemon::api::{InviteView, JoinRequest, Joined};
+use cliqueclique_daemon::api::{InviteView, JoinRequest, Joined, Joining};
 use cliqueclique_daemon::invite::{Invite, is_invite};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 pub async fn run(ctx: &Ctx, flags: Join) -> anyhow::Result<()> {
     let node = ctx.node().await?;
+    if flags.cancel {
+        return cancel(ctx, &node, &flags.target).await;
+    }
     let (doc, addresses) = match (is_invite(&flags.target), &flags.root_id) {
         (true, None) => {
             let invite: Invite = flags.target.parse()?;
@@ -69,6 +73,24 @@ pub async fn run(ctx: &Ctx, flags: Join) -> anyhow::Result<()> {
         joined.peer,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// `join --cancel ROOT_ID` (or the invite): the node stops fetching the forum.
+async fn cancel(ctx: &Ctx, node: &str, target: &str) -> anyhow::Result<()> {
+    let doc = if is_invite(target) {
+        target.parse::<Invite>()?.doc
+    } else {
+        ctx.doc(node, target).await?
+    };
+    let left: Vec<Joining> = ctx
+        .client
+        .delete(&format!("/api/nodes/{node}/documents/{doc}/join"))
+        .await?;
+    if ctx.json {
+        return ctx.print_json(&left);
+    }
+    out!("{doc}  join cancelled: the node fetches it no more");
     Ok(())
 }
 

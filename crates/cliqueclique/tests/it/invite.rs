@@ -84,6 +84,19 @@ async fn mistakes_with_invites_get_clear_errors() {
             vec!["invite".to_owned(), "a".repeat(52)],
             "cannot invite anyone",
         ),
+        // A forum held already has no join to cancel, given by id or by invite.
+        (
+            vec!["join".to_owned(), "--cancel".to_owned(), root.to_string()],
+            "no join of document",
+        ),
+        (
+            vec![
+                "join".to_owned(),
+                "--cancel".to_owned(),
+                format!("cliqueclique:{root}?via={}", ann.address),
+            ],
+            "no join of document",
+        ),
     ];
     for (args, message) in errors {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
