@@ -139,7 +139,9 @@ pub fn batch(data: &[u8]) {
             Part::Decline { suggestions, .. } | Part::Goodbye { suggestions, .. } => {
                 suggestions.iter().for_each(card_contract)
             }
-            Part::Heirs { cards, .. } => cards.iter().for_each(card_contract),
+            Part::Heirs { cards, .. } | Part::Deputies { cards, .. } => {
+                cards.iter().for_each(card_contract)
+            }
             Part::Introduce { card, .. } | Part::Card { card } | Part::Center { card, .. } => {
                 card_contract(card)
             }

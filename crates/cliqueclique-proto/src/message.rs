@@ -137,6 +137,18 @@ pub enum Part {
         /// The heirs' own signed contact cards, best first.
         cards: Vec<ContactCard>,
     },
+    /// The second line of succession, reached if the center and all its heirs leave at once
+    /// (docs/protocol.md §5.4). From an heir to the center: the heir's own heirs, at most
+    /// [`MAX_HEIRS`] cards. From the center to its neighbours: the heirs' heirs and its next best
+    /// neighbours; from a neighbour of the center to its downstream neighbours: the center's heirs
+    /// and that second line. At most [`MAX_DEPUTIES`] cards; sent along with an update until
+    /// acknowledged, and accepted only from a sender in one of those positions.
+    Deputies {
+        /// The document.
+        doc: DocId,
+        /// The deputies' own signed contact cards, best first.
+        cards: Vec<ContactCard>,
+    },
 }
 
 /// A sender's view of a thread: which one, and how many documents it holds below its top.
@@ -155,6 +167,10 @@ pub struct ThreadClaim {
 /// How many heirs a center names.
 pub const MAX_HEIRS: usize = 3;
 
+/// How many cards a [`Part::Deputies`] carries at most: the heirs' heirs and as many reserves,
+/// and, passed on below the center's neighbours, the heirs themselves.
+pub const MAX_DEPUTIES: usize = MAX_HEIRS * (MAX_HEIRS + 2);
+
 impl Part {
     /// The document this part is about, if any.
     pub fn doc(&self) -> Option<DocId> {
@@ -168,7 +184,8 @@ impl Part {
             | Part::SeqRequest { doc, .. }
             | Part::Introduce { doc, .. }
             | Part::Center { doc, .. }
-            | Part::Heirs { doc, .. } => Some(*doc),
+            | Part::Heirs { doc, .. }
+            | Part::Deputies { doc, .. } => Some(*doc),
             Part::Card { .. } | Part::CardRequest => None,
         }
     }

@@ -18,6 +18,7 @@ mod receive;
 mod retract;
 mod send;
 mod settle;
+mod succession;
 mod thread;
 mod work;
 
@@ -133,8 +134,9 @@ pub struct Node<S: Store> {
     /// Retries of subscriptions left without any link.
     stranded_timers: BTreeSet<(Time, DocId)>,
     expiry_timers: BTreeSet<(Time, NodeId)>,
-    /// Ends of whole-thread fetches.
-    fetch_timers: BTreeSet<(Time, DocId)>,
+    /// When to settle a document again: the end of a whole-thread fetch, or an orphan's look
+    /// at whether the first line of succession came up.
+    settle_timers: BTreeSet<(Time, DocId)>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     stats: Stats,
@@ -190,7 +192,7 @@ impl<S: Store> Node<S> {
             seq_timers: BTreeSet::new(),
             stranded_timers: BTreeSet::new(),
             expiry_timers: BTreeSet::new(),
-            fetch_timers: BTreeSet::new(),
+            settle_timers: BTreeSet::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
@@ -339,7 +341,7 @@ impl<S: Store> Node<S> {
             self.seq_timers.first().map(|t| t.0),
             self.stranded_timers.first().map(|t| t.0),
             self.expiry_timers.first().map(|t| t.0),
-            self.fetch_timers.first().map(|t| t.0),
+            self.settle_timers.first().map(|t| t.0),
         ]
         .into_iter()
         .flatten()
@@ -445,11 +447,11 @@ impl<S: Store> Node<S> {
             self.expiry_timers.pop_first();
             self.expire_peer(now, peer);
         }
-        while let Some(&(t, doc)) = self.fetch_timers.first() {
+        while let Some(&(t, doc)) = self.settle_timers.first() {
             if t > now {
                 break;
             }
-            self.fetch_timers.pop_first();
+            self.settle_timers.pop_first();
             self.dirty.insert(doc);
         }
         self.process(now);
@@ -483,7 +485,7 @@ impl<S: Store> Node<S> {
                     .get_mut(&doc)
                     .ok_or(CommandError::UnknownDocument(doc))?;
                 sub.fetch_until = Some(until);
-                self.fetch_timers.insert((until, doc));
+                self.settle_timers.insert((until, doc));
                 self.dirty.insert(doc);
                 Ok(Outcome::Done)
             }

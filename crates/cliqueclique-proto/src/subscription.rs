@@ -124,6 +124,12 @@ pub struct Link {
     /// The heirs the neighbour acknowledged (by acking that serial).
     #[serde(skip)]
     pub heirs_acked: Vec<NodeId>,
+    /// The deputies last sent on this link, with the serial of the update they went with.
+    #[serde(skip)]
+    pub deputies_sent: Option<(Vec<NodeId>, u64)>,
+    /// The deputies the neighbour acknowledged (by acking that serial).
+    #[serde(skip)]
+    pub deputies_acked: Vec<NodeId>,
 }
 
 impl Link {
@@ -145,6 +151,8 @@ impl Link {
             introductions: 0,
             heirs_sent: None,
             heirs_acked: Vec::new(),
+            deputies_sent: None,
+            deputies_acked: Vec::new(),
         }
     }
 
@@ -157,6 +165,8 @@ impl Link {
         self.body_sent = false;
         self.heirs_sent = None;
         self.heirs_acked.clear();
+        self.deputies_sent = None;
+        self.deputies_acked.clear();
         self.ack_owed = self.advert.is_some();
     }
 
@@ -249,6 +259,17 @@ pub struct Subscription {
     /// The heirs this node names while it is the center.
     #[serde(skip)]
     pub named_heirs: Vec<NodeId>,
+    /// The second line of succession told by our upstream (the center, or a neighbour of the
+    /// center): reached if the first line is gone too (docs/protocol.md §5.4).
+    #[serde(skip)]
+    pub deputies: Vec<NodeId>,
+    /// At the center: the heirs each named heir reported.
+    #[serde(skip)]
+    pub deputies_of: BTreeMap<NodeId, Vec<NodeId>>,
+    /// The deputies this node sends: to its upstream, its own heirs if it is an heir
+    /// ([`Subscription::deputies_up`]); to its downstream, the line it passes on.
+    #[serde(skip)]
+    pub named_deputies: NamedDeputies,
     /// The best tally of the thread below this document that a neighbour claimed (`below`,
     /// `digest`), to tell the user what has not arrived yet.
     #[serde(skip)]
@@ -271,6 +292,21 @@ pub struct Orphaned {
     pub via: NodeId,
     /// The heirs that center had named (a fragment's new center names others afterwards).
     pub heirs: Vec<NodeId>,
+    /// The second line of succession known then.
+    pub deputies: Vec<NodeId>,
+    /// When the first line was reached: the second is reached one interest grace later if no
+    /// node of the first came up.
+    pub reached: Option<(Time, Vec<NodeId>)>,
+}
+
+/// The deputies a node sends up and down its subscribing tree (docs/protocol.md §5.4).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NamedDeputies {
+    /// To the upstream neighbour (the center), by an heir: its own heirs.
+    pub up: Vec<NodeId>,
+    /// To the downstream neighbours: by the center, its second line; by a neighbour of the
+    /// center, the center's heirs followed by that second line.
+    pub down: Vec<NodeId>,
 }
 
 /// A pending sequence-number request.
@@ -377,6 +413,9 @@ impl Subscription {
             reaching: BTreeSet::new(),
             heirs: Vec::new(),
             named_heirs: Vec::new(),
+            deputies: Vec::new(),
+            deputies_of: BTreeMap::new(),
+            named_deputies: NamedDeputies::default(),
             gone: BTreeMap::new(),
             claimed_tally: None,
             fetch_until: None,
@@ -464,12 +503,11 @@ impl Subscription {
         })
     }
 
-    /// The heirs this node names as a center: up to [`MAX_HEIRS`] active neighbours holding the
-    /// body, subscribed ones first, then by node id.
-    ///
-    /// [`MAX_HEIRS`]: crate::message::MAX_HEIRS
-    pub fn own_heirs(&self) -> Vec<NodeId> {
-        let mut heirs: Vec<(bool, NodeId)> = self
+    /// Active neighbours holding the body, subscribed ones first, then by node id: the order in
+    /// which a center names its heirs and reserves, and an heir its own heirs
+    /// (docs/protocol.md §5.4).
+    pub fn succession_order(&self) -> Vec<NodeId> {
+        let mut order: Vec<(bool, NodeId)> = self
             .active_links()
             .filter_map(|(peer, link)| {
                 let advert = link.advert?;
@@ -478,12 +516,8 @@ impl Subscription {
                     .then(|| (advert.has(Advert::SUBSCRIBED), *peer))
             })
             .collect();
-        heirs.sort_by(|a, b| b.cmp(a));
-        heirs
-            .into_iter()
-            .take(crate::message::MAX_HEIRS)
-            .map(|(_, peer)| peer)
-            .collect()
+        order.sort_by(|a, b| b.cmp(a));
+        order.into_iter().map(|(_, peer)| peer).collect()
     }
 
     /// Neighbours on the subscribing tree that advertise `flag`: where comments are pushed

@@ -122,6 +122,8 @@ pub struct PartCounts {
     pub center: u64,
     /// Heir lists sent by centers.
     pub heirs: u64,
+    /// Deputy lists sent up to centers and down from them.
+    pub deputies: u64,
 }
 
 impl PartCounts {
@@ -140,6 +142,7 @@ impl PartCounts {
             Part::CardRequest => &mut self.card_request,
             Part::Center { .. } => &mut self.center,
             Part::Heirs { .. } => &mut self.heirs,
+            Part::Deputies { .. } => &mut self.deputies,
         };
         *slot += 1;
     }

@@ -78,6 +78,9 @@ pub struct EventSpec {
     /// For `malicious`: the time between two volleys of forged traffic (default 250 ms).
     #[serde(default)]
     pub interval_ms: Option<u64>,
+    /// For `center_leave`: the heirs the center named leave at the same moment.
+    #[serde(default)]
+    pub heirs: Option<bool>,
 }
 
 /// Which nodes a fault hits.
@@ -120,6 +123,8 @@ pub enum Fault {
     CenterLeave {
         /// Which document.
         doc: Target,
+        /// The heirs it named leave with it.
+        heirs: bool,
     },
     /// A node sends forged and garbage traffic.
     Malicious {
@@ -153,7 +158,7 @@ impl EventSpec {
             FaultKind::Crash => &["node", "count", "restart_after_ms"],
             FaultKind::Restart => &["node"],
             FaultKind::Leave => &["node", "count"],
-            FaultKind::CenterLeave => &["doc"],
+            FaultKind::CenterLeave => &["doc", "heirs"],
             FaultKind::Malicious => &["node", "duration_ms", "interval_ms"],
         };
         let used = [
@@ -164,6 +169,7 @@ impl EventSpec {
             ("restart_after_ms", self.restart_after_ms.is_some()),
             ("duration_ms", self.duration_ms.is_some()),
             ("interval_ms", self.interval_ms.is_some()),
+            ("heirs", self.heirs.is_some()),
         ];
         for (key, present) in used {
             if present && !allowed.contains(&key) {
@@ -195,6 +201,7 @@ impl EventSpec {
             FaultKind::Leave => Fault::Leave { who },
             FaultKind::CenterLeave => Fault::CenterLeave {
                 doc: self.doc.unwrap_or(Target::Thread),
+                heirs: self.heirs.unwrap_or(false),
             },
             FaultKind::Malicious => Fault::Malicious {
                 who,

@@ -383,12 +383,18 @@ impl<'a> Overlay<'a> {
                 self.say(out, p, "has a subscription but never got the body".into());
             }
             let max = self.net.config().max_peers_per_document;
-            let active = sub.active_links().count();
+            // Links the neighbour never answered (a node reached after it left) hold no slot.
+            let active = sub
+                .active_links()
+                .filter(|(_, l)| l.advert.is_some())
+                .count();
             if active > max {
                 self.say(
                     out,
                     p,
-                    format!("has {active} active links, more than max_peers_per_document = {max}"),
+                    format!(
+                        "has {active} answered links, more than max_peers_per_document = {max}"
+                    ),
                 );
             }
             let mut reachable_links = 0;

@@ -575,7 +575,7 @@ impl Runner {
                     let _ = self.net.leave(i);
                 }
             }
-            Fault::CenterLeave { doc } => {
+            Fault::CenterLeave { doc, heirs } => {
                 let doc = match doc {
                     Target::Root => self.root,
                     Target::Thread => self.thread,
@@ -583,7 +583,22 @@ impl Runner {
                 .expect("posted");
                 match center_of(&self.net, &doc) {
                     Some(c) => {
+                        let named: Vec<usize> = if heirs {
+                            self.net
+                                .node(c)
+                                .and_then(|n| n.subscription(&doc))
+                                .map(|s| s.named_heirs.clone())
+                                .unwrap_or_default()
+                                .iter()
+                                .filter_map(|h| self.net.index_of(h))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
                         let _ = self.net.leave(c);
+                        for h in named {
+                            let _ = self.net.leave(h);
+                        }
                         self.start_probe(ProbeKind::CenterLeave, vec![doc]);
                     }
                     None => self.violations.push(format!(

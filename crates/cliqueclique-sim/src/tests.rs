@@ -143,7 +143,17 @@ fn with_center_departure(mut scenario: Scenario) -> Scenario {
         restart_after_ms: None,
         duration_ms: None,
         interval_ms: None,
+        heirs: None,
     }];
+    scenario
+}
+
+/// The same small network whose root's center and the heirs it named leave for good at once.
+fn with_center_and_heirs_departure(scenario: Scenario) -> Scenario {
+    let mut scenario = with_center_departure(scenario);
+    for event in &mut scenario.events {
+        event.heirs = Some(true);
+    }
     scenario
 }
 
@@ -163,6 +173,7 @@ fn with_fault_from(mut scenario: Scenario, departure: bool) -> Scenario {
         restart_after_ms: None,
         duration_ms: None,
         interval_ms: None,
+        heirs: None,
     };
     let kind = if departure { 2 } else { rng.random_range(0..2) };
     match kind {

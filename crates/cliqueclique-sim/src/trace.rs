@@ -88,6 +88,9 @@ pub fn describe(
         Part::Card { card } => format!("Card({})", name(&card.node_id())),
         Part::CardRequest => "CardRequest".to_string(),
         Part::Heirs { doc, cards } => format!("Heirs({} {} cards)", label(doc), cards.len()),
+        Part::Deputies { doc, cards } => {
+            format!("Deputies({} {} cards)", label(doc), cards.len())
+        }
         Part::Center { doc, card } => {
             format!("Center({} {})", label(doc), name(&card.node_id()))
         }

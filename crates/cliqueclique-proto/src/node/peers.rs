@@ -9,7 +9,7 @@
 //! Records are bounded by `Config::max_peer_records`: beyond it the node forgets the least recently
 //! heard records, with their cards, down to seven eighths of the bound (so the scan runs once per
 //! eighth of new records). Records it still needs are never forgotten: peers it holds links with,
-//! and the centers, heirs and reached nodes its subscriptions follow. See `docs/protocol.md` §7.1.
+//! and the centers, heirs, deputies and reached nodes its subscriptions follow. See `docs/protocol.md` §7.1.
 
 use super::Node;
 use crate::event::Event;
@@ -73,11 +73,16 @@ impl<S: Store> Node<S> {
             needed.insert(sub.route.center);
             needed.extend(sub.heirs.iter().copied());
             needed.extend(sub.named_heirs.iter().copied());
+            needed.extend(sub.deputies.iter().copied());
+            needed.extend(sub.deputies_of.values().flatten().copied());
+            needed.extend(sub.named_deputies.up.iter().copied());
+            needed.extend(sub.named_deputies.down.iter().copied());
             needed.extend(sub.reaching.iter().copied());
             if let Some(o) = &sub.orphaned {
                 needed.insert(o.center);
                 needed.insert(o.via);
                 needed.extend(o.heirs.iter().copied());
+                needed.extend(o.deputies.iter().copied());
             }
         }
         needed

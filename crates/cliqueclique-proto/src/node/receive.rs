@@ -5,7 +5,7 @@
 
 use super::Node;
 use crate::event::{Event, RejectReason};
-use crate::message::{Advert, MAX_HEIRS, Part, ThreadClaim};
+use crate::message::{Advert, Part, ThreadClaim};
 use crate::store::Store;
 use crate::subscription::{Link, LinkState};
 use crate::time::Time;
@@ -119,6 +119,7 @@ impl<S: Store> Node<S> {
             }
             Part::Center { doc, card } => self.on_center(from, doc, card),
             Part::Heirs { doc, cards } => self.on_heirs(from, doc, cards),
+            Part::Deputies { doc, cards } => self.on_deputies(from, doc, cards),
             Part::Card { card } => {
                 if !self.peers.contains_key(&from) {
                     // A sender the node does not link with: its card is not needed (peers.rs).
@@ -431,17 +432,24 @@ impl<S: Store> Node<S> {
         false
     }
 
-    /// Up to [`MAX_SUGGESTIONS`] cards of open neighbours holding `doc`, other than `except`,
-    /// picked at random: where a declined or handed-off node should go instead.
+    /// Up to [`MAX_SUGGESTIONS`] cards of open neighbours holding `doc` whose sessions are up,
+    /// other than `except`, picked at random: where a declined or handed-off node should go
+    /// instead.
     pub(super) fn suggestions(&mut self, doc: DocId, except: NodeId) -> Vec<ContactCard> {
         let Some(sub) = self.subs.get(&doc) else {
             return Vec::new();
         };
+        // A neighbour whose session is down may have left: suggesting it would end the chain.
         let mut candidates: Vec<ContactCard> = sub
             .open_neighbours()
             .into_iter()
             .filter(|peer| *peer != except)
-            .filter_map(|peer| self.peers.get(&peer).and_then(|p| p.card.clone()))
+            .filter_map(|peer| {
+                self.peers
+                    .get(&peer)
+                    .filter(|p| p.up)
+                    .and_then(|p| p.card.clone())
+            })
             .collect();
         let mut suggestions = Vec::new();
         while suggestions.len() < MAX_SUGGESTIONS && !candidates.is_empty() {
@@ -477,6 +485,11 @@ impl<S: Store> Node<S> {
             && serial >= *sent_with
         {
             link.heirs_acked = heirs.clone();
+        }
+        if let Some((deputies, sent_with)) = &link.deputies_sent
+            && serial >= *sent_with
+        {
+            link.deputies_acked = deputies.clone();
         }
         if serial != current || link.sent != current || link.acked == current {
             return;
@@ -659,42 +672,6 @@ impl<S: Store> Node<S> {
             link.resync();
             link.body_due = body_due;
             self.send_due.insert((doc, peer));
-        }
-    }
-
-    /// Remembers the heirs our center names: accepted only from a neighbour that advertises
-    /// itself as the center, and only [`MAX_HEIRS`] verified cards.
-    fn on_heirs(&mut self, from: NodeId, doc: DocId, cards: Vec<ContactCard>) {
-        let from_center = self
-            .subs
-            .get(&doc)
-            .and_then(|s| s.links.get(&from))
-            .and_then(|l| l.advert)
-            .is_some_and(|a| a.center == from);
-        if !from_center || cards.len() > MAX_HEIRS {
-            return;
-        }
-        let mut heirs = Vec::with_capacity(cards.len());
-        for card in cards {
-            let known = self
-                .peers
-                .get(&card.node_id())
-                .and_then(|p| p.card.as_ref())
-                .is_some_and(|c| *c == card);
-            if !known && card.verify().is_err() {
-                self.reject(from, RejectReason::BadCard);
-                return;
-            }
-            heirs.push(card);
-        }
-        let ids = heirs.iter().map(ContactCard::node_id).collect();
-        for card in heirs {
-            if card.node_id() != self.id {
-                self.learn_card(card);
-            }
-        }
-        if let Some(sub) = self.subs.get_mut(&doc) {
-            sub.heirs = ids;
         }
     }
 

@@ -143,6 +143,24 @@ impl<S: Store> Node<S> {
                                 link.heirs_sent = Some((sub.named_heirs.clone(), serial));
                             }
                         }
+                        // So do the deputies: up to the center, or down the tree (succession.rs).
+                        let deputies = if sub.route.upstream == Some(peer) {
+                            &sub.named_deputies.up
+                        } else if is_center || link.is_downstream() {
+                            &sub.named_deputies.down
+                        } else {
+                            &Vec::new()
+                        };
+                        if !deputies.is_empty() && link.deputies_acked != *deputies {
+                            let cards: Vec<_> = deputies
+                                .iter()
+                                .filter_map(|d| self.peers.get(d).and_then(|p| p.card.clone()))
+                                .collect();
+                            if !cards.is_empty() {
+                                parts.push(Part::Deputies { doc, cards });
+                                link.deputies_sent = Some((deputies.clone(), serial));
+                            }
+                        }
                     }
                     if link.ack_owed {
                         link.ack_owed = false;

@@ -13,7 +13,7 @@ use crate::event::Event;
 use crate::message::{Advert, Part};
 use crate::route::{self, Offer, Route};
 use crate::store::Store;
-use crate::subscription::{Derived, Link, LinkState, Orphaned, SeqRequestState};
+use crate::subscription::{Derived, Link, LinkState, SeqRequestState};
 use crate::time::Time;
 use cliqueclique_doc::DocId;
 
@@ -127,16 +127,21 @@ impl<S: Store> Node<S> {
             dist: new_route.dist,
             flags: advert_flags,
         };
-        // A center names its heirs; a change is sent to every neighbour with a new serial.
+        // A center names its heirs, and the nodes near it their deputies (succession.rs); a
+        // change is sent to the neighbours concerned with a new serial.
         let heirs = new_route.upstream.is_none().then(|| {
-            let mut heirs = sub.own_heirs();
+            let mut heirs = sub.succession_order();
             heirs.retain(|h| self.peers.get(h).is_some_and(|p| p.up));
+            heirs.truncate(crate::message::MAX_HEIRS);
             heirs
         });
         let heirs_changed = heirs.as_ref().is_some_and(|h| *h != sub.named_heirs);
+        let deputies = self.named_deputies(sub, &new_route);
         let changed = sub.derived.advert != Some(advert)
             || sub.route.upstream != new_route.upstream
-            || heirs_changed;
+            || heirs_changed
+            || deputies != sub.named_deputies;
+        let upstream_changed = sub.route.upstream != new_route.upstream;
         let subscribed_changed = sub.derived.subscribed != subscribed;
         let thread_changed = sub.derived.thread != thread;
         let was_wanted = sub.derived.wanted;
@@ -145,9 +150,24 @@ impl<S: Store> Node<S> {
         let sub = self.subs.get_mut(&doc).expect("checked above");
         sub.own_seq = own_seq;
         sub.route = new_route;
+        let reached_now = orphaned
+            .as_ref()
+            .and_then(|o| o.reached.as_ref())
+            .is_some_and(|(at, _)| *at == now)
+            && sub.orphaned.as_ref().is_none_or(|o| o.reached.is_none());
         sub.orphaned = orphaned;
         if let Some(heirs) = heirs {
             sub.named_heirs = heirs;
+        }
+        sub.named_deputies = deputies;
+        if upstream_changed {
+            // The line passed on by the old upstream no longer describes this node's place.
+            sub.deputies.clear();
+        }
+        if reached_now {
+            // Look again one grace later: the second line if the first stayed silent.
+            self.settle_timers
+                .insert((now.after(self.config.interest_grace), doc));
         }
         if new_route.upstream.is_some() {
             sub.feasibility.advertise(&new_route);
@@ -230,64 +250,8 @@ impl<S: Store> Node<S> {
     }
 
     /// Whether this node can hand out `node`'s contact card (its own included).
-    fn knows_card(&self, node: &cliqueclique_doc::NodeId) -> bool {
+    pub(super) fn knows_card(&self, node: &cliqueclique_doc::NodeId) -> bool {
         *node == self.id || self.peers.get(node).is_some_and(|p| p.card.is_some())
-    }
-
-    /// Follows a route lost with its upstream neighbour (docs/protocol.md §5.4).
-    ///
-    /// Returns the orphan record to keep and, once the neighbour has been gone for the whole
-    /// interest grace without the old center being found again, the nodes to reach directly:
-    /// the old center (a node cut off by a departed relay rejoins the rest of the overlay), or,
-    /// when the center itself left, the heirs it named (every fragment reaches them).
-    fn track_orphan(
-        &self,
-        now: Time,
-        sub: &crate::subscription::Subscription,
-        new_route: &Route,
-    ) -> (Option<Orphaned>, Vec<cliqueclique_doc::NodeId>) {
-        let up = |peer: &cliqueclique_doc::NodeId| self.peers.get(peer).is_some_and(|p| p.up);
-        let mut orphaned = sub.orphaned.clone();
-        if orphaned.is_none()
-            && let Some(via) = sub.route.upstream
-            && !up(&via)
-            && sub.route.center != self.id
-        {
-            orphaned = Some(Orphaned {
-                center: sub.route.center,
-                via,
-                heirs: sub.heirs.clone(),
-            });
-        }
-        let Some(o) = &orphaned else {
-            return (None, Vec::new());
-        };
-        let found = new_route.center == o.center && new_route.upstream.is_some();
-        if up(&o.via) || found {
-            return (None, Vec::new());
-        }
-        let grace = self.config.interest_grace;
-        let left = self
-            .peers
-            .get(&o.via)
-            .is_none_or(|p| p.down_since.is_none_or(|t| now.since(t) >= grace));
-        if !left {
-            return (orphaned, Vec::new());
-        }
-        let reachable = |n: &cliqueclique_doc::NodeId| {
-            *n != self.id && !sub.links.contains_key(n) && self.knows_card(n)
-        };
-        if o.center != o.via {
-            return (None, [o.center].into_iter().filter(reachable).collect());
-        }
-        // The center itself left: every orphan reaches every heir it was told of, so the
-        // fragments meet even if the center's list changed while it was being sent.
-        let heirs = o
-            .heirs
-            .iter()
-            .filter(|h| **h != o.via)
-            .filter(|h| reachable(h));
-        (None, heirs.copied().collect())
     }
 
     /// Keeps a document within `max_peers_per_document`. Pushes follow a parent's tree and may
@@ -299,6 +263,11 @@ impl<S: Store> Node<S> {
     ///    parent needs before those it does;
     /// 2. then, if tree edges alone exceed the limit, downstream neighbours.
     ///
+    /// Only links the neighbour has answered count: a link still waiting for its first advert
+    /// may lead to a node that left (one reached to heal a split), and shedding a tree edge for it
+    /// would cut the overlay. A downstream neighbour is shed only while another open neighbour
+    /// remains to be suggested to it: a goodbye without a suggestion would strand its subtree.
+    ///
     /// A shed peer is remembered as handed off, so that the parent's push does not open the link
     /// again.
     fn shed_redundant_links(&mut self, doc: DocId) {
@@ -306,7 +275,11 @@ impl<S: Store> Node<S> {
         let Some(sub) = self.subs.get(&doc) else {
             return;
         };
-        let excess = sub.active_links().count().saturating_sub(max);
+        let excess = sub
+            .active_links()
+            .filter(|(_, l)| l.advert.is_some())
+            .count()
+            .saturating_sub(max);
         if excess == 0 {
             return;
         }
@@ -335,8 +308,20 @@ impl<S: Store> Node<S> {
             })
             .collect();
         shed.sort();
+        let mut open = sub.open_neighbours();
+        open.retain(|o| self.peers.get(o).is_some_and(|p| p.up));
+        let mut chosen: Vec<cliqueclique_doc::NodeId> = Vec::new();
+        for (class, peer) in shed {
+            if chosen.len() == excess {
+                break;
+            }
+            let suggestible = open.iter().any(|o| *o != peer && !chosen.contains(o));
+            if class < 2 || suggestible {
+                chosen.push(peer);
+            }
+        }
         let sub = self.subs.get_mut(&doc).expect("checked above");
-        for (_, peer) in shed.into_iter().take(excess) {
+        for peer in chosen {
             if let Some(link) = sub.links.get_mut(&peer) {
                 link.state = LinkState::Dropping;
                 link.next_send = None;

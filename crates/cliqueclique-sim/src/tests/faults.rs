@@ -7,7 +7,8 @@
 //! (`docs/protocol.md` §5.4).
 
 use super::{
-    failure, small_scenario, with_center_departure, with_random_departure, with_random_fault,
+    failure, small_scenario, with_center_and_heirs_departure, with_center_departure,
+    with_random_departure, with_random_fault,
 };
 use crate::run;
 
@@ -110,4 +111,11 @@ fn center_departures_seeds_0_to_99() {
 #[ignore = "on demand: 500 more seeds"]
 fn wide_center_departures_seeds_100_to_599() {
     sweep_with(100..600, with_center_departure);
+}
+
+/// The root's center and every heir it named leave at once: the fragments meet at the heirs'
+/// own heirs (docs/protocol.md §5.4).
+#[test]
+fn center_and_heirs_departures_seeds_0_to_99() {
+    sweep_with(0..100, with_center_and_heirs_departure);
 }

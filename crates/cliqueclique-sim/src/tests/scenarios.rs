@@ -95,6 +95,7 @@ fn departed_center_is_replaced() {
         1500,
         Fault::CenterLeave {
             doc: Target::Thread,
+            heirs: false,
         },
     );
     runner.comments();
