@@ -682,3 +682,23 @@ fn a_new_thread_edge_sends_the_bodies_the_neighbour_lacks() {
     assert!(status.complete());
     assert_eq!(status.below, 3);
 }
+
+#[test]
+fn unsubscribing_a_join_whose_body_never_came_gives_it_up() {
+    // Node 1 joins a document through node 0, which does not hold it: node 1 goes on wanting
+    // it and asks again, until its user gives the join up.
+    let mut net = Net::new(2, Config::default());
+    let doc = DocId([9; 32]);
+    net.join(1, doc, 0);
+    net.run_for(30_000);
+    let sub = net.nodes[1].subscription(&doc).expect("still joining");
+    assert!(sub.flags.subscribed && !sub.has_body());
+    assert!(net.batches_during(300_000) > 0, "a join keeps asking");
+    net.command(1, Command::Unsubscribe { doc });
+    net.run_for(10_000);
+    assert!(
+        net.nodes[1].subscription(&doc).is_none(),
+        "the join is given up"
+    );
+    assert_eq!(net.batches_during(600_000), 0, "and nothing more is asked");
+}
