@@ -311,6 +311,19 @@ impl<S: Store> Node<S> {
         Document::parse_expecting(doc, bytes, &self.config.limits).ok()
     }
 
+    /// Whether the link to `peer` of subscription `sub` holds one of the document's
+    /// `max_peers_per_document` slots: every link does, except one the peer has not answered
+    /// that was opened to heal a split, or whose peer's session is down (it may lead to a node
+    /// that left, docs/protocol.md §5.4).
+    pub fn holds_slot(&self, sub: &Subscription, peer: &NodeId, link: &Link) -> bool {
+        link.advert.is_some()
+            || (!sub.reaching.contains(peer)
+                && self
+                    .peers
+                    .get(peer)
+                    .is_none_or(|p| p.up || p.down_since.is_none()))
+    }
+
     /// Known peers.
     pub fn peers(&self) -> &BTreeMap<NodeId, Peer> {
         &self.peers

@@ -383,17 +383,19 @@ impl<'a> Overlay<'a> {
                 self.say(out, p, "has a subscription but never got the body".into());
             }
             let max = self.net.config().max_peers_per_document;
-            // Links the neighbour never answered (a node reached after it left) hold no slot.
+            // A link never answered while the peer is down (a node reached after it left)
+            // holds no slot.
+            let node = self.net.node(i).expect("members run");
             let active = sub
                 .active_links()
-                .filter(|(_, l)| l.advert.is_some())
+                .filter(|(peer, l)| node.holds_slot(sub, peer, l))
                 .count();
             if active > max {
                 self.say(
                     out,
                     p,
                     format!(
-                        "has {active} answered links, more than max_peers_per_document = {max}"
+                        "has {active} links holding slots, more than max_peers_per_document = {max}"
                     ),
                 );
             }

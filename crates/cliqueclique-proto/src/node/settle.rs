@@ -263,9 +263,9 @@ impl<S: Store> Node<S> {
     ///    parent needs before those it does;
     /// 2. then, if tree edges alone exceed the limit, downstream neighbours.
     ///
-    /// Only links the neighbour has answered count: a link still waiting for its first advert
-    /// may lead to a node that left (one reached to heal a split), and shedding a tree edge for it
-    /// would cut the overlay. A downstream neighbour is shed only while another open neighbour
+    /// A link the neighbour has not answered that was opened to heal a split, or whose peer is
+    /// down, holds no slot ([`Node::holds_slot`]): it may lead to a node that left, and shedding
+    /// a tree edge for it would cut the overlay. A downstream neighbour is shed only while another open neighbour
     /// remains to be suggested to it: a goodbye without a suggestion would strand its subtree.
     ///
     /// A shed peer is remembered as handed off, so that the parent's push does not open the link
@@ -277,7 +277,7 @@ impl<S: Store> Node<S> {
         };
         let excess = sub
             .active_links()
-            .filter(|(_, l)| l.advert.is_some())
+            .filter(|(p, l)| self.holds_slot(sub, p, l))
             .count()
             .saturating_sub(max);
         if excess == 0 {
