@@ -30,14 +30,7 @@ async fn a_forum_between_two_installations() {
     assert!(text(&ann).await.contains("Gardening"));
 
     // Ann copies the invite from her forum's Share box; bob pastes it into his join page.
-    let invite = ann
-        .find(Locator::Css("#invite"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
+    let invite = value(&ann, "#invite").await;
     assert_eq!(
         invite,
         format!("cliqueclique:{root}?via={}", ann_site.address)

@@ -175,6 +175,18 @@ pub async fn text_when(client: &Client, what: &str, css: &str) -> String {
         .unwrap()
 }
 
+/// The current value of the field `css`.
+pub async fn value(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
 /// The page's text.
 pub async fn text(client: &Client) -> String {
     client
