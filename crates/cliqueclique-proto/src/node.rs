@@ -15,6 +15,7 @@ mod block;
 mod budget;
 mod peers;
 mod receive;
+mod reconcile;
 mod retract;
 mod send;
 mod settle;
@@ -30,7 +31,7 @@ use crate::config::Config;
 use crate::event::{Event, RejectReason};
 use crate::message::{Advert, Batch, Part};
 use crate::store::Store;
-use crate::subscription::{DocMeta, Flags, Link, Subscription};
+use crate::subscription::{DocMeta, Flags, Link, LinkState, Subscription};
 use crate::time::Time;
 use cliqueclique_doc::{ContactCard, DocId, Document, Identity, NodeId};
 use rand::SeedableRng;
@@ -119,6 +120,12 @@ pub struct Node<S: Store> {
     retracted: BTreeMap<(DocId, NodeId), Retraction>,
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
+    /// The reconciliation questions this node waits to have answered, by neighbour and range.
+    questions: BTreeMap<(NodeId, crate::message::DigestRange), reconcile::Question>,
+    /// When each question is asked again.
+    question_timers: BTreeSet<(Time, NodeId, crate::message::DigestRange)>,
+    /// The links fingerprinted for the current batch's digests (`reconcile.rs`).
+    digest_work: usize,
     dirty: BTreeSet<DocId>,
     /// Documents whose held children must all be offered to their subscribed tree neighbours.
     push_dirty: BTreeSet<DocId>,
@@ -181,6 +188,9 @@ impl<S: Store> Node<S> {
             newcomers: BTreeMap::new(),
             authors: BTreeMap::new(),
             peer_docs: BTreeMap::new(),
+            questions: BTreeMap::new(),
+            question_timers: BTreeSet::new(),
+            digest_work: 0,
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
             push_new: BTreeSet::new(),
@@ -355,6 +365,7 @@ impl<S: Store> Node<S> {
             self.stranded_timers.first().map(|t| t.0),
             self.expiry_timers.first().map(|t| t.0),
             self.settle_timers.first().map(|t| t.0),
+            self.question_timers.first().map(|t| t.0),
         ]
         .into_iter()
         .flatten()
@@ -389,6 +400,7 @@ impl<S: Store> Node<S> {
             .into_iter()
             .partition(|p| matches!(p, Part::Card { .. }));
         self.sender = Some(from);
+        self.digest_work = 0;
         for part in parts.into_iter().chain(cards) {
             self.handle_part(now, from, part);
         }
@@ -419,6 +431,7 @@ impl<S: Store> Node<S> {
         entry.up = false;
         entry.down_since = Some(now);
         entry.card_sent = false;
+        self.forget_questions(&peer);
         self.expiry_timers
             .insert((now.after(self.config.peer_expiry), peer));
         self.expiry_timers
@@ -467,6 +480,7 @@ impl<S: Store> Node<S> {
             self.settle_timers.pop_first();
             self.dirty.insert(doc);
         }
+        self.retry_questions(now);
         self.process(now);
     }
 
@@ -783,7 +797,9 @@ impl<S: Store> Node<S> {
             .collect()
     }
 
-    fn set_peer_up(&mut self, _now: Time, peer: NodeId) {
+    /// The session with `peer` works again: what is waiting to be sent goes now, and the two
+    /// nodes reconcile the links they share (`reconcile.rs`).
+    fn set_peer_up(&mut self, now: Time, peer: NodeId) {
         let Some(entry) = self.peers.get_mut(&peer) else {
             return;
         };
@@ -792,15 +808,32 @@ impl<S: Store> Node<S> {
         let docs = self.docs_shared_with(&peer);
         for doc in docs {
             if let Some(sub) = self.subs.get_mut(&doc) {
-                let has_body = sub.meta.is_some();
-                if let Some(link) = sub.links.get_mut(&peer) {
-                    link.resync();
-                    link.body_due = has_body && !link.peer_has_body;
+                let serial = sub.serial;
+                if let Some(link) = sub.links.get_mut(&peer)
+                    && (link.acked != serial || link.state != LinkState::Active || link.ack_owed)
+                {
+                    link.next_send = None;
+                    link.backoff_ms = 0;
+                    self.send_due.insert((doc, peer));
                 }
             }
             self.dirty.insert(doc);
-            self.send_due.insert((doc, peer));
         }
+        self.start_reconcile(now, peer);
+    }
+
+    /// Sends every state of the link with `peer` for `doc` again, body included if the peer lacks
+    /// it, as on a fresh link.
+    pub(super) fn resync_session_link(&mut self, doc: DocId, peer: NodeId) {
+        if let Some(sub) = self.subs.get_mut(&doc) {
+            let has_body = sub.meta.is_some();
+            if let Some(link) = sub.links.get_mut(&peer) {
+                link.resync();
+                link.body_due = has_body && !link.peer_has_body;
+            }
+        }
+        self.dirty.insert(doc);
+        self.send_due.insert((doc, peer));
     }
 
     fn expire_peer(&mut self, now: Time, peer: NodeId) {
