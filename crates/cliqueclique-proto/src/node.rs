@@ -65,6 +65,10 @@ pub struct Peer {
     pub last_heard: Time,
 }
 
+/// How long after its first input a node still follows peers it has not heard about: long
+/// enough for the sessions of a restart to come back over TCP or established I2P tunnels.
+pub const START_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Counters of one node, for `status` pages and the simulator's figures.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -120,6 +124,11 @@ pub struct Node<S: Store> {
     retracted: BTreeMap<(DocId, NodeId), Retraction>,
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
+    /// Until when peers not reported on since this node started still count as upstreams
+    /// (`None` before the first input and after the grace).
+    start_grace: Option<Time>,
+    /// The first input was handled.
+    started: bool,
     /// The reconciliation questions this node waits to have answered, by neighbour and range.
     questions: BTreeMap<(NodeId, crate::message::DigestRange), reconcile::Question>,
     /// When each question is asked again.
@@ -188,6 +197,8 @@ impl<S: Store> Node<S> {
             newcomers: BTreeMap::new(),
             authors: BTreeMap::new(),
             peer_docs: BTreeMap::new(),
+            start_grace: None,
+            started: false,
             questions: BTreeMap::new(),
             question_timers: BTreeSet::new(),
             digest_work: 0,
@@ -334,6 +345,37 @@ impl<S: Store> Node<S> {
                     .is_none_or(|p| p.up || p.down_since.is_none()))
     }
 
+    /// Time has come to `now`; the first input starts the start grace.
+    fn clock(&mut self, now: Time) {
+        self.now = now;
+        if !self.started {
+            self.started = true;
+            self.start_grace = Some(now.after(START_GRACE));
+        }
+    }
+
+    /// Whether `peer` may be followed as an upstream: its session is up, or it has not been
+    /// reported on since this node started and the start grace runs. A restarted node then keeps
+    /// the routes it persisted while its sessions come back one by one, instead of changing every
+    /// route (and every serial) on its first input and back again (docs/protocol.md §9).
+    pub(super) fn may_follow(&self, peer: &NodeId) -> bool {
+        self.peers.get(peer).is_some_and(|p| {
+            p.up || (p.down_since.is_none() && self.start_grace.is_some())
+        })
+    }
+
+    /// The start grace is over: routes through peers still not reported on are given up.
+    fn end_start_grace(&mut self) {
+        self.start_grace = None;
+        let unheard: Vec<DocId> = self
+            .subs
+            .values()
+            .filter(|s| s.route.upstream.is_some_and(|u| !self.may_follow(&u)))
+            .map(|s| s.doc)
+            .collect();
+        self.dirty.extend(unheard);
+    }
+
     /// Known peers.
     pub fn peers(&self) -> &BTreeMap<NodeId, Peer> {
         &self.peers
@@ -366,6 +408,7 @@ impl<S: Store> Node<S> {
             self.expiry_timers.first().map(|t| t.0),
             self.settle_timers.first().map(|t| t.0),
             self.question_timers.first().map(|t| t.0),
+            self.start_grace,
         ]
         .into_iter()
         .flatten()
@@ -377,7 +420,7 @@ impl<S: Store> Node<S> {
     /// A sender without a record gets one only if the batch makes the node link with it
     /// (`peers.rs`); its card is handled last, so that it is kept only then.
     pub fn handle_batch(&mut self, now: Time, from: NodeId, batch: Batch) {
-        self.now = now;
+        self.clock(now);
         if batch.to != self.id {
             self.reject(from, RejectReason::Misaddressed);
             return;
@@ -412,7 +455,7 @@ impl<S: Store> Node<S> {
     /// The driver has a working session with `peer`: everything shared with it is sent again.
     /// A session with a node the node has no record of changes nothing.
     pub fn handle_peer_up(&mut self, now: Time, peer: NodeId) {
-        self.now = now;
+        self.clock(now);
         if peer != self.id && self.peers.contains_key(&peer) {
             self.set_peer_up(now, peer);
             self.process(now);
@@ -421,7 +464,7 @@ impl<S: Store> Node<S> {
 
     /// The driver lost its session with `peer`; it stops being used as an upstream.
     pub fn handle_peer_down(&mut self, now: Time, peer: NodeId) {
-        self.now = now;
+        self.clock(now);
         let Some(entry) = self.peers.get_mut(&peer) else {
             return;
         };
@@ -444,7 +487,7 @@ impl<S: Store> Node<S> {
 
     /// Time has advanced to `now`: resend what is due.
     pub fn handle_timeout(&mut self, now: Time) {
-        self.now = now;
+        self.clock(now);
         while let Some(&(t, doc, peer)) = self.timers.first() {
             if t > now {
                 break;
@@ -481,12 +524,15 @@ impl<S: Store> Node<S> {
             self.dirty.insert(doc);
         }
         self.retry_questions(now);
+        if self.start_grace.is_some_and(|t| t <= now) {
+            self.end_start_grace();
+        }
         self.process(now);
     }
 
     /// Carries out a user's command.
     pub fn handle_command(&mut self, now: Time, command: Command) -> Result<Outcome, CommandError> {
-        self.now = now;
+        self.clock(now);
         let outcome = self.command(now, command)?;
         self.process(now);
         Ok(outcome)

@@ -36,7 +36,7 @@ impl<S: Store> Node<S> {
         }
         let offers = sub
             .active_links()
-            .filter(|(peer, _)| self.peers.get(peer).is_some_and(|p| p.up))
+            .filter(|(peer, _)| self.may_follow(peer))
             .filter_map(|(peer, link)| {
                 link.advert.map(|advert| Offer {
                     peer: *peer,
