@@ -306,9 +306,12 @@ impl<S: Store> Node<S> {
     }
 
     /// A held document.
+    ///
+    /// Its signature is not verified again: the store holds only the bytes of documents, which
+    /// were verified when they entered ([`Store::document`]).
     pub fn document(&self, doc: &DocId) -> Option<Document> {
         let bytes = self.store.document(doc)?;
-        Document::parse_expecting(doc, bytes, &self.config.limits).ok()
+        Document::parse_already_verified(doc, bytes, &self.config.limits).ok()
     }
 
     /// Whether the link to `peer` of subscription `sub` holds one of the document's
