@@ -422,6 +422,19 @@ impl Actor {
         Some(output)
     }
 
+    /// Runs `f` as one reading of local node `id`: every document it reads from that node is
+    /// parsed once, however often it is read (`Node::remember_reads`).
+    pub(crate) fn reading<T>(&mut self, id: NodeId, f: impl FnOnce(&mut Actor) -> T) -> T {
+        if let Some(local) = self.nodes.get_mut(&id) {
+            local.node.remember_reads();
+        }
+        let output = f(self);
+        if let Some(local) = self.nodes.get_mut(&id) {
+            local.node.forget_reads();
+        }
+        output
+    }
+
     /// Replaces a node whose memory is ahead of the database by a fresh one loaded from it.
     fn rebuild(&mut self, id: NodeId) {
         let Some(local) = self.nodes.remove(&id) else {

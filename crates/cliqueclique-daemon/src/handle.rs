@@ -149,7 +149,8 @@ impl Handle {
         self.call(f).await?
     }
 
-    /// Resolves `node`, then runs `f` on it, in one step of the node thread.
+    /// Resolves `node`, then runs `f` on it, in one step of the node thread, as one reading
+    /// (`Actor::reading`).
     async fn on<T: Send + 'static>(
         &self,
         node: impl Into<NodeRef>,
@@ -158,7 +159,7 @@ impl Handle {
         let node = node.into();
         self.try_call(move |a| {
             let id = a.local(&node)?;
-            f(a, id)
+            a.reading(id, |a| f(a, id))
         })
         .await
     }

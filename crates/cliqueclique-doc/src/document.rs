@@ -1,7 +1,11 @@
 //! The signed document: what a forum post, a reply or a link between two posts is on the wire.
 //!
-//! A [`Document`] can only be obtained by [`Document::parse`] (bytes from a peer or from storage)
-//! or by [`DocumentBuilder::build`] (a new post), so holding one means its signature and structure were checked.
+//! A [`Document`] can only be obtained by [`Document::parse`] (bytes from a peer, a file or a user),
+//! by [`DocumentBuilder::build`] (a new post), or by [`Document::parse_already_verified`] (bytes read
+//! back from a node's own store), so holding one means its signature and structure were checked.
+//! A signature is verified once, when the bytes enter; a node's store accepts only the bytes of a
+//! [`Document`], so what it hands back was verified before it was stored, and reading it again checks
+//! its id and structure but not its signature.
 //! Its [`DocId`] is the BLAKE3 hash of the exact stored bytes, which are never re-serialized:
 //! MIME writers are not deterministic, so a document is signed once and then travels byte for byte.
 //!
@@ -270,7 +274,7 @@ impl Document {
     pub fn parse(bytes: Bytes, limits: &Limits) -> Result<Document, DocumentError> {
         parse::check_size(&bytes, limits)?;
         let id = DocId::of(&bytes);
-        Document::parse_with_id(bytes, id, limits)
+        Document::parse_with_id(bytes, id, limits, parse::Signature::Verify)
     }
 
     /// Like [`Document::parse`], but the id must equal `expected`, else [`DocumentError::IdMismatch`].
@@ -281,15 +285,26 @@ impl Document {
         bytes: Bytes,
         limits: &Limits,
     ) -> Result<Document, DocumentError> {
-        parse::check_size(&bytes, limits)?;
-        let actual = DocId::of(&bytes);
-        if actual != *expected {
-            return Err(DocumentError::IdMismatch {
-                expected: *expected,
-                actual,
-            });
-        }
-        Document::parse_with_id(bytes, actual, limits)
+        let id = Document::check_id(expected, &bytes, limits)?;
+        Document::parse_with_id(bytes, id, limits, parse::Signature::Verify)
+    }
+
+    /// Like [`Document::parse_expecting`], but takes the signature as verified: for bytes read back
+    /// from a node's own store, never for bytes from anywhere else.
+    ///
+    /// The trust assumption is the store's: it accepts only the bytes of a [`Document`], so every
+    /// body it holds was verified when it entered (from a peer, a file or the local author), and
+    /// verifying it again on every read would repeat that work. The id and the structure are still
+    /// checked, so a body that was damaged on disk or stored under another id is refused.
+    /// Bytes from a peer, a file or a user go through [`Document::parse`] or
+    /// [`Document::parse_expecting`].
+    pub fn parse_already_verified(
+        expected: &DocId,
+        bytes: Bytes,
+        limits: &Limits,
+    ) -> Result<Document, DocumentError> {
+        let id = Document::check_id(expected, &bytes, limits)?;
+        Document::parse_with_id(bytes, id, limits, parse::Signature::AlreadyVerified)
     }
 
     /// The envelope around arbitrary `content` bytes, signed by `identity`: what anyone with a key of their own
@@ -301,8 +316,26 @@ impl Document {
         envelope::render(content, &identity.public_key(), &signature)
     }
 
-    fn parse_with_id(bytes: Bytes, id: DocId, limits: &Limits) -> Result<Document, DocumentError> {
-        parse::parse(bytes, id, limits).map(|inner| Document {
+    /// Checks the size, then that the bytes hash to `expected`; the id.
+    fn check_id(expected: &DocId, bytes: &[u8], limits: &Limits) -> Result<DocId, DocumentError> {
+        parse::check_size(bytes, limits)?;
+        let actual = DocId::of(bytes);
+        if actual != *expected {
+            return Err(DocumentError::IdMismatch {
+                expected: *expected,
+                actual,
+            });
+        }
+        Ok(actual)
+    }
+
+    fn parse_with_id(
+        bytes: Bytes,
+        id: DocId,
+        limits: &Limits,
+        signature: parse::Signature,
+    ) -> Result<Document, DocumentError> {
+        parse::parse(bytes, id, limits, signature).map(|inner| Document {
             inner: Arc::new(inner),
         })
     }

@@ -14,6 +14,7 @@
 mod block;
 mod budget;
 mod peers;
+mod reads;
 mod receive;
 mod reconcile;
 mod retract;
@@ -160,6 +161,8 @@ pub struct Node<S: Store> {
     now: Time,
     /// The sender of the batch being handled: answered even without a record (`peers.rs`).
     sender: Option<NodeId>,
+    /// Documents parsed during the driver's current reading (`reads.rs`).
+    reads: reads::Reads,
 }
 
 impl<S: Store> Node<S> {
@@ -219,6 +222,7 @@ impl<S: Store> Node<S> {
             stats: Stats::default(),
             now: Time::ZERO,
             sender: None,
+            reads: reads::Reads::default(),
         };
         node.blocked = node.store.blocked().into_iter().collect();
         node.retracted = node
@@ -327,9 +331,17 @@ impl<S: Store> Node<S> {
     }
 
     /// A held document.
+    ///
+    /// Its signature is not verified again: the store holds only the bytes of documents, which
+    /// were verified when they entered ([`Store::document`]).
     pub fn document(&self, doc: &DocId) -> Option<Document> {
+        if let Some(kept) = self.reads.get(doc) {
+            return Some(kept);
+        }
         let bytes = self.store.document(doc)?;
-        Document::parse_expecting(doc, bytes, &self.config.limits).ok()
+        let document = Document::parse_already_verified(doc, bytes, &self.config.limits).ok()?;
+        self.reads.keep(&document);
+        Some(document)
     }
 
     /// Whether the link to `peer` of subscription `sub` holds one of the document's

@@ -18,8 +18,13 @@ use std::collections::BTreeMap;
 /// Persistent state of one node.
 pub trait Store {
     /// The exact bytes of a held document.
+    ///
+    /// Only bytes that [`Store::put_document`] was given: the node parses them again without
+    /// verifying their signature (`Document::parse_already_verified`).
     fn document(&self, id: &DocId) -> Option<Bytes>;
     /// Stores a verified document (idempotent: storing it twice keeps one copy).
+    ///
+    /// Taking a [`Document`], not bytes, is what makes every stored body a verified one.
     fn put_document(&mut self, doc: &Document);
     /// Removes a document body.
     fn remove_document(&mut self, id: &DocId);

@@ -67,15 +67,17 @@ pub(crate) fn index(conn: &Connection, rowid: i64, doc: &Document) -> rusqlite::
 /// Indexes every body that has no index row yet; returns how many were indexed. Bodies that no
 /// longer parse are skipped (and stay unsearchable).
 pub(crate) fn backfill(conn: &Connection) -> rusqlite::Result<usize> {
-    let rows: Vec<(i64, Vec<u8>)> = conn
+    let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = conn
         .prepare(
-            "SELECT rowid, bytes FROM documents WHERE rowid NOT IN (SELECT rowid FROM search)",
+            "SELECT rowid, id, bytes FROM documents WHERE rowid NOT IN (SELECT rowid FROM search)",
         )?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut indexed = 0;
-    for (rowid, bytes) in rows {
-        match Document::parse(bytes.into(), &Limits::unlimited()) {
+    for (rowid, id, bytes) in rows {
+        // Stored bodies were verified when they were stored.
+        let id = DocId(id_bytes(&id).unwrap_or_default());
+        match Document::parse_already_verified(&id, bytes.into(), &Limits::unlimited()) {
             Ok(doc) => {
                 index(conn, rowid, &doc)?;
                 indexed += 1;

@@ -29,11 +29,27 @@ pub(super) fn check_size(bytes: &[u8], limits: &Limits) -> Result<(), DocumentEr
     Ok(())
 }
 
-/// Parses and verifies a whole document whose size was checked and whose id is `id`.
-pub(super) fn parse(bytes: Bytes, id: DocId, limits: &Limits) -> Result<Inner, DocumentError> {
+/// Whether [`parse`] verifies the signature.
+pub(super) enum Signature {
+    /// Bytes from a peer, a file or a user: the signature is verified.
+    Verify,
+    /// Bytes read back from a node's own store, which holds only documents verified on entry.
+    AlreadyVerified,
+}
+
+/// Parses a whole document whose size was checked and whose id is `id`, verifying its signature
+/// unless `signature` says it was verified already.
+pub(super) fn parse(
+    bytes: Bytes,
+    id: DocId,
+    limits: &Limits,
+    signature: Signature,
+) -> Result<Inner, DocumentError> {
     let split = envelope::split(&bytes)?;
     let key = split.key;
-    if !key.verify(&envelope::signing_message(split.content), &split.signature) {
+    if let Signature::Verify = signature
+        && !key.verify(&envelope::signing_message(split.content), &split.signature)
+    {
         return Err(DocumentError::BadSignature);
     }
     let content = parse_content(split.content, &key, limits)?;

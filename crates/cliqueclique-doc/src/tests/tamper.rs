@@ -309,3 +309,41 @@ fn unknown_part_types_are_kept_for_newer_versions() {
     assert_eq!(document.parts()[1].size, 2);
     assert!(document.attachments().is_empty());
 }
+
+#[test]
+fn stored_bytes_are_read_back_without_the_signature_check() {
+    let document = super::sample_document(&super::identity(9));
+    let id = document.id();
+    let limits = Limits::default();
+    let again = Document::parse_already_verified(&id, document.bytes().clone(), &limits).unwrap();
+    assert_eq!(again, document);
+    assert_eq!(again.author(), document.author());
+    assert_eq!(again.subject(), document.subject());
+    assert_eq!(again.body_text(), document.body_text());
+    assert_eq!(again.attachments(), document.attachments());
+
+    // The id and the structure are still checked.
+    let other = super::sample_document(&super::identity(10));
+    assert!(matches!(
+        Document::parse_already_verified(&id, other.bytes().clone(), &limits),
+        Err(DocumentError::IdMismatch { .. })
+    ));
+    let truncated = Bytes::copy_from_slice(&document.bytes()[..document.len() - 1]);
+    assert!(Document::parse_already_verified(&DocId::of(&truncated), truncated, &limits).is_err());
+
+    // Only the signature is taken on trust: keeping forged bytes out of a store is the entry's job.
+    // The signature is the 88 base64 characters before the closing delimiter.
+    let original = document.bytes().to_vec();
+    let closing = "\r\n--".len() + envelope::boundary_for(b"").len() + "--\r\n".len();
+    let signature = original.len() - closing - 88..original.len() - closing;
+    let forged = signature
+        .map(|index| {
+            let mut bytes = original.clone();
+            bytes[index] ^= 0x01;
+            bytes
+        })
+        .find(|bytes| matches!(parse(bytes.clone()), Err(DocumentError::BadSignature)))
+        .expect("a flipped signature character that still decodes");
+    let forged_id = DocId::of(&forged);
+    assert!(Document::parse_already_verified(&forged_id, forged.into(), &limits).is_ok());
+}

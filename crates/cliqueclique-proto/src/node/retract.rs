@@ -143,7 +143,7 @@ impl<S: Store> Node<S> {
         self.retracted.insert(key, record);
         if self.retracted_held(&record.target) {
             // The body goes now; the subscription leaves through garbage collection.
-            self.store.remove_document(&record.target);
+            self.remove_body(&record.target);
             self.dirty.insert(record.target);
         }
     }

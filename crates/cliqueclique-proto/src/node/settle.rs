@@ -512,7 +512,7 @@ impl<S: Store> Node<S> {
             }
             if let Some(meta) = sub.meta {
                 self.unindex(doc, &meta);
-                self.store.remove_document(&doc);
+                self.remove_body(&doc);
                 self.events.push_back(Event::DocumentRemoved { doc });
             }
             self.persist.insert(doc);

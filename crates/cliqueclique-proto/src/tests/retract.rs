@@ -192,3 +192,16 @@ fn someone_elses_retraction_changes_nothing() {
     assert!(!net.holds(2, &post));
     assert_eq!(net.nodes[2].retractions_of(&post).count(), 2);
 }
+
+#[test]
+fn a_reading_keeps_documents_but_never_one_whose_body_went() {
+    let (mut net, root) = forum();
+    let post = topic(&mut net, 0, root, "read twice, then retracted");
+    net.nodes[0].remember_reads();
+    let first = net.nodes[0].document(&post).expect("the post");
+    assert_eq!(net.nodes[0].document(&post), Some(first));
+    retract(&mut net, 0, root, post);
+    assert!(net.nodes[0].document(&post).is_none());
+    net.nodes[0].forget_reads();
+    assert!(net.nodes[0].document(&root).is_some());
+}
