@@ -469,6 +469,12 @@ impl<S: Store> Node<S> {
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;
         };
+        if sub.gone.contains_key(&from) {
+            // Sent before the peer's goodbye (a newer update from it clears the tombstone): it
+            // acknowledges the old link, and a link opened since with the same serial must not
+            // take it for its own (docs/protocol.md §8.1).
+            return;
+        }
         let current = sub.serial;
         let we_have_body = sub.has_body();
         let attached = sub.meta.and_then(|m| m.link_child);
