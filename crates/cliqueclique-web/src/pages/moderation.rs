@@ -16,7 +16,8 @@ use crate::identity::author_html;
 use crate::state::WebState;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use cliqueclique_daemon::api::{DocumentView, Moderation, ModerationView, NodeId};
+use cliqueclique_daemon::ApiError;
+use cliqueclique_daemon::api::{AuthorView, DocumentView, Moderation, ModerationView, NodeId};
 use cliqueclique_doc::DocId;
 use cliqueclique_doc::document::work::MAX_WORK_BITS;
 use serde::Deserialize;
@@ -215,7 +216,8 @@ pub struct DecisionForm {
     /// `add-moderator`, `remove-moderator`, `ban`, `unban` (with `node`), `work` (with `bits`),
     /// `ignore` or `apply`.
     action: String,
-    /// The node decided on: an id, a unique prefix of one this node knows, or a fingerprint.
+    /// The node decided on: the user's petname for it, an id, a unique prefix of one this node
+    /// knows, or a fingerprint ([`resolve`]).
     #[serde(default)]
     node: String,
     /// With `work`: the difficulty, 0 to lift it.
@@ -224,6 +226,48 @@ pub struct DecisionForm {
     /// Where to go back to (a path on this site).
     #[serde(default)]
     back: String,
+}
+
+/// The node `text` names for the user's node `node`: the one key the user gave that petname
+/// (compared without case), else the node whose id, unique id prefix or fingerprint it is.
+/// A petname two keys share is refused: the user tells them apart by their fingerprints.
+async fn resolve(state: &WebState, node: NodeId, text: &str) -> WebResult<NodeId> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(WebError::BadRequest(
+            "give a petname, a node id or a fingerprint".into(),
+        ));
+    }
+    let handle = &state.api.handle;
+    let wanted = text.to_lowercase();
+    let people = handle.people(node).await?.people;
+    let named: Vec<&AuthorView> = people
+        .iter()
+        .filter(|p| {
+            p.petname
+                .as_ref()
+                .is_some_and(|n| n.trim().to_lowercase() == wanted)
+        })
+        .collect();
+    match named.as_slice() {
+        [one] => return Ok(one.id),
+        [] => {}
+        many => {
+            let fingerprints: Vec<&str> = many.iter().map(|p| p.fingerprint.as_str()).collect();
+            return Err(WebError::BadRequest(format!(
+                "{} keys have the petname “{text}” here ({}): give the fingerprint of the one you mean",
+                many.len(),
+                fingerprints.join(", ")
+            )));
+        }
+    }
+    match handle.person(node, text.to_owned()).await {
+        Ok(peer) => Ok(peer.id),
+        Err(e @ (ApiError::BadRequest(_) | ApiError::NotFound(_))) => Err(WebError::BadRequest(
+            format!("no key here has the petname “{text}”; as a node id: {e}"),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `POST /t/{root}/moderation`: signs the decision in the forum, or ignores or applies its
@@ -238,12 +282,9 @@ pub async fn decide(
     let root = parse_doc(&root)?;
     let node = user.node();
     let handle = &state.api.handle;
+    let state = &state;
     let on_node = |make: fn(NodeId) -> Moderation| async move {
-        if form.node.trim().is_empty() {
-            return Err(WebError::BadRequest("give a node id or fingerprint".into()));
-        }
-        let peer = handle.person(node, form.node.clone()).await?;
-        Ok::<_, WebError>(make(peer.id))
+        Ok::<_, WebError>(make(resolve(state, node, &form.node).await?))
     };
     let decision = match form.action.as_str() {
         "ignore" | "apply" => {

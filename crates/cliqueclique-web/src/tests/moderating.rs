@@ -548,3 +548,105 @@ async fn the_thread_view_has_hide_and_ban_beside_comments_for_moderators_only() 
         site.stop().await;
     }
 }
+
+/// The list `id` on `page`.
+fn list<'a>(page: &'a str, id: &str) -> &'a str {
+    let at = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("#{id} in {page}"));
+    let rest = &page[at..];
+    &rest[..rest.find("</ul>").unwrap()]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_owners_and_banned_authors_show_by_petname_and_are_named_by_it() {
+    let ann_site = Harness::start(Settings::local()).await;
+    let bob_site = Harness::start(Settings::local()).await;
+    let (mut ann, mut bob) = (Browser::default(), Browser::default());
+    ann.setup(&ann_site, "ann").await;
+    bob.setup(&bob_site, "bob").await;
+    let csrf = ann.csrf(&ann_site).await;
+    let root = ann
+        .post(&ann_site, "Forum", "where people read", None)
+        .await;
+    let [robert, twin, other_twin] = [7, 8, 9].map(|n| NodeId([n; 32]));
+    for (key, petname) in [(robert, "Robert"), (twin, "twin"), (other_twin, "Twin")] {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("action", "petname"),
+            ("petname", petname),
+        ];
+        let named = ann
+            .form(&ann_site, &format!("/people/{key}"), &fields)
+            .await;
+        assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+    }
+    let action = format!("/t/{root}/moderation");
+
+    // Named by petname, whatever its case; an unknown or shared petname is refused, clearly.
+    let decide = |what, node| [("csrf", csrf.as_str()), ("action", what), ("node", node)];
+    let named = ann
+        .form(&ann_site, &action, &decide("add-moderator", " robert "))
+        .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+    for (node, error) in [
+        ("twin", "2 keys have the petname “twin” here"),
+        ("nobody", "no key here has the petname “nobody”"),
+    ] {
+        let refused = ann.form(&ann_site, &action, &decide("ban", node)).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert!(refused.body.contains(error), "{error}: {}", refused.body);
+    }
+    assert!(
+        ann.get(&ann_site, &format!("/t/{root}"))
+            .await
+            .body
+            .contains("id=\"no-banned\""),
+        "nothing was banned"
+    );
+    let fingerprint = twin.fingerprint();
+    let banned = ann
+        .form(&ann_site, &action, &decide("ban", &fingerprint))
+        .await;
+    assert_eq!(banned.status, StatusCode::SEE_OTHER, "{}", banned.body);
+
+    // Both lists show the petname, with the fingerprint and the identicon beside it.
+    let page = ann.get(&ann_site, &format!("/t/{root}")).await;
+    for (id, key, petname) in [("moderators", robert, "Robert"), ("banned", twin, "twin")] {
+        let shown = list(&page.body, id);
+        assert!(
+            shown.contains(&format!(">{petname}</strong>")),
+            "{id}: {shown}"
+        );
+        assert!(shown.contains(&key.fingerprint()), "{id}: {shown}");
+        assert!(shown.contains("class=\"identicon\""), "{id}: {shown}");
+    }
+
+    // A follower sees the owner by his own petname for her, beside the name she claims.
+    carry((&mut ann, &ann_site), (&mut bob, &bob_site), &root).await;
+    let api = ann
+        .get(
+            &ann_site,
+            &format!("/api/nodes/ann/forums/{root}/moderation"),
+        )
+        .await;
+    let view: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let owner = view["owner"]["id"].as_str().unwrap().to_owned();
+    let bob_csrf = bob.csrf(&bob_site).await;
+    let fields = [
+        ("csrf", bob_csrf.as_str()),
+        ("action", "petname"),
+        ("petname", "Annie"),
+    ];
+    let named = bob
+        .form(&bob_site, &format!("/people/{owner}"), &fields)
+        .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+    let page = bob.get(&bob_site, &format!("/t/{root}")).await;
+    let shown = &page.body[page.body.find("<p>Owner: ").unwrap()..];
+    let shown = &shown[..shown.find("</p>").unwrap()];
+    assert!(shown.contains(">Annie</strong>"), "{shown}");
+    assert!(shown.contains("(claims “ann”)"), "{shown}");
+    ann_site.stop().await;
+    bob_site.stop().await;
+}
