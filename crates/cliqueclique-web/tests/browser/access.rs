@@ -56,26 +56,14 @@ async fn every_page_passes_axe_and_fits_a_phone() {
     };
     let axe = axe_source();
     let (sites, ann, bob, root) = ann_and_bob_in_a_forum(&driver).await;
-    let [ann_site, bob_site] = &sites;
-    let plain = "text/plain; charset=utf-8";
-    let topic = compose(
+    let [ann_site, _] = &sites;
+    let (topic, reply) = topic_and_reply(
+        &sites,
         &ann,
-        ann_site,
-        Some(&root),
-        "Tomatoes",
-        "When to plant?",
-        plain,
-    )
-    .await;
-    let forum = format!("{}/t/{root}", bob_site.url);
-    until_shown(&bob, "the topic at bob's", &forum, &format!("#c-{topic}")).await;
-    let reply = compose(
         &bob,
-        bob_site,
-        Some(&topic),
-        "Re: Tomatoes",
+        &root,
+        "When to plant?",
         "After the frost.",
-        plain,
     )
     .await;
     let thread = format!("{}/t/{topic}", ann_site.url);

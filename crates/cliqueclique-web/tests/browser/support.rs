@@ -283,6 +283,27 @@ pub async fn ann_and_bob_in_a_forum(driver: &Driver) -> ([Site; 2], Client, Clie
     (sites, ann, bob, root)
 }
 
+/// Ann's topic "Tomatoes" (`question`) in the forum `root`, and bob's reply "Re: Tomatoes"
+/// (`answer`) once the topic reached him: the thread the two-installation stories read.
+/// `sites` and the browsers are ann's and bob's, as [`ann_and_bob_in_a_forum`] returns them;
+/// returns the topic's and the reply's ids.
+pub async fn topic_and_reply(
+    sites: &[Site; 2],
+    ann: &Client,
+    bob: &Client,
+    root: &str,
+    question: &str,
+    answer: &str,
+) -> (String, String) {
+    let [ann_site, bob_site] = sites;
+    let plain = "text/plain; charset=utf-8";
+    let topic = compose(ann, ann_site, Some(root), "Tomatoes", question, plain).await;
+    let forum = format!("{}/t/{root}", bob_site.url);
+    until_shown(bob, "the topic at bob's", &forum, &format!("#c-{topic}")).await;
+    let reply = compose(bob, bob_site, Some(&topic), "Re: Tomatoes", answer, plain).await;
+    (topic, reply)
+}
+
 /// Cleo at a third local-mode installation, joined to `root` through `via`: a follower for the
 /// stories that need one beside ann and bob. Returns her site and her browser.
 pub async fn cleo_joins_through(driver: &Driver, via: &Site, root: &str) -> (Site, Client) {
