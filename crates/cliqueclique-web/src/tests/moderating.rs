@@ -325,11 +325,29 @@ async fn a_follower_may_not_moderate_but_ignores_and_sees_the_work() {
     bob_site.stop().await;
 }
 
+/// An installation for each of `names`, with its owner account set up by that name.
+async fn installations<const N: usize>(names: [&str; N]) -> [(Harness, Browser); N] {
+    let mut all = Vec::new();
+    for name in names {
+        let site = Harness::start(Settings::local()).await;
+        let mut browser = Browser::default();
+        browser.setup(&site, name).await;
+        all.push((site, browser));
+    }
+    all.try_into().unwrap_or_else(|_| unreachable!())
+}
+
 /// The text of the button `id` on `page`, if it has one.
 fn button(page: &str, id: &str) -> Option<String> {
     let rest = &page[page.find(&format!("<button id=\"{id}\""))?..];
     let text = &rest[rest.find('>')? + 1..];
     Some(text[..text.find('<')?].to_owned())
+}
+
+/// The texts of the Hide and Ban buttons beside the comment `doc` on the thread view `page`
+/// (empty where there is none).
+fn forms(page: &str, doc: &str) -> [String; 2] {
+    ["hide", "ban"].map(|form| button(page, &format!("{form}-{doc}")).unwrap_or_default())
 }
 
 /// The value of the hidden field `name` in the form around the button `id` on `page`.
@@ -360,13 +378,11 @@ async fn carry_children(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_thread_view_has_hide_and_ban_beside_comments_for_moderators_only() {
-    let ann_site = Harness::start(Settings::local()).await;
-    let bob_site = Harness::start(Settings::local()).await;
-    let cleo_site = Harness::start(Settings::local()).await;
-    let (mut ann, mut bob, mut cleo) = (Browser::default(), Browser::default(), Browser::default());
-    ann.setup(&ann_site, "ann").await;
-    bob.setup(&bob_site, "bob").await;
-    cleo.setup(&cleo_site, "cleo").await;
+    let [
+        (ann_site, mut ann),
+        (bob_site, mut bob),
+        (cleo_site, mut cleo),
+    ] = installations(["ann", "bob", "cleo"]).await;
     let ann_csrf = ann.csrf(&ann_site).await;
     let root = ann
         .post(&ann_site, "Forum", "where people read", None)
@@ -382,23 +398,10 @@ async fn the_thread_view_has_hide_and_ban_beside_comments_for_moderators_only() 
     // The owner: Hide beside every comment, Ban beside the others' only.
     let thread = format!("/t/{root}");
     let page = ann.get(&ann_site, &thread).await;
+    assert_eq!(forms(&page.body, &spam), ["Hide", "Ban author"]);
     assert_eq!(
-        button(&page.body, &format!("ban-{spam}")).as_deref(),
-        Some("Ban author"),
-        "{}",
-        page.body
-    );
-    assert_eq!(
-        button(&page.body, &format!("hide-{spam}")).as_deref(),
-        Some("Hide")
-    );
-    assert_eq!(
-        button(&page.body, &format!("hide-{mine}")).as_deref(),
-        Some("Hide")
-    );
-    assert_eq!(
-        button(&page.body, &format!("ban-{mine}")),
-        None,
+        forms(&page.body, &mine),
+        ["Hide", ""],
         "no Ban beside her own post"
     );
     let back = format!("/t/{root}?page=1#c-{spam}");
@@ -447,14 +450,7 @@ async fn the_thread_view_has_hide_and_ban_beside_comments_for_moderators_only() 
         );
     }
     let page = ann.get(&ann_site, &thread).await;
-    assert_eq!(
-        button(&page.body, &format!("ban-{spam}")).as_deref(),
-        Some("Ban author")
-    );
-    assert_eq!(
-        button(&page.body, &format!("hide-{spam}")).as_deref(),
-        Some("Hide")
-    );
+    assert_eq!(forms(&page.body, &spam), ["Hide", "Ban author"]);
 
     // With it, each goes back to the comment in the thread, which shows the decision.
     for (path, fields) in [
@@ -468,14 +464,7 @@ async fn the_thread_view_has_hide_and_ban_beside_comments_for_moderators_only() 
         assert_eq!(done.location(), back);
     }
     let page = ann.get(&ann_site, &thread).await;
-    assert_eq!(
-        button(&page.body, &format!("ban-{spam}")).as_deref(),
-        Some("Unban author")
-    );
-    assert_eq!(
-        button(&page.body, &format!("hide-{spam}")).as_deref(),
-        Some("Unhide")
-    );
+    assert_eq!(forms(&page.body, &spam), ["Unhide", "Unban author"]);
     assert!(
         page.body.contains(&format!("id=\"unban-{bob_id}\"")),
         "the Moderation section lists the ban"
@@ -504,22 +493,9 @@ async fn the_thread_view_has_hide_and_ban_beside_comments_for_moderators_only() 
         .await;
     carry((&mut cleo, &cleo_site), (&mut bob, &bob_site), &hello).await;
     let page = bob.get(&bob_site, &thread).await;
-    assert_eq!(
-        button(&page.body, &format!("ban-{hello}")).as_deref(),
-        Some("Ban author"),
-        "{}",
-        page.body
-    );
-    assert_eq!(
-        button(&page.body, &format!("hide-{hello}")).as_deref(),
-        Some("Hide")
-    );
-    assert_eq!(
-        button(&page.body, &format!("hide-{mine}")).as_deref(),
-        Some("Hide")
-    );
-    assert_eq!(button(&page.body, &format!("ban-{mine}")), None);
-    assert_eq!(button(&page.body, &format!("ban-{spam}")), None);
+    assert_eq!(forms(&page.body, &hello), ["Hide", "Ban author"]);
+    assert_eq!(forms(&page.body, &mine), ["Hide", ""]);
+    assert_eq!(forms(&page.body, &spam), ["Unhide", ""]);
     let bob_csrf = bob.csrf(&bob_site).await;
     let cleo_id = field(&page.body, &format!("ban-{hello}"), "node");
     let back = format!("/t/{root}?page=1#c-{hello}");
@@ -533,10 +509,7 @@ async fn the_thread_view_has_hide_and_ban_beside_comments_for_moderators_only() 
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(done.location(), back);
     let page = bob.get(&bob_site, &thread).await;
-    assert_eq!(
-        button(&page.body, &format!("ban-{hello}")).as_deref(),
-        Some("Unban author")
-    );
+    assert_eq!(forms(&page.body, &hello), ["Hide", "Unban author"]);
     // Cleo moderates nothing: no forms beside anyone's post.
     let page = cleo.get(&cleo_site, &thread).await;
     assert!(
@@ -560,11 +533,7 @@ fn list<'a>(page: &'a str, id: &str) -> &'a str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moderators_owners_and_banned_authors_show_by_petname_and_are_named_by_it() {
-    let ann_site = Harness::start(Settings::local()).await;
-    let bob_site = Harness::start(Settings::local()).await;
-    let (mut ann, mut bob) = (Browser::default(), Browser::default());
-    ann.setup(&ann_site, "ann").await;
-    bob.setup(&bob_site, "bob").await;
+    let [(ann_site, mut ann), (bob_site, mut bob)] = installations(["ann", "bob"]).await;
     let csrf = ann.csrf(&ann_site).await;
     let root = ann
         .post(&ann_site, "Forum", "where people read", None)

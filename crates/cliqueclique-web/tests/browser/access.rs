@@ -57,23 +57,8 @@ async fn every_page_passes_axe_and_fits_a_phone() {
     let axe = axe_source();
     let (sites, ann, bob, root) = ann_and_bob_in_a_forum(&driver).await;
     let [ann_site, _] = &sites;
-    let (topic, reply) = topic_and_reply(
-        &sites,
-        &ann,
-        &bob,
-        &root,
-        "When to plant?",
-        "After the frost.",
-    )
-    .await;
-    let thread = format!("{}/t/{topic}", ann_site.url);
-    until_shown(
-        &ann,
-        "bob's reply at ann's",
-        &thread,
-        &format!("#c-{reply}"),
-    )
-    .await;
+    let bodies = ("When to plant?", "After the frost.");
+    let (topic, reply) = topic_and_reply(&sites, &ann, &bob, &root, bodies).await;
 
     let pages = [
         String::new(),

@@ -188,8 +188,8 @@ async fn notifications_thread_views_and_a_join_by_keyboard() {
     let plain = "text/plain; charset=utf-8";
 
     // Bob answers ann's topic, and starts one of his own that names her.
-    let (topic, reply) =
-        topic_and_reply(&sites, &ann, &bob, &root, "When?", "After the frost, @ann.").await;
+    let bodies = ("When?", "After the frost, @ann.");
+    let (topic, reply) = topic_and_reply(&sites, &ann, &bob, &root, bodies).await;
     ann.set_window_size(390, 844).await.unwrap();
     bob.set_window_size(1200, 900).await.unwrap();
     compose(
