@@ -59,6 +59,15 @@ async fn every_page_passes_axe_and_fits_a_phone() {
     let [ann_site, _] = &sites;
     let bodies = ("When to plant?", "After the frost.");
     let (topic, reply) = topic_and_reply(&sites, &ann, &bob, &root, bodies).await;
+    // Ann opens the thread at bob's reply, which reads it, before the pages are checked.
+    let thread = format!("{}/t/{topic}", ann_site.url);
+    until_shown(
+        &ann,
+        "bob's reply at ann's",
+        &thread,
+        &format!("#c-{reply}"),
+    )
+    .await;
 
     let pages = [
         String::new(),
