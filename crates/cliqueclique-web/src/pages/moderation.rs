@@ -17,7 +17,7 @@ use crate::state::WebState;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use cliqueclique_daemon::ApiError;
-use cliqueclique_daemon::api::{AuthorView, DocumentView, Moderation, ModerationView, NodeId};
+use cliqueclique_daemon::api::{DocumentView, Moderation, ModerationView, NodeId};
 use cliqueclique_doc::DocId;
 use cliqueclique_doc::document::work::MAX_WORK_BITS;
 use serde::Deserialize;
@@ -228,44 +228,13 @@ pub struct DecisionForm {
     back: String,
 }
 
-/// The node `text` names for the user's node `node`: the one key the user gave that petname
-/// (compared without case), else the node whose id, unique id prefix or fingerprint it is.
-/// A petname two keys share is refused: the user tells them apart by their fingerprints.
+/// The node `text` names for the user's node `node`: the one key the user gave that petname, an
+/// id, a unique id prefix or a fingerprint ([`cliqueclique_daemon::Handle::person`]); one it
+/// names not, or several, is the user's mistake.
 async fn resolve(state: &WebState, node: NodeId, text: &str) -> WebResult<NodeId> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(WebError::BadRequest(
-            "give a petname, a node id or a fingerprint".into(),
-        ));
-    }
-    let handle = &state.api.handle;
-    let wanted = text.to_lowercase();
-    let people = handle.people(node).await?.people;
-    let named: Vec<&AuthorView> = people
-        .iter()
-        .filter(|p| {
-            p.petname
-                .as_ref()
-                .is_some_and(|n| n.trim().to_lowercase() == wanted)
-        })
-        .collect();
-    match named.as_slice() {
-        [one] => return Ok(one.id),
-        [] => {}
-        many => {
-            let fingerprints: Vec<&str> = many.iter().map(|p| p.fingerprint.as_str()).collect();
-            return Err(WebError::BadRequest(format!(
-                "{} keys have the petname “{text}” here ({}): give the fingerprint of the one you mean",
-                many.len(),
-                fingerprints.join(", ")
-            )));
-        }
-    }
-    match handle.person(node, text.to_owned()).await {
+    match state.api.handle.person(node, text.to_owned()).await {
         Ok(peer) => Ok(peer.id),
-        Err(e @ (ApiError::BadRequest(_) | ApiError::NotFound(_))) => Err(WebError::BadRequest(
-            format!("no key here has the petname “{text}”; as a node id: {e}"),
-        )),
+        Err(ApiError::BadRequest(e) | ApiError::NotFound(e)) => Err(WebError::BadRequest(e)),
         Err(e) => Err(e.into()),
     }
 }
