@@ -113,6 +113,27 @@ pub struct HiddenView {
     pub by: AuthorView,
 }
 
+/// `POST /api/nodes/{node}/forums/{root}/moderation`: a decision as [`Moderation`] has it, but
+/// naming its node by an id, a unique prefix of one, a fingerprint or the user's petname for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "action", content = "target")]
+pub enum ModerationRequest {
+    /// The forum's owner makes a node a moderator.
+    AddModerator(String),
+    /// The forum's owner takes a node's moderation away.
+    RemoveModerator(String),
+    /// Collapse a document in the forum.
+    Hide(DocId),
+    /// Undo a hide.
+    Unhide(DocId),
+    /// Decline a node's new documents in the forum.
+    Ban(String),
+    /// Undo a ban.
+    Unban(String),
+    /// The forum's owner requires proof of work of every post (leading zero bits of its id).
+    Work(u8),
+}
+
 /// `POST /api/nodes/{node}/forums/{root}/moderation/ignore`: ignore or apply the moderation.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct IgnoreModeration {

@@ -243,14 +243,15 @@ impl Handle {
         self.on(node, |a, id| Ok(a.people(id))).await
     }
 
-    /// The node `peer` names (an id, a unique prefix or a fingerprint), as `node` sees it.
+    /// The node `peer` names (the user's petname for it, an id, a unique prefix or a
+    /// fingerprint), as `node` sees it: 404 if it names none, 400 if it names several.
     pub async fn person(
         &self,
         node: impl Into<NodeRef>,
         peer: String,
     ) -> Result<AuthorView, ApiError> {
         self.on(node, move |a, id| {
-            let peer = a.resolve_peer(id, &peer)?;
+            let peer = a.resolve_named(id, &peer)?;
             Ok(a.person(id, peer))
         })
         .await

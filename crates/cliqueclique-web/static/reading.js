@@ -193,7 +193,7 @@
   }
 
   function notificationCount() {
-    const link = document.getElementById("notifications-link");
+    const unread = document.getElementById("n-notifications-unread");
     function refresh() {
       fetch("/api/nodes/" + encodeURIComponent(node) + "/notifications", {
         credentials: "same-origin", headers: { "Accept": "application/json" },
@@ -202,8 +202,7 @@
         .then(function (found) {
           badge.textContent = String(found.unread);
           badge.hidden = found.unread === 0;
-          link.setAttribute("aria-label", found.unread === 0
-            ? "Notifications" : "Notifications, " + found.unread + " unread");
+          unread.hidden = found.unread === 0;
         })
         .catch(function () {});
     }

@@ -419,12 +419,13 @@ pub struct ForumWork {
     pub bits: u8,
 }
 
-/// A forum and a node: `ROOT NODE_ID`.
+/// A forum and a node: `ROOT WHO`.
 #[derive(Debug, Args)]
 pub struct ForumNode {
     /// The forum's root document.
     pub root: String,
-    /// The node (an id, a unique prefix or a fingerprint).
+    /// The node: your petname for it, an id, a unique prefix or a fingerprint.
+    #[arg(value_name = "WHO")]
     pub node_id: String,
 }
 

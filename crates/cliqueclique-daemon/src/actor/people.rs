@@ -153,22 +153,28 @@ pub(crate) fn check_petname(name: &str) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
+/// `text` as the start of a node id, lowercase and without a fingerprint's hyphens, if it can be
+/// one.
+fn id_prefix(text: &str) -> Option<String> {
+    let prefix: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let base32 = |b: u8| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b);
+    (!prefix.is_empty() && prefix.len() <= 52 && prefix.bytes().all(base32)).then_some(prefix)
+}
+
 impl Actor {
     /// The node local node `id` knows (a peer, an author of a held document, or a marked node)
     /// whose id is `text` or starts with it; a fingerprint's hyphen is ignored.
     pub fn resolve_peer(&self, id: NodeId, text: &str) -> Result<NodeId, ApiError> {
-        let prefix: String = text
-            .trim()
-            .chars()
-            .filter(|c| *c != '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let base32 = |b: u8| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b);
-        if prefix.is_empty() || prefix.len() > 52 || !prefix.bytes().all(base32) {
+        let Some(prefix) = id_prefix(text) else {
             return Err(ApiError::BadRequest(format!(
                 "bad node id {text:?}: node ids are 52 characters of a-z and 2-7 (a unique prefix or a fingerprint will do)"
             )));
-        }
+        };
         if let Ok(full) = prefix.parse::<NodeId>() {
             return Ok(full);
         }
@@ -194,6 +200,53 @@ impl Actor {
                 many.len()
             ))),
         }
+    }
+
+    /// The node `text` names for local node `id`'s user: the one key the user gave that petname
+    /// (compared without case), else the node whose id, unique id prefix or fingerprint it is
+    /// ([`Actor::resolve_peer`]). A petname two keys share is refused, listing their
+    /// fingerprints; a text that names no key is not found.
+    pub fn resolve_named(&self, id: NodeId, text: &str) -> Result<NodeId, ApiError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ApiError::BadRequest(
+                "give a petname, a node id or a fingerprint".into(),
+            ));
+        }
+        let wanted = text.to_lowercase();
+        let named: Vec<AuthorView> = self
+            .people(id)
+            .people
+            .into_iter()
+            .filter(|p| {
+                p.petname
+                    .as_ref()
+                    .is_some_and(|n| n.trim().to_lowercase() == wanted)
+            })
+            .collect();
+        match named.as_slice() {
+            [one] => return Ok(one.id),
+            [] => {}
+            many => {
+                let fingerprints: Vec<&str> = many.iter().map(|p| p.fingerprint.as_str()).collect();
+                return Err(ApiError::BadRequest(format!(
+                    "{} keys have the petname “{text}” here ({}): give the fingerprint of the one you mean",
+                    many.len(),
+                    fingerprints.join(", ")
+                )));
+            }
+        }
+        if id_prefix(text).is_none() {
+            return Err(ApiError::NotFound(format!(
+                "no key here has the petname “{text}”, and it is no node id or fingerprint"
+            )));
+        }
+        self.resolve_peer(id, text).map_err(|e| match e {
+            ApiError::NotFound(m) => {
+                ApiError::NotFound(format!("no key here has the petname “{text}”; {m}"))
+            }
+            e => e,
+        })
     }
 
     /// What local node `id` knows and says about `peer`.

@@ -1,9 +1,10 @@
 //! Forum moderation of one local node: reading a forum's moderation, deciding (as its owner or a
-//! moderator), hiding a document, and ignoring a forum's moderation.
+//! moderator, naming a node as [`crate::Handle::person`] resolves it), hiding a document, and
+//! ignoring a forum's moderation.
 
 use super::ApiResult;
 use super::extract::{ApiJson, DocParam, NodeParam};
-use crate::api::{IgnoreModeration, Moderation, ModerationView, Posted};
+use crate::api::{IgnoreModeration, Moderation, ModerationRequest, ModerationView, Posted};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
@@ -30,9 +31,23 @@ pub(super) async fn decide(
     State(state): State<AppState>,
     NodeParam(node): NodeParam,
     Path((_, forum)): Path<(String, String)>,
-    ApiJson(decision): ApiJson<Moderation>,
+    ApiJson(request): ApiJson<ModerationRequest>,
 ) -> ApiResult<Posted> {
-    let id = state.handle.moderate(node, root(&forum)?, decision).await?;
+    let handle = &state.handle;
+    let named = |who: String| {
+        let node = node.clone();
+        async move { Ok::<_, ApiError>(handle.person(node, who).await?.id) }
+    };
+    let decision = match request {
+        ModerationRequest::AddModerator(who) => Moderation::AddModerator(named(who).await?),
+        ModerationRequest::RemoveModerator(who) => Moderation::RemoveModerator(named(who).await?),
+        ModerationRequest::Hide(doc) => Moderation::Hide(doc),
+        ModerationRequest::Unhide(doc) => Moderation::Unhide(doc),
+        ModerationRequest::Ban(who) => Moderation::Ban(named(who).await?),
+        ModerationRequest::Unban(who) => Moderation::Unban(named(who).await?),
+        ModerationRequest::Work(bits) => Moderation::Work(bits),
+    };
+    let id = handle.moderate(node, root(&forum)?, decision).await?;
     Ok(Json(Posted { id }))
 }
 

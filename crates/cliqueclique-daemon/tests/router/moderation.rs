@@ -1,9 +1,10 @@
 //! Forum moderation through the API: the owner names a moderator, the moderator hides a post
 //! (every follower marks it hidden, by whom), the owner bans its author (its next post is
-//! declined), only the owner and moderators may decide, and a follower may ignore it all.
+//! declined; the owner names her by petname), only the owner and moderators may decide, and a follower may ignore it all.
 
 use super::support::{call, create_nodes, daemon, forum, message, wait_for};
 use axum::http::StatusCode;
+use cliqueclique_daemon::api::NodeId;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,8 +125,34 @@ async fn owners_and_moderators_hide_and_ban() {
     .await;
     assert_eq!(view["hidden"], true, "{view}");
 
-    // The owner bans carol: her next post is declined by ann and bob.
-    let ban = format!(r#"{{"action":"ban","target":"{carol}"}}"#);
+    // The owner bans carol by her petname for her; one no key has, or two share, is refused.
+    let twin = NodeId([9; 32]);
+    let twin_id = twin.to_string();
+    for (peer, petname) in [(&carol, "Spammer"), (&bob, "Twin"), (&twin_id, "twin")] {
+        let body = format!(r#"{{"petname":"{petname}"}}"#);
+        let uri = format!("/api/nodes/ann/people/{peer}");
+        let (code, json) = call(&daemon, "POST", &uri, &body).await;
+        assert_eq!(code, StatusCode::OK, "{json}");
+    }
+    let ban = |who: &str| format!(r#"{{"action":"ban","target":"{who}"}}"#);
+    let (code, json) = call(&daemon, "POST", &moderation("ann"), &ban("nobody here")).await;
+    assert_eq!(code, StatusCode::NOT_FOUND, "{json}");
+    assert!(message(&json).contains("petname “nobody here”"), "{json}");
+    let (code, json) = call(&daemon, "POST", &moderation("ann"), &ban("TWIN")).await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{json}");
+    let bob_key: NodeId = bob.parse().unwrap();
+    for fingerprint in [bob_key.fingerprint(), twin.fingerprint()] {
+        assert!(message(&json).contains(&fingerprint), "{json}");
+    }
+    let (code, json) = call(&daemon, "GET", "/api/nodes/ann/people/spammer", "").await;
+    assert_eq!(
+        (code, json["id"].as_str()),
+        (StatusCode::OK, Some(carol.as_str())),
+        "{json}"
+    );
+
+    // Her next post is declined by ann and bob.
+    let ban = ban(" spammer ");
     let (code, json) = call(&daemon, "POST", &moderation("ann"), &ban).await;
     assert_eq!(code, StatusCode::OK, "{json}");
     wait_for(

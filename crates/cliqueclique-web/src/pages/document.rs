@@ -2,6 +2,7 @@
 //! replies, what links attach to it, and the protocol details folded away), its thread as a
 //! collapsible tree, its network picture, and downloads.
 
+use super::moderation::{CommentTools, Moderating};
 use super::{Nav, parse_doc};
 use crate::auth::User;
 use crate::error::{WebError, WebResult};
@@ -14,7 +15,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cliqueclique_daemon::api::{Ancestor, DocumentView, FlagsChange, Network, ThreadEntry};
-use cliqueclique_doc::DocId;
+use cliqueclique_doc::{DocId, NodeId};
 use family::{Attached, Family, Hangs, family};
 use serde::Deserialize;
 
@@ -369,6 +370,12 @@ pub struct Row {
     pub hidden: bool,
     /// Why it is collapsed, as HTML.
     pub hidden_note: String,
+    /// A moderator of its forum hid it.
+    pub hidden_by_moderator: bool,
+    /// Its author's key (unknown while its body is missing).
+    pub author_id: Option<NodeId>,
+    /// The Hide and Ban forms beside it, for its forum's owner and moderators.
+    pub tools: Option<CommentTools>,
     /// Its date.
     pub date: String,
     /// Its rendered body.
@@ -427,9 +434,14 @@ pub struct ThreadPage {
 impl ThreadPage {
     /// This thread's address with the view kept and `page`.
     fn page_href(&self, page: usize) -> String {
-        let view = if self.subjects { "&view=subjects" } else { "" };
-        format!("/t/{}?page={page}{view}", self.id)
+        thread_href(&self.id, page, self.subjects)
     }
+}
+
+/// The address of the thread view of `id` at `page`, collapsed to subject lines or not.
+fn thread_href(id: &str, page: usize, subjects: bool) -> String {
+    let view = if subjects { "&view=subjects" } else { "" };
+    format!("/t/{id}?page={page}{view}")
 }
 
 #[derive(Template)]
@@ -488,6 +500,9 @@ fn row(entry: &ThreadEntry, newest: Option<DocId>) -> Row {
         author: crate::identity::author_or_name(entry.author_info.as_ref(), &entry.author_name),
         hidden: entry.hidden,
         hidden_note: hidden_note(entry.hidden_by.as_ref()),
+        hidden_by_moderator: entry.hidden_by.is_some(),
+        author_id: entry.author_info.as_ref().map(|a| a.id),
+        tools: None,
         date: format_date(entry.date),
         body: entry
             .content_type
@@ -528,8 +543,17 @@ pub async fn thread(
     let all = flatten(&entry);
     let pages = paging::pages(&all, paging::PAGE_ROWS);
     let page = query.page.unwrap_or(1).clamp(1, pages.len()) - 1;
-    let rows = all[pages[page].clone()].to_vec();
+    let mut rows = all[pages[page].clone()].to_vec();
     let subjects = query.view.as_deref() == Some("subjects");
+    // The owner and the moderators have Hide and Ban forms beside each comment; a forum whose
+    // root has not arrived has no moderation to read.
+    let forum = view.ancestors.first().map_or(doc, |a| a.id);
+    if let Ok(moderating) = Moderating::of(&state, &user, forum).await {
+        let back = thread_href(&id, page + 1, subjects);
+        for row in &mut rows {
+            row.tools = moderating.comment_tools(row, &user.csrf, &back);
+        }
+    }
     if query.fragment.as_deref() == Some("tree") {
         let html = Tree {
             rows: &rows,

@@ -1,12 +1,13 @@
-//! A forum's moderation on its pages: the Moderation section of a forum's page and the Ban button
-//! beside an author's post, and `POST /t/{root}/moderation`, which every one of their forms sends.
+//! A forum's moderation on its pages: the Moderation section of a forum's page, the Ban button
+//! beside an author's post on its page, the Hide and Ban forms beside each comment of the thread
+//! view, and `POST /t/{root}/moderation`, which every Moderation and Ban form sends.
 //!
 //! The owner (the root's author) names and removes moderators and sets the forum's proof of work;
 //! the owner and the moderators ban and unban authors; every other follower may ignore the
 //! forum's moderation, or apply it again. Each form is a POST with the session's CSRF token and
 //! makes the same daemon call as the CLI and the API; the daemon refuses what the node may not do.
 
-use super::document::back_or;
+use super::document::{Row, back_or};
 use super::parse_doc;
 use super::work::WorkNotice;
 use crate::auth::User;
@@ -15,10 +16,12 @@ use crate::identity::author_html;
 use crate::state::WebState;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use cliqueclique_daemon::ApiError;
 use cliqueclique_daemon::api::{DocumentView, Moderation, ModerationView, NodeId};
 use cliqueclique_doc::DocId;
 use cliqueclique_doc::document::work::MAX_WORK_BITS;
 use serde::Deserialize;
+use std::collections::BTreeSet;
 
 /// A node in a list of the Moderation section.
 #[derive(Clone, Debug)]
@@ -103,6 +106,66 @@ fn moderates(view: &ModerationView, node: &NodeId) -> bool {
     owns(view, node) || view.moderators.iter().any(|m| m.id == *node)
 }
 
+/// What the user may decide in one forum, read once for a page.
+#[derive(Clone, Debug)]
+pub struct Moderating {
+    /// The forum's root.
+    root: DocId,
+    /// The user's node.
+    me: NodeId,
+    /// The owner, when the root is held.
+    owner: Option<NodeId>,
+    /// The user owns or moderates the forum.
+    moderates: bool,
+    /// The nodes banned from the forum now.
+    banned: BTreeSet<String>,
+}
+
+impl Moderating {
+    /// What `user` may decide in the forum whose root is `root`.
+    pub async fn of(state: &WebState, user: &User, root: DocId) -> WebResult<Moderating> {
+        let me = user.node();
+        let view = state.api.handle.moderation(me, root).await?;
+        Ok(Moderating {
+            root,
+            me,
+            owner: view.owner.as_ref().map(|o| o.id),
+            moderates: moderates(&view, &me),
+            banned: view.banned.into_iter().map(|b| b.id).collect(),
+        })
+    }
+
+    /// The Ban or Unban button beside a post by `author`: for the forum's owner and moderators,
+    /// when the author is neither the user nor the owner.
+    pub fn ban(&self, author: NodeId) -> Option<BanButton> {
+        if !self.moderates || author == self.me || self.owner == Some(author) {
+            return None;
+        }
+        let author = author.to_string();
+        Some(BanButton {
+            root: self.root.to_string(),
+            banned: self.banned.contains(&author),
+            author,
+        })
+    }
+
+    /// The forms beside a comment of the thread view, for the forum's owner and moderators:
+    /// Hide (or Unhide) and Ban author (or Unban author). `back` is the thread view's address,
+    /// the comment's anchor is added to it.
+    pub fn comment_tools(&self, row: &Row, csrf: &str, back: &str) -> Option<CommentTools> {
+        // A document a link attaches may belong to another forum.
+        if !self.moderates || row.linked {
+            return None;
+        }
+        Some(CommentTools {
+            csrf: csrf.to_owned(),
+            back: format!("{back}#c-{}", row.id),
+            hide: (!row.retracted).then_some(row.hidden_by_moderator),
+            ban: row.author_id.and_then(|author| self.ban(author)),
+        })
+    }
+}
+
 /// The Ban or Unban button beside a post, for the forum's owner and moderators.
 #[derive(Clone, Debug)]
 pub struct BanButton {
@@ -128,19 +191,22 @@ impl BanButton {
         if !view.may_hide {
             return Ok(None);
         }
-        let node = user.node();
-        let author = document.author_info.id;
-        let moderation = state.api.handle.moderation(node, root.id).await?;
-        if author == node || moderation.owner.as_ref().is_some_and(|o| o.id == author) {
-            return Ok(None);
-        }
-        let author = author.to_string();
-        Ok(Some(BanButton {
-            root: root.id.to_string(),
-            banned: moderation.banned.iter().any(|b| b.id == author),
-            author,
-        }))
+        let moderating = Moderating::of(state, user, root.id).await?;
+        Ok(moderating.ban(document.author_info.id))
     }
+}
+
+/// The forms beside a comment of the thread view, for the forum's owner and moderators.
+#[derive(Clone, Debug)]
+pub struct CommentTools {
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// Where the forms go back to: the thread view at the comment.
+    pub back: String,
+    /// The Hide form, unless the comment is retracted: whether a moderator hid it (it unhides).
+    pub hide: Option<bool>,
+    /// The Ban author form.
+    pub ban: Option<BanButton>,
 }
 
 /// Every form of the Moderation section and the Ban button.
@@ -150,7 +216,8 @@ pub struct DecisionForm {
     /// `add-moderator`, `remove-moderator`, `ban`, `unban` (with `node`), `work` (with `bits`),
     /// `ignore` or `apply`.
     action: String,
-    /// The node decided on: an id, a unique prefix of one this node knows, or a fingerprint.
+    /// The node decided on: the user's petname for it, an id, a unique prefix of one this node
+    /// knows, or a fingerprint ([`resolve`]).
     #[serde(default)]
     node: String,
     /// With `work`: the difficulty, 0 to lift it.
@@ -159,6 +226,17 @@ pub struct DecisionForm {
     /// Where to go back to (a path on this site).
     #[serde(default)]
     back: String,
+}
+
+/// The node `text` names for the user's node `node`: the one key the user gave that petname, an
+/// id, a unique id prefix or a fingerprint ([`cliqueclique_daemon::Handle::person`]); one it
+/// names not, or several, is the user's mistake.
+async fn resolve(state: &WebState, node: NodeId, text: &str) -> WebResult<NodeId> {
+    match state.api.handle.person(node, text.to_owned()).await {
+        Ok(peer) => Ok(peer.id),
+        Err(ApiError::BadRequest(e) | ApiError::NotFound(e)) => Err(WebError::BadRequest(e)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `POST /t/{root}/moderation`: signs the decision in the forum, or ignores or applies its
@@ -173,12 +251,9 @@ pub async fn decide(
     let root = parse_doc(&root)?;
     let node = user.node();
     let handle = &state.api.handle;
+    let state = &state;
     let on_node = |make: fn(NodeId) -> Moderation| async move {
-        if form.node.trim().is_empty() {
-            return Err(WebError::BadRequest("give a node id or fingerprint".into()));
-        }
-        let peer = handle.person(node, form.node.clone()).await?;
-        Ok::<_, WebError>(make(peer.id))
+        Ok::<_, WebError>(make(resolve(state, node, &form.node).await?))
     };
     let decision = match form.action.as_str() {
         "ignore" | "apply" => {

@@ -110,9 +110,13 @@ pub struct HideForm {
     csrf: String,
     /// `true` hides, `false` unhides.
     hide: bool,
+    /// Where to go back to (a path on this site): the document's page when absent.
+    #[serde(default)]
+    back: String,
 }
 
-/// `POST /d/{id}/hide`: hides or unhides the document in its forum, as its owner or a moderator.
+/// `POST /d/{id}/hide`: hides or unhides the document in its forum, as its owner or a moderator,
+/// and goes back to the page that sent it.
 pub async fn hide(
     State(state): State<WebState>,
     user: User,
@@ -122,5 +126,6 @@ pub async fn hide(
     user.check_csrf(&form.csrf)?;
     let doc = parse_doc(&id)?;
     state.api.handle.hide(user.node(), doc, form.hide).await?;
-    Ok(Redirect::to(&format!("/d/{doc}")).into_response())
+    let back = super::document::back_or(form.back, || format!("/d/{doc}"));
+    Ok(Redirect::to(&back).into_response())
 }

@@ -1,9 +1,10 @@
 //! Accessibility and phones: every page of a forum in use, checked with axe-core (labels,
 //! headings, landmarks, contrast, focus order) at a desktop and a phone width, and at the phone's
-//! 390 px none scrolls sideways.
+//! 390 px none scrolls sideways; the header's count and the thread's divider are checked while
+//! something is unread.
 
 use crate::support::*;
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 
 /// Where `scripts/install-test-deps` puts axe-core.
 fn axe_source() -> String {
@@ -49,6 +50,39 @@ async fn overflow(client: &Client) -> i64 {
     wider.as_i64().unwrap()
 }
 
+/// Opens `page` of `site` once its title shows, and adds what axe-core finds on it to
+/// `problems`, labelled with `label`.
+async fn check(
+    client: &Client,
+    axe: &str,
+    site: &Site,
+    page: &str,
+    label: &str,
+    problems: &mut Vec<String>,
+) {
+    let url = format!("{}{page}", site.url);
+    until(&format!("{url} to load"), || async {
+        client.goto(&url).await.unwrap();
+        client.title().await.unwrap().ends_with("· cliqueclique")
+    })
+    .await;
+    for v in violations(client, axe).await {
+        problems.push(format!("{label} {page}: {v}"));
+    }
+}
+
+/// Whether the header's notification count shows on the open page.
+async fn count_shown(client: &Client) -> bool {
+    client
+        .execute(
+            "const b = document.getElementById('n-notifications'); return !!b && !b.hidden;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        == serde_json::json!(true)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_and_fits_a_phone() {
     let Some(driver) = driver().await else {
@@ -56,35 +90,45 @@ async fn every_page_passes_axe_and_fits_a_phone() {
     };
     let axe = axe_source();
     let (sites, ann, bob, root) = ann_and_bob_in_a_forum(&driver).await;
-    let [ann_site, bob_site] = &sites;
-    let plain = "text/plain; charset=utf-8";
-    let topic = compose(
-        &ann,
-        ann_site,
-        Some(&root),
-        "Tomatoes",
-        "When to plant?",
-        plain,
-    )
-    .await;
-    let forum = format!("{}/t/{root}", bob_site.url);
-    until_shown(&bob, "the topic at bob's", &forum, &format!("#c-{topic}")).await;
-    let reply = compose(
-        &bob,
-        bob_site,
-        Some(&topic),
-        "Re: Tomatoes",
-        "After the frost.",
-        plain,
-    )
-    .await;
-    let thread = format!("{}/t/{topic}", ann_site.url);
+    let [ann_site, _] = &sites;
+    let bodies = ("When to plant?", "After the frost.");
+    let (topic, reply) = topic_and_reply(&sites, &ann, &bob, &root, bodies).await;
+    let mut problems = Vec::new();
+
+    // With bob's reply unread: the header counts it and the thread marks it new.
+    for (width, height, label) in [(390, 844, "phone unread"), (1200, 900, "desktop unread")] {
+        ann.set_window_size(width, height).await.unwrap();
+        for page in ["", "/notifications"] {
+            let url = format!("{}{page}", ann_site.url);
+            until(&format!("the notification count on {url}"), || async {
+                ann.goto(&url).await.unwrap();
+                count_shown(&ann).await
+            })
+            .await;
+            for v in violations(&ann, &axe).await {
+                problems.push(format!("{label} {page}: {v}"));
+            }
+        }
+    }
+    // The thread shows what is new once: its first visit reads bob's reply.
+    let thread = format!("/t/{topic}");
     until_shown(
         &ann,
-        "bob's reply at ann's",
-        &thread,
-        &format!("#c-{reply}"),
+        "the new divider",
+        &format!("{}{thread}", ann_site.url),
+        "#new-divider",
     )
+    .await;
+    for v in violations(&ann, &axe).await {
+        problems.push(format!("desktop unread {thread}: {v}"));
+    }
+    until("bob's reply read at ann's", || async {
+        ann.goto(&format!("{}{thread}", ann_site.url))
+            .await
+            .unwrap();
+        ann.find(Locator::Css(&format!("#c-{reply}"))).await.is_ok()
+            && ann.find(Locator::Css("#new-divider")).await.is_err()
+    })
     .await;
 
     let pages = [
@@ -105,19 +149,10 @@ async fn every_page_passes_axe_and_fits_a_phone() {
         "/node".to_owned(),
         "/account".to_owned(),
     ];
-    let mut problems = Vec::new();
     for (width, height, label) in [(1200, 900, "desktop"), (390, 844, "phone")] {
         ann.set_window_size(width, height).await.unwrap();
         for page in &pages {
-            let url = format!("{}{page}", ann_site.url);
-            until(&format!("{url} to load"), || async {
-                ann.goto(&url).await.unwrap();
-                ann.title().await.unwrap().ends_with("· cliqueclique")
-            })
-            .await;
-            for v in violations(&ann, &axe).await {
-                problems.push(format!("{label} {page}: {v}"));
-            }
+            check(&ann, &axe, ann_site, page, label, &mut problems).await;
             if width == 390 {
                 let wider = overflow(&ann).await;
                 if wider > 0 {

@@ -186,22 +186,12 @@ async fn notifications_thread_views_and_a_join_by_keyboard() {
     let (sites, ann, bob, root) = ann_and_bob_in_a_forum(&driver).await;
     let [ann_site, bob_site] = &sites;
     let plain = "text/plain; charset=utf-8";
-    let topic = compose(&ann, ann_site, Some(&root), "Tomatoes", "When?", plain).await;
-    ann.set_window_size(390, 844).await.unwrap();
-    bob.set_window_size(1200, 900).await.unwrap();
 
     // Bob answers ann's topic, and starts one of his own that names her.
-    let forum = format!("{}/t/{root}", bob_site.url);
-    until_shown(&bob, "the topic at bob's", &forum, &format!("#c-{topic}")).await;
-    let reply = compose(
-        &bob,
-        bob_site,
-        Some(&topic),
-        "Re: Tomatoes",
-        "After the frost, @ann.",
-        plain,
-    )
-    .await;
+    let bodies = ("When?", "After the frost, @ann.");
+    let (topic, reply) = topic_and_reply(&sites, &ann, &bob, &root, bodies).await;
+    ann.set_window_size(390, 844).await.unwrap();
+    bob.set_window_size(1200, 900).await.unwrap();
     compose(
         &bob,
         bob_site,

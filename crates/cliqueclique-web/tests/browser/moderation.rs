@@ -1,11 +1,11 @@
 //! Moderation in the browser, between installations: ann, a forum's owner, hides a post from its
 //! page and bob's page collapses it, "hidden by moderator" ann; ann bans bob with the button
 //! beside his post and a third follower declines his posts until she unbans him from the forum's
-//! Moderation section; ann names bob moderator there, and bob then has Hide buttons.
+//! Moderation section; ann bans bob from the thread view, beside his reply, and her node then
+//! declines his posts; ann names bob moderator there, and bob then has Hide buttons.
 
 use crate::support::*;
 use fantoccini::Locator;
-use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hidden_post_collapses_at_another_installation() {
@@ -93,6 +93,15 @@ async fn moderation_at(
         .unwrap()
 }
 
+/// Clicks the button `css` and waits until it says `text`.
+async fn click_until(client: &fantoccini::Client, css: &str, text: &str) {
+    click(client, css).await;
+    until(&format!("{css} to say {text}"), || async {
+        text_when(client, css, css).await == text
+    })
+    .await;
+}
+
 /// Ann bans bob with the button beside his post; cleo, who follows the forum through bob, then
 /// declines what bob posts, and takes it again once ann unbans him from the forum's page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,16 +126,7 @@ async fn a_ban_from_the_page_stops_an_author_at_another_follower() {
         text_when(&ann, "the button", "#toggle-ban").await,
         "Ban author"
     );
-    click(&ann, "#toggle-ban").await;
-    until("the button to unban", || async {
-        ann.find(Locator::Css("#toggle-ban"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .is_ok_and(|t| t == "Unban author")
-    })
-    .await;
+    click_until(&ann, "#toggle-ban", "Unban author").await;
     until("cleo applies the ban", || async {
         !moderation_at(&cleo_site, "cleo", &root)
             .await
@@ -153,13 +153,9 @@ async fn a_ban_from_the_page_stops_an_author_at_another_follower() {
         plain,
     )
     .await;
-    until("ann's post at cleo's", || async {
-        holds(&cleo_site, "cleo", &honest).await
-    })
-    .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let cleo_node = (&cleo_site, "cleo");
     assert!(
-        !holds(&cleo_site, "cleo", &spam).await,
+        declined(cleo_node, &spam, cleo_node, &honest).await,
         "cleo stored a banned author's post"
     );
     cleo.goto(&format!("{}/t/{root}", cleo_site.url))
@@ -196,6 +192,82 @@ async fn a_ban_from_the_page_stops_an_author_at_another_follower() {
         site.stop().await;
     }
     cleo_site.stop().await;
+}
+
+/// Ann reads bob's reply in the thread, bans him with the button beside it and is back at his
+/// reply; bob's page, a follower's, has no such buttons. The ban applies: it reaches bob, and
+/// ann's node declines his next reply while her own posts still reach him.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_bans_an_author_from_the_thread_view() {
+    let Some(driver) = driver().await else {
+        return;
+    };
+    let (sites, ann, bob, root) = ann_and_bob_in_a_forum(&driver).await;
+    let [ann_site, bob_site] = &sites;
+    let bodies = ("When to plant?", "Buy cheap pills.");
+    let (topic, reply) = topic_and_reply(&sites, &ann, &bob, &root, bodies).await;
+    let button = format!("#ban-{reply}");
+    ann.goto(&format!("{}/t/{topic}", ann_site.url))
+        .await
+        .unwrap();
+    assert_eq!(text_when(&ann, "the button", &button).await, "Ban author");
+    assert!(
+        ann.find(Locator::Css(&format!("#hide-{reply}")))
+            .await
+            .is_ok(),
+        "ann hides from the thread view too"
+    );
+    assert!(
+        ann.find(Locator::Css(&format!("#ban-{topic}")))
+            .await
+            .is_err(),
+        "no Ban button beside ann's own topic"
+    );
+    bob.goto(&format!("{}/t/{topic}", bob_site.url))
+        .await
+        .unwrap();
+    text_when(&bob, "bob's thread", &format!("#c-{reply}")).await;
+    for css in [".ban-form", ".hide-form"] {
+        assert!(
+            bob.find(Locator::Css(css)).await.is_err(),
+            "bob moderates nothing: {css}"
+        );
+    }
+
+    for (width, height, label) in [(1200, 900, "desktop"), (390, 844, "phone")] {
+        ann.set_window_size(width, height).await.unwrap();
+        scroll_to(&ann, &format!("#c-{reply}")).await;
+        screenshot(&ann, &format!("moderation-thread-{label}")).await;
+    }
+    click_until(&ann, &button, "Unban author").await;
+    let url = ann.current_url().await.unwrap();
+    assert_eq!(url.path(), format!("/t/{topic}"));
+    assert_eq!(url.fragment(), Some(format!("c-{reply}").as_str()));
+    screenshot(&ann, "moderation-thread-banned").await;
+    ann.set_window_size(1200, 900).await.unwrap();
+
+    // The ban reaches bob; ann's node declines his next reply, and her own still travel.
+    until("bob's node holds the ban", || async {
+        !moderation_at(bob_site, "bob", &root)
+            .await
+            .banned
+            .is_empty()
+    })
+    .await;
+    let plain = "text/plain; charset=utf-8";
+    let spam = compose(&bob, bob_site, Some(&topic), "Pills", "More pills.", plain).await;
+    let honest = compose(&ann, ann_site, Some(&topic), "May", "In May.", plain).await;
+    assert!(
+        declined((ann_site, "ann"), &spam, (bob_site, "bob"), &honest).await,
+        "ann stored a banned author's reply"
+    );
+
+    for client in [ann, bob] {
+        client.close().await.unwrap();
+    }
+    for site in sites {
+        site.stop().await;
+    }
 }
 
 /// Ann names bob moderator from the forum's page by his fingerprint; bob then has Hide buttons

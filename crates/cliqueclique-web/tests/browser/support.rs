@@ -283,6 +283,31 @@ pub async fn ann_and_bob_in_a_forum(driver: &Driver) -> ([Site; 2], Client, Clie
     (sites, ann, bob, root)
 }
 
+/// Ann's topic "Tomatoes" (the question of `bodies`) in the forum `root`, and bob's reply
+/// "Re: Tomatoes" (the answer) once the topic reached him, back at ann's: the thread the
+/// two-installation stories read.
+/// `sites` and the browsers are ann's and bob's, as [`ann_and_bob_in_a_forum`] returns them;
+/// returns the topic's and the reply's ids.
+pub async fn topic_and_reply(
+    sites: &[Site; 2],
+    ann: &Client,
+    bob: &Client,
+    root: &str,
+    (question, answer): (&str, &str),
+) -> (String, String) {
+    let [ann_site, bob_site] = sites;
+    let plain = "text/plain; charset=utf-8";
+    let topic = compose(ann, ann_site, Some(root), "Tomatoes", question, plain).await;
+    let forum = format!("{}/t/{root}", bob_site.url);
+    until_shown(bob, "the topic at bob's", &forum, &format!("#c-{topic}")).await;
+    let reply = compose(bob, bob_site, Some(&topic), "Re: Tomatoes", answer, plain).await;
+    until("bob's reply at ann's", || async {
+        holds(ann_site, "ann", &reply).await
+    })
+    .await;
+    (topic, reply)
+}
+
 /// Cleo at a third local-mode installation, joined to `root` through `via`: a follower for the
 /// stories that need one beside ann and bob. Returns her site and her browser.
 pub async fn cleo_joins_through(driver: &Driver, via: &Site, root: &str) -> (Site, Client) {
@@ -317,6 +342,24 @@ pub async fn holds(site: &Site, name: &str, doc: &str) -> bool {
         .show(node, doc)
         .await
         .is_ok_and(|view| view.document.is_some())
+}
+
+/// Whether the node `at` (a site and a node's name) still lacks `doc` three seconds after
+/// `control`, posted after `doc`, arrived at the node `control_at`: how the stories tell a
+/// declined document from one that has not arrived yet.
+pub async fn declined(
+    at: (&Site, &str),
+    doc: &str,
+    control_at: (&Site, &str),
+    control: &str,
+) -> bool {
+    let (site, name) = control_at;
+    until(&format!("{control} at {name}'s"), || async {
+        holds(site, name, control).await
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    !holds(at.0, at.1, doc).await
 }
 
 /// Scrolls the element `css` to the top of the window (before a screenshot of it).

@@ -8,7 +8,7 @@ use cliqueclique_daemon::api::{
     AuthorView, IgnoreModeration, Moderation, ModerationView, NodeId, Posted,
 };
 
-/// `moderator add|remove ROOT NODE_ID` and `moderator work ROOT BITS`.
+/// `moderator add|remove ROOT WHO` and `moderator work ROOT BITS`.
 pub async fn moderator(ctx: &Ctx, command: ModeratorCommand) -> anyhow::Result<()> {
     let (flags, add) = match command {
         ModeratorCommand::Add(flags) => (flags, true),
@@ -47,7 +47,7 @@ async fn work(ctx: &Ctx, flags: ForumWork) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `ban ROOT NODE_ID` and `unban ROOT NODE_ID`.
+/// `ban ROOT WHO` and `unban ROOT WHO`.
 pub async fn ban(ctx: &Ctx, flags: ForumNode, on: bool) -> anyhow::Result<()> {
     decide(ctx, flags, |n| {
         if on {
@@ -119,7 +119,7 @@ pub async fn show(ctx: &Ctx, flags: ModerationShow) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Resolves the node, signs the decision in the forum and prints its id.
+/// Resolves the node (a petname, an id, a unique prefix or a fingerprint), signs the decision in the forum and prints its id.
 async fn decide(
     ctx: &Ctx,
     flags: ForumNode,

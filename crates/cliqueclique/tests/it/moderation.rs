@@ -1,8 +1,9 @@
 //! Forum moderation across installations: ann owns a forum and names bob moderator with the
-//! CLI; bob hides carol's spam and ann bans carol; every follower, and dave who joins later,
+//! CLI; bob hides carol's spam and ann bans carol by her petname for her; every follower, and dave who joins later,
 //! shows the spam hidden by bob, and nobody stores what carol posts after the ban.
 
 use crate::support::{Installation, eventually, join};
+use cliqueclique_daemon::api::NodeId;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -54,8 +55,24 @@ async fn hides_and_bans_reach_every_follower_and_a_late_joiner() {
     let shown = ann.cli_ok(&["show", &spam.to_string()]);
     assert!(shown.contains("hidden:   by moderator"), "{shown}");
 
-    // Ann bans carol: her next post is declined where the ban applies, so it stops at bob.
-    ann.cli_ok(&["ban", &forum, &carol_id.to_string()]);
+    // Ann bans carol by her petname for her; one no key has, or two share, is refused.
+    ann.cli_ok(&["petname", &carol_id.to_string(), "Spammer"]);
+    ann.cli_ok(&["petname", &bob_id.to_string(), "Twin"]);
+    ann.cli_ok(&["petname", &NodeId([9; 32]).to_string(), "twin"]);
+    for (who, error) in [
+        ("nobody here", "no key here has the petname “nobody here”"),
+        ("twin", "2 keys have the petname “twin” here"),
+    ] {
+        let refused = ann.cli(&["ban", &forum, who]);
+        assert!(!refused.status.success());
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains(error), "{said}");
+    }
+    let said = String::from_utf8_lossy(&ann.cli(&["unban", &forum, "twin"]).stderr).into_owned();
+    assert!(said.contains(&bob_id.fingerprint()), "{said}");
+    // Her next post is declined where the ban applies, so it stops at bob.
+    let banned = ann.cli_ok(&["ban", &forum, "spammer"]);
+    assert!(banned.contains(&carol_id.to_string()), "{banned}");
     eventually("bob applies the ban", || async {
         bob.cli_ok(&["moderation", &forum]).contains("banned:")
     })
