@@ -71,7 +71,7 @@ impl DigestRange {
 
     /// Whether a peer's range is well formed: whole nibbles, at most 32 bits, no stray bits.
     pub fn is_valid(&self) -> bool {
-        self.bits <= 32 && self.bits % 4 == 0 && self.prefix & !Self::mask(self.bits) == 0
+        self.bits <= 32 && self.bits.is_multiple_of(4) && self.prefix & !Self::mask(self.bits) == 0
     }
 
     /// The lowest and the highest id in the range.
