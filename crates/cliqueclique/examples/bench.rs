@@ -911,6 +911,18 @@ async fn quiet(a: &Serve, b: &Serve) -> anyhow::Result<()> {
     }
 }
 
+/// Posts a short document as node `a` of `serve`.
+async fn post_at_a(serve: &Serve, subject: String, parent: Option<DocId>) -> anyhow::Result<DocId> {
+    let post = NewPost {
+        subject,
+        body: Some("a comment of a forum that two installations share".into()),
+        parent,
+        ..NewPost::default()
+    };
+    let posted: Posted = serve.client.post("/api/nodes/a/documents", &post).await?;
+    Ok(posted.id)
+}
+
 async fn catch_up(comments: usize, missed: &[usize]) -> anyhow::Result<()> {
     let (dir_a, dir_b) = (temp_dir("catch-up-a")?, temp_dir("catch-up-b")?);
     let a = Serve::start(&dir_a).await?;
@@ -921,29 +933,14 @@ async fn catch_up(comments: usize, missed: &[usize]) -> anyhow::Result<()> {
             .post("/api/nodes", &CreateNode { name: name.into() })
             .await?;
     }
-    let post = |subject: String, parent: Option<DocId>| NewPost {
-        subject,
-        body: Some("a comment of a forum that two installations share".into()),
-        parent,
-        ..NewPost::default()
-    };
-    let root: Posted = a
-        .client
-        .post("/api/nodes/a/documents", &post("shared".into(), None))
-        .await?;
+    let root = post_at_a(&a, "shared".into(), None).await?;
     for i in 0..comments {
-        let _: Posted = a
-            .client
-            .post(
-                "/api/nodes/a/documents",
-                &post(format!("c{i}"), Some(root.id)),
-            )
-            .await?;
+        post_at_a(&a, format!("c{i}"), Some(root)).await?;
     }
     let join = JoinRequest {
         address: a.address.clone(),
         addresses: Vec::new(),
-        doc: root.id,
+        doc: root,
         timeout_ms: Some(600_000),
     };
     let _: Joined = b.client.post("/api/nodes/b/join", &join).await?;
@@ -955,13 +952,7 @@ async fn catch_up(comments: usize, missed: &[usize]) -> anyhow::Result<()> {
     for &d in missed {
         drop(b);
         for i in 0..d {
-            let _: Posted = a
-                .client
-                .post(
-                    "/api/nodes/a/documents",
-                    &post(format!("m{held}-{i}"), Some(root.id)),
-                )
-                .await?;
+            post_at_a(&a, format!("m{held}-{i}"), Some(root)).await?;
         }
         held += d;
         let before = first_node(&a).await?;
