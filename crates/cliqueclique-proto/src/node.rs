@@ -128,6 +128,9 @@ pub struct Node<S: Store> {
     start_grace: Option<Time>,
     /// The first input was handled.
     started: bool,
+    /// The peers known from the store when the node was made that the driver has not reported
+    /// on since: followed during the start grace (`session.rs`).
+    unheard: BTreeSet<NodeId>,
     /// The reconciliation questions this node waits to have answered, by neighbour and range.
     questions: BTreeMap<(NodeId, crate::message::DigestRange), reconcile::Question>,
     /// When each question is asked again.
@@ -200,6 +203,7 @@ impl<S: Store> Node<S> {
             peer_docs: BTreeMap::new(),
             start_grace: None,
             started: false,
+            unheard: BTreeSet::new(),
             questions: BTreeMap::new(),
             question_timers: BTreeSet::new(),
             digest_work: 0,
@@ -249,6 +253,7 @@ impl<S: Store> Node<S> {
             node.dirty.insert(doc);
             node.push_dirty.insert(doc);
         }
+        node.unheard = node.peers.keys().copied().collect();
         if node.peers.len() > node.config.max_peer_records {
             node.forget_peers(None);
         }
@@ -453,6 +458,7 @@ impl<S: Store> Node<S> {
         entry.up = false;
         entry.down_since = Some(now);
         entry.card_sent = false;
+        self.unheard.remove(&peer);
         self.forget_questions(&peer);
         self.expiry_timers
             .insert((now.after(self.config.peer_expiry), peer));

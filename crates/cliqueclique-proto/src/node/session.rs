@@ -17,35 +17,41 @@ use cliqueclique_doc::{DocId, NodeId};
 pub const START_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl<S: Store> Node<S> {
-    /// Time has come to `now`; the first input starts the start grace.
+    /// Time has come to `now`; the first input starts the start grace of a node that knew peers
+    /// from its store.
     pub(super) fn clock(&mut self, now: Time) {
         self.now = now;
         if !self.started {
             self.started = true;
-            self.start_grace = Some(now.after(START_GRACE));
+            if !self.unheard.is_empty() {
+                self.start_grace = Some(now.after(START_GRACE));
+            }
         }
     }
 
-    /// Whether `peer` may be followed as an upstream: its session is up, or it has not been
-    /// reported on since this node started and the start grace runs. A restarted node then keeps
-    /// the routes it persisted while its sessions come back one by one, instead of changing every
-    /// route (and every serial) on its first input and back again (docs/protocol.md §9).
+    /// Whether `peer` may be followed as an upstream: its session is up, or this node knew it
+    /// from its store when it started, the driver has not reported on it since, and the start
+    /// grace runs. A restarted node then keeps the routes it persisted while its sessions come
+    /// back one by one, instead of changing every route (and every serial) on its first input
+    /// and back again (docs/protocol.md §9). A new node knows no peer yet, so this changes
+    /// nothing for it.
     pub(super) fn may_follow(&self, peer: &NodeId) -> bool {
         self.peers
             .get(peer)
-            .is_some_and(|p| p.up || (p.down_since.is_none() && self.start_grace.is_some()))
+            .is_some_and(|p| p.up || (self.start_grace.is_some() && self.unheard.contains(peer)))
     }
 
     /// The start grace is over: routes through peers still not reported on are given up.
     pub(super) fn end_start_grace(&mut self) {
         self.start_grace = None;
-        let unheard: Vec<DocId> = self
+        let through_unheard: Vec<DocId> = self
             .subs
             .values()
-            .filter(|s| s.route.upstream.is_some_and(|u| !self.may_follow(&u)))
+            .filter(|s| s.route.upstream.is_some_and(|u| self.unheard.contains(&u)))
             .map(|s| s.doc)
             .collect();
-        self.dirty.extend(unheard);
+        self.unheard.clear();
+        self.dirty.extend(through_unheard);
     }
 
     /// The session with `peer` works again: what is waiting to be sent goes now, and the two
@@ -56,6 +62,7 @@ impl<S: Store> Node<S> {
         };
         entry.up = true;
         entry.down_since = None;
+        self.unheard.remove(&peer);
         let docs = self.docs_shared_with(&peer);
         for doc in docs {
             if let Some(sub) = self.subs.get_mut(&doc) {
