@@ -149,6 +149,36 @@ pub enum Part {
         /// The deputies' own signed contact cards, best first.
         cards: Vec<ContactCard>,
     },
+    /// The sender's fingerprint of the links it shares with the receiver for the documents in
+    /// `range`: a question of set reconciliation after a session comes up (docs/protocol.md
+    /// §3.1). Answered by [`Part::Reconciled`], or by digests of the range's sixteen parts.
+    Digest {
+        /// The documents covered.
+        range: DigestRange,
+        /// How many shared links the sender has in the range.
+        count: u32,
+        /// The sum of the links' fingerprints (`node/reconcile.rs`).
+        fingerprint: [u8; 16],
+    },
+    /// The answer to a [`Part::Digest`] that ends its range's reconciliation: `same` when the
+    /// fingerprints agree; otherwise the answering node resynchronised its links in the range,
+    /// and the receiver does the same with its own.
+    Reconciled {
+        /// The range of the digest answered.
+        range: DigestRange,
+        /// The fingerprints agreed.
+        same: bool,
+    },
+}
+
+/// The documents whose ids start with the `bits` high bits of `prefix` (`bits` a multiple of
+/// four, at most 32; the other bits of `prefix` are zero).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DigestRange {
+    /// How many leading bits of a document id are fixed.
+    pub bits: u8,
+    /// Those bits, in the high end of the word.
+    pub prefix: u32,
 }
 
 /// A sender's view of a thread: which one, and how many documents it holds below its top.
@@ -186,7 +216,10 @@ impl Part {
             | Part::Center { doc, .. }
             | Part::Heirs { doc, .. }
             | Part::Deputies { doc, .. } => Some(*doc),
-            Part::Card { .. } | Part::CardRequest => None,
+            Part::Card { .. }
+            | Part::CardRequest
+            | Part::Digest { .. }
+            | Part::Reconciled { .. } => None,
         }
     }
 

@@ -16,14 +16,17 @@ mod budget;
 mod peers;
 mod reads;
 mod receive;
+mod reconcile;
 mod retract;
 mod send;
+mod session;
 mod settle;
 mod succession;
 mod thread;
 mod work;
 
 pub use retract::Retraction;
+pub use session::START_GRACE;
 pub use thread::{FETCH_HOLD, ThreadStatus};
 
 use crate::command::{Command, CommandError, Outcome};
@@ -120,6 +123,20 @@ pub struct Node<S: Store> {
     retracted: BTreeMap<(DocId, NodeId), Retraction>,
     /// Documents held with each peer, the reverse of the links.
     peer_docs: BTreeMap<NodeId, BTreeSet<DocId>>,
+    /// Until when peers not reported on since this node started still count as upstreams
+    /// (`None` before the first input and after the grace).
+    start_grace: Option<Time>,
+    /// The first input was handled.
+    started: bool,
+    /// The peers known from the store when the node was made that the driver has not reported
+    /// on since: followed during the start grace (`session.rs`).
+    unheard: BTreeSet<NodeId>,
+    /// The reconciliation questions this node waits to have answered, by neighbour and range.
+    questions: BTreeMap<(NodeId, crate::message::DigestRange), reconcile::Question>,
+    /// When each question is asked again.
+    question_timers: BTreeSet<(Time, NodeId, crate::message::DigestRange)>,
+    /// The links fingerprinted for the current batch's digests (`reconcile.rs`).
+    digest_work: usize,
     dirty: BTreeSet<DocId>,
     /// Documents whose held children must all be offered to their subscribed tree neighbours.
     push_dirty: BTreeSet<DocId>,
@@ -184,6 +201,12 @@ impl<S: Store> Node<S> {
             newcomers: BTreeMap::new(),
             authors: BTreeMap::new(),
             peer_docs: BTreeMap::new(),
+            start_grace: None,
+            started: false,
+            unheard: BTreeSet::new(),
+            questions: BTreeMap::new(),
+            question_timers: BTreeSet::new(),
+            digest_work: 0,
             dirty: BTreeSet::new(),
             push_dirty: BTreeSet::new(),
             push_new: BTreeSet::new(),
@@ -230,6 +253,7 @@ impl<S: Store> Node<S> {
             node.dirty.insert(doc);
             node.push_dirty.insert(doc);
         }
+        node.unheard = node.peers.keys().copied().collect();
         if node.peers.len() > node.config.max_peer_records {
             node.forget_peers(None);
         }
@@ -367,6 +391,8 @@ impl<S: Store> Node<S> {
             self.stranded_timers.first().map(|t| t.0),
             self.expiry_timers.first().map(|t| t.0),
             self.settle_timers.first().map(|t| t.0),
+            self.question_timers.first().map(|t| t.0),
+            self.start_grace,
         ]
         .into_iter()
         .flatten()
@@ -378,7 +404,7 @@ impl<S: Store> Node<S> {
     /// A sender without a record gets one only if the batch makes the node link with it
     /// (`peers.rs`); its card is handled last, so that it is kept only then.
     pub fn handle_batch(&mut self, now: Time, from: NodeId, batch: Batch) {
-        self.now = now;
+        self.clock(now);
         if batch.to != self.id {
             self.reject(from, RejectReason::Misaddressed);
             return;
@@ -401,6 +427,7 @@ impl<S: Store> Node<S> {
             .into_iter()
             .partition(|p| matches!(p, Part::Card { .. }));
         self.sender = Some(from);
+        self.digest_work = 0;
         for part in parts.into_iter().chain(cards) {
             self.handle_part(now, from, part);
         }
@@ -412,7 +439,7 @@ impl<S: Store> Node<S> {
     /// The driver has a working session with `peer`: everything shared with it is sent again.
     /// A session with a node the node has no record of changes nothing.
     pub fn handle_peer_up(&mut self, now: Time, peer: NodeId) {
-        self.now = now;
+        self.clock(now);
         if peer != self.id && self.peers.contains_key(&peer) {
             self.set_peer_up(now, peer);
             self.process(now);
@@ -421,7 +448,7 @@ impl<S: Store> Node<S> {
 
     /// The driver lost its session with `peer`; it stops being used as an upstream.
     pub fn handle_peer_down(&mut self, now: Time, peer: NodeId) {
-        self.now = now;
+        self.clock(now);
         let Some(entry) = self.peers.get_mut(&peer) else {
             return;
         };
@@ -431,6 +458,8 @@ impl<S: Store> Node<S> {
         entry.up = false;
         entry.down_since = Some(now);
         entry.card_sent = false;
+        self.unheard.remove(&peer);
+        self.forget_questions(&peer);
         self.expiry_timers
             .insert((now.after(self.config.peer_expiry), peer));
         self.expiry_timers
@@ -443,7 +472,7 @@ impl<S: Store> Node<S> {
 
     /// Time has advanced to `now`: resend what is due.
     pub fn handle_timeout(&mut self, now: Time) {
-        self.now = now;
+        self.clock(now);
         while let Some(&(t, doc, peer)) = self.timers.first() {
             if t > now {
                 break;
@@ -479,12 +508,16 @@ impl<S: Store> Node<S> {
             self.settle_timers.pop_first();
             self.dirty.insert(doc);
         }
+        self.retry_questions(now);
+        if self.start_grace.is_some_and(|t| t <= now) {
+            self.end_start_grace();
+        }
         self.process(now);
     }
 
     /// Carries out a user's command.
     pub fn handle_command(&mut self, now: Time, command: Command) -> Result<Outcome, CommandError> {
-        self.now = now;
+        self.clock(now);
         let outcome = self.command(now, command)?;
         self.process(now);
         Ok(outcome)
@@ -793,52 +826,6 @@ impl<S: Store> Node<S> {
             .flatten()
             .copied()
             .collect()
-    }
-
-    fn set_peer_up(&mut self, _now: Time, peer: NodeId) {
-        let Some(entry) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        entry.up = true;
-        entry.down_since = None;
-        let docs = self.docs_shared_with(&peer);
-        for doc in docs {
-            if let Some(sub) = self.subs.get_mut(&doc) {
-                let has_body = sub.meta.is_some();
-                if let Some(link) = sub.links.get_mut(&peer) {
-                    link.resync();
-                    link.body_due = has_body && !link.peer_has_body;
-                }
-            }
-            self.dirty.insert(doc);
-            self.send_due.insert((doc, peer));
-        }
-    }
-
-    fn expire_peer(&mut self, now: Time, peer: NodeId) {
-        // The interest grace may have ended: documents shared with the peer settle again.
-        if self.peers.get(&peer).is_some_and(|p| !p.up) {
-            for doc in self.peer_docs.get(&peer).into_iter().flatten() {
-                self.dirty.insert(*doc);
-            }
-        }
-        let expired = self.peers.get(&peer).is_some_and(|p| {
-            !p.up
-                && p.down_since
-                    .is_some_and(|t| now.since(t) >= self.config.peer_expiry)
-        });
-        if !expired {
-            return;
-        }
-        let docs = self.docs_shared_with(&peer);
-        for doc in docs {
-            self.remove_link(doc, peer);
-            // Dropped without a goodbye: remembered like a goodbye, so that a decline we send
-            // the peer when it comes back carries a new serial (docs/protocol.md §8.1).
-            if let Some(sub) = self.subs.get_mut(&doc) {
-                sub.tombstone(peer, 0, now);
-            }
-        }
     }
 
     /// Asks a peer with a record for its card (at most once per `resend_initial`) when we hold

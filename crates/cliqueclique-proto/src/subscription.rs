@@ -281,6 +281,10 @@ pub struct Subscription {
     /// it is kept on that claim until the chain of parents shows where it hangs. Persisted last,
     /// so that a record of the previous layout reads as one without a claim.
     pub thread_via: Option<DocId>,
+    /// The advert last computed before a restart, read from the record: the first settle after
+    /// it bumps the serial only if the state it computes differs.
+    #[serde(skip)]
+    pub restored_advert: Option<Advert>,
 }
 
 /// A route lost with its upstream neighbour.
@@ -300,7 +304,7 @@ pub struct Orphaned {
 }
 
 /// The deputies a node sends up and down its subscribing tree (docs/protocol.md §5.4).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NamedDeputies {
     /// To the upstream neighbour (the center), by an heir: its own heirs.
     pub up: Vec<NodeId>,
@@ -340,7 +344,7 @@ pub fn serial_floor(now: Time) -> u64 {
 ///
 /// A change to the layout of [`Subscription`] bumps it and keeps a decoder for the old layout, so
 /// that a store migration can rewrite old records instead of losing them.
-pub const RECORD_VERSION: u8 = 2;
+pub const RECORD_VERSION: u8 = 3;
 
 /// Why a persisted subscription record could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -362,22 +366,73 @@ pub enum RecordError {
     Malformed(String),
 }
 
+/// What a subscription's record keeps beyond its serialized fields: the lines of succession it
+/// learnt and named, what each neighbour acknowledged of the lines this node sent it, and the
+/// advert last computed. A session that comes up again reconciles only the links' serials and
+/// sends none of these again, and a restart that finds the same state must not take it for a
+/// change and bump the serial (docs/protocol.md §3.1).
+#[derive(Serialize, Deserialize)]
+struct Succession {
+    heirs: Vec<NodeId>,
+    deputies: Vec<NodeId>,
+    deputies_of: BTreeMap<NodeId, Vec<NodeId>>,
+    acked: Vec<(NodeId, Vec<NodeId>, Vec<NodeId>)>,
+    named_heirs: Vec<NodeId>,
+    named_deputies: NamedDeputies,
+    advert: Option<Advert>,
+}
+
 impl Subscription {
-    /// The persisted form: [`RECORD_VERSION`] followed by the postcard encoding.
+    /// The persisted form: [`RECORD_VERSION`], the postcard encoding, then that of its
+    /// [`Succession`].
     pub fn encode_record(&self) -> Vec<u8> {
         let mut out = vec![RECORD_VERSION];
+        let succession = Succession {
+            heirs: self.heirs.clone(),
+            deputies: self.deputies.clone(),
+            deputies_of: self.deputies_of.clone(),
+            acked: self
+                .links
+                .iter()
+                .filter(|(_, l)| !l.heirs_acked.is_empty() || !l.deputies_acked.is_empty())
+                .map(|(p, l)| (*p, l.heirs_acked.clone(), l.deputies_acked.clone()))
+                .collect(),
+            named_heirs: self.named_heirs.clone(),
+            named_deputies: self.named_deputies.clone(),
+            advert: self.derived.advert,
+        };
         out.extend(postcard::to_stdvec(self).expect("subscription serialization is infallible"));
+        out.extend(postcard::to_stdvec(&succession).expect("serialization is infallible"));
         out
     }
 
-    /// Reads a record written by [`Subscription::encode_record`], of this layout or the
-    /// previous one (version 1, which lacked the trailing `thread_via`: postcard encodes an
-    /// absent option as one zero byte, so the old bytes plus that byte are a version 2 record).
+    /// Reads a record written by [`Subscription::encode_record`], of this layout or an older
+    /// one: version 2 lacked the [`Succession`]; version 1 also lacked the trailing `thread_via`
+    /// (postcard encodes an absent option as one zero byte, so the old bytes plus that byte are a
+    /// version 2 record).
     pub fn decode_record(bytes: &[u8]) -> Result<Subscription, RecordError> {
         let (&version, rest) = bytes.split_first().ok_or(RecordError::Empty)?;
         let malformed = |e: postcard::Error| RecordError::Malformed(e.to_string());
         match version {
-            RECORD_VERSION => postcard::from_bytes(rest).map_err(malformed),
+            RECORD_VERSION => {
+                let (mut sub, tail): (Subscription, _) =
+                    postcard::take_from_bytes(rest).map_err(malformed)?;
+                let succession: Succession = postcard::from_bytes(tail).map_err(malformed)?;
+                sub.heirs = succession.heirs;
+                sub.deputies = succession.deputies;
+                sub.deputies_of = succession.deputies_of;
+                sub.named_heirs = succession.named_heirs;
+                sub.named_deputies = succession.named_deputies;
+                sub.restored_advert = succession.advert;
+                for (peer, heirs, deputies) in succession.acked {
+                    if let Some(link) = sub.links.get_mut(&peer) {
+                        link.heirs_acked = heirs;
+                        link.deputies_acked = deputies;
+                    }
+                }
+                Ok(sub)
+            }
+            2 => postcard::from_bytes(rest).map_err(malformed),
             1 => {
                 let mut upgraded = rest.to_vec();
                 upgraded.push(0);
@@ -420,6 +475,7 @@ impl Subscription {
             claimed_tally: None,
             fetch_until: None,
             thread_via: None,
+            restored_advert: None,
         };
         sub.route.rank = sub.rank(me);
         sub

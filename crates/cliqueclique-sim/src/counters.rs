@@ -124,9 +124,51 @@ pub struct PartCounts {
     pub heirs: u64,
     /// Deputy lists sent up to centers and down from them.
     pub deputies: u64,
+    /// Reconciliation digests after a session came up.
+    pub digest: u64,
+    /// Answers that end a range's reconciliation.
+    pub reconciled: u64,
 }
 
 impl PartCounts {
+    /// Every part counted.
+    pub fn total(&self) -> u64 {
+        let PartCounts {
+            update,
+            update_with_body,
+            ack,
+            need_body,
+            decline,
+            goodbye,
+            goodbye_ack,
+            seq_request,
+            introduce,
+            card,
+            card_request,
+            center,
+            heirs,
+            deputies,
+            digest,
+            reconciled,
+        } = self;
+        update
+            + update_with_body
+            + ack
+            + need_body
+            + decline
+            + goodbye
+            + goodbye_ack
+            + seq_request
+            + introduce
+            + card
+            + card_request
+            + center
+            + heirs
+            + deputies
+            + digest
+            + reconciled
+    }
+
     pub(crate) fn count(&mut self, part: &Part) {
         let slot = match part {
             Part::Update { body: Some(_), .. } => &mut self.update_with_body,
@@ -143,6 +185,8 @@ impl PartCounts {
             Part::Center { .. } => &mut self.center,
             Part::Heirs { .. } => &mut self.heirs,
             Part::Deputies { .. } => &mut self.deputies,
+            Part::Digest { .. } => &mut self.digest,
+            Part::Reconciled { .. } => &mut self.reconciled,
         };
         *slot += 1;
     }

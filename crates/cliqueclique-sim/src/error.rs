@@ -56,4 +56,7 @@ pub enum SimError {
     /// The scenario is invalid.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    /// A run did not become quiet within its bound.
+    #[error("{0} did not become quiet")]
+    NotQuiet(String),
 }

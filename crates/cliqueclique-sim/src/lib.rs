@@ -14,6 +14,7 @@
 //! # Layout
 //!
 //! - [`bans`]: forum bans as each node's driver applies them, and the spam they let through.
+//! - [`catch_up`]: what two nodes send each other when one comes back after missing comments.
 //! - [`network`]: the simulated nodes, the event queue and the transport (sessions, liveness).
 //! - [`counters`]: traffic per phase, message outcomes, parts by kind.
 //! - [`link`]: the link model (latency distribution, loss, duplication).
@@ -29,6 +30,7 @@
 //! - [`error`]: the library's error types.
 
 pub mod bans;
+pub mod catch_up;
 pub mod counters;
 pub mod error;
 pub mod fault;

@@ -36,7 +36,7 @@ mod spam;
 const QUIET_PROBE_MS: u64 = 10_000;
 
 /// Unix seconds of virtual time zero, so that documents carry plausible dates.
-const EPOCH_SECS: u64 = 1_700_000_000;
+pub(crate) const EPOCH_SECS: u64 = 1_700_000_000;
 
 /// Carries out `scenario` and returns its figures.
 pub fn run(scenario: &Scenario) -> Result<Report, SimError> {

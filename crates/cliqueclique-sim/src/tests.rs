@@ -10,6 +10,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 mod ban;
+mod catch_up;
 mod chain;
 mod decline;
 mod faults;

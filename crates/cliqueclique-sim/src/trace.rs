@@ -91,6 +91,20 @@ pub fn describe(
         Part::Deputies { doc, cards } => {
             format!("Deputies({} {} cards)", label(doc), cards.len())
         }
+        Part::Digest {
+            range,
+            count,
+            fingerprint,
+        } => format!(
+            "Digest({}/{:08x} {count} links {:02x}{:02x})",
+            range.bits, range.prefix, fingerprint[0], fingerprint[1]
+        ),
+        Part::Reconciled { range, same } => {
+            format!(
+                "Reconciled({}/{:08x} same={same})",
+                range.bits, range.prefix
+            )
+        }
         Part::Center { doc, card } => {
             format!("Center({} {})", label(doc), name(&card.node_id()))
         }

@@ -19,6 +19,18 @@ use cliqueclique_doc::NodeId;
 use std::collections::BTreeSet;
 
 impl<S: Store> Node<S> {
+    /// Whether `peer` may still be named an heir: its session is up, went down less than an
+    /// interest grace ago (it may be restarting), or has not been reported on since this node
+    /// started. A session that drops and comes back then changes no center's heirs, and so no
+    /// serial (docs/protocol.md §3.1, §5.4).
+    pub(super) fn within_grace(&self, peer: &NodeId) -> bool {
+        self.peers.get(peer).is_some_and(|p| {
+            p.up || p
+                .down_since
+                .is_none_or(|t| self.now.since(t) < self.config.interest_grace)
+        })
+    }
+
     /// Makes the record of `peer` if there is none (as up: the node is hearing from it or about
     /// to send to it), then forgets records beyond the bound.
     pub(super) fn admit_peer(&mut self, peer: NodeId) {

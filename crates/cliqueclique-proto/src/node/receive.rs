@@ -120,6 +120,12 @@ impl<S: Store> Node<S> {
             Part::Center { doc, card } => self.on_center(from, doc, card),
             Part::Heirs { doc, cards } => self.on_heirs(from, doc, cards),
             Part::Deputies { doc, cards } => self.on_deputies(from, doc, cards),
+            Part::Digest {
+                range,
+                count,
+                fingerprint,
+            } => self.on_digest(now, from, range, count, fingerprint),
+            Part::Reconciled { range, same } => self.on_reconciled(from, range, same),
             Part::Card { card } => {
                 if !self.peers.contains_key(&from) {
                     // A sender the node does not link with: its card is not needed (peers.rs).
@@ -463,6 +469,12 @@ impl<S: Store> Node<S> {
         let Some(sub) = self.subs.get_mut(&doc) else {
             return;
         };
+        if sub.gone.contains_key(&from) {
+            // Sent before the peer's goodbye (a newer update from it clears the tombstone): it
+            // acknowledges the old link, and a link opened since with the same serial must not
+            // take it for its own (docs/protocol.md §8.1).
+            return;
+        }
         let current = sub.serial;
         let we_have_body = sub.has_body();
         let attached = sub.meta.and_then(|m| m.link_child);
@@ -473,6 +485,9 @@ impl<S: Store> Node<S> {
             return;
         }
         let newly_has_body = has_body && !link.peer_has_body;
+        // What the neighbour acknowledged is kept across a restart: a session that comes up
+        // again reconciles it rather than sending it again (docs/protocol.md §3.1).
+        let had_body = link.peer_has_body;
         link.peer_has_body = has_body;
         if newly_has_body && let Some(child) = attached {
             // The peer now holds this link: offer it the attached document (again).
@@ -483,17 +498,25 @@ impl<S: Store> Node<S> {
         };
         if let Some((heirs, sent_with)) = &link.heirs_sent
             && serial >= *sent_with
+            && link.heirs_acked != *heirs
         {
             link.heirs_acked = heirs.clone();
+            self.persist.insert(doc);
         }
         if let Some((deputies, sent_with)) = &link.deputies_sent
             && serial >= *sent_with
+            && link.deputies_acked != *deputies
         {
             link.deputies_acked = deputies.clone();
+            self.persist.insert(doc);
         }
         if serial != current || link.sent != current || link.acked == current {
+            if had_body != has_body {
+                self.persist.insert(doc);
+            }
             return;
         }
+        self.persist.insert(doc);
         // Delivering the body is part of delivering the state: a peer that wants the body and
         // still lacks it gets it with the next resend, on the same back-off.
         let peer_wants_body =

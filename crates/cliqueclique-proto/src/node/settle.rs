@@ -36,7 +36,7 @@ impl<S: Store> Node<S> {
         }
         let offers = sub
             .active_links()
-            .filter(|(peer, _)| self.peers.get(peer).is_some_and(|p| p.up))
+            .filter(|(peer, _)| self.may_follow(peer))
             .filter_map(|(peer, link)| {
                 link.advert.map(|advert| Offer {
                     peer: *peer,
@@ -131,13 +131,13 @@ impl<S: Store> Node<S> {
         // change is sent to the neighbours concerned with a new serial.
         let heirs = new_route.upstream.is_none().then(|| {
             let mut heirs = sub.succession_order();
-            heirs.retain(|h| self.peers.get(h).is_some_and(|p| p.up));
+            heirs.retain(|h| self.within_grace(h));
             heirs.truncate(crate::message::MAX_HEIRS);
             heirs
         });
         let heirs_changed = heirs.as_ref().is_some_and(|h| *h != sub.named_heirs);
         let deputies = self.named_deputies(sub, &new_route);
-        let changed = sub.derived.advert != Some(advert)
+        let changed = sub.derived.advert.or(sub.restored_advert) != Some(advert)
             || sub.route.upstream != new_route.upstream
             || heirs_changed
             || deputies != sub.named_deputies;
@@ -172,6 +172,7 @@ impl<S: Store> Node<S> {
         if new_route.upstream.is_some() {
             sub.feasibility.advertise(&new_route);
         }
+        sub.restored_advert = None;
         sub.derived = Derived {
             subscribed,
             thread,

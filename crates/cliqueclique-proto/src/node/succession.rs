@@ -110,11 +110,10 @@ impl<S: Store> Node<S> {
         if sub.meta.is_none_or(|m| m.parent.is_some()) {
             return NamedDeputies::default();
         }
-        let up = |peer: &NodeId| self.peers.get(peer).is_some_and(|p| p.up);
         let order: Vec<NodeId> = sub
             .succession_order()
             .into_iter()
-            .filter(|n| up(n) && Some(*n) != route.upstream)
+            .filter(|n| self.peers.get(n).is_some_and(|p| p.up) && Some(*n) != route.upstream)
             .collect();
         let mut named = NamedDeputies::default();
         if route.upstream.is_none() {
