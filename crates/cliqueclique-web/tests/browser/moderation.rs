@@ -93,11 +93,15 @@ async fn moderation_at(
         .unwrap()
 }
 
-/// Clicks the button `css` and waits until it says `text`.
+/// Clicks the button `css` and waits until it says `text`. The thread view's live updates may
+/// replace the button between finding it and reading it, so a stale read is read again.
 async fn click_until(client: &fantoccini::Client, css: &str, text: &str) {
     click(client, css).await;
     until(&format!("{css} to say {text}"), || async {
-        text_when(client, css, css).await == text
+        match client.find(Locator::Css(css)).await {
+            Ok(button) => button.text().await.is_ok_and(|t| t == text),
+            Err(_) => false,
+        }
     })
     .await;
 }
